@@ -1,0 +1,287 @@
+/**
+ * A local Cognito user-pool service: the AWS JSON 1.1 protocol of the Cognito Identity Provider
+ * API on 127.0.0.1, enough for the AWS SDK v3 and Amplify v6 (`authFlowType: 'USER_PASSWORD_AUTH'`),
+ * with the template's password policy, RS256 tokens signed by keys generated per data folder, a
+ * JWKS endpoint, and users persisted between runs.
+ */
+import { type JsonWebKey, randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { LocalService, ServiceDescription } from '../../service.js';
+import { renderCodesPage } from './codes-page.js';
+import { CognitoDirectory } from './directory.js';
+import { CognitoError } from './errors.js';
+import { OPERATIONS } from './operations.js';
+import type { UserPoolSpec } from './spec.js';
+import type { CodeRecord } from './state.js';
+
+export type { CognitoErrorType } from './errors.js';
+export type { PasswordPolicy } from './password.js';
+export type { TokenValidityUnit, UserPoolClientSpec, UserPoolSpec } from './spec.js';
+export type { CodeKind, CodeRecord } from './state.js';
+
+export interface LocalCognitoOptions {
+  /** Only loopback: the service has no authentication of its own. */
+  readonly host?: '127.0.0.1';
+  /** 0 picks a free port. */
+  readonly port: number;
+  /** Users, ids and keys persist under `<dataDir>/cognito/`; undefined keeps everything in memory. */
+  readonly dataDir?: string;
+  /** The region in pool ids and token issuers. */
+  readonly region: string;
+  /** Receives one line per notable event, including every confirmation code. */
+  readonly log?: (line: string) => void;
+  /** Current time in epoch milliseconds; tests move it to expire codes and tokens. @default Date.now */
+  readonly clock?: () => number;
+}
+
+/** A user pool as `ensureUserPool` reports it. */
+export interface EnsuredUserPool {
+  readonly userPoolId: string;
+  /** Client ids keyed by the client's logical id. */
+  readonly clientIds: Record<string, string>;
+  /** `https://cognito-idp.<region>.amazonaws.com/<userPoolId>`: AWS's issuer, so stock verifiers accept the tokens. */
+  readonly issuer: string;
+}
+
+const TARGET_PREFIX = 'AWSCognitoIdentityProviderService.';
+const MAX_BODY_BYTES = 1_048_576;
+const JWKS_PATH = /^\/([\w-]+_[0-9A-Za-z]+)\/\.well-known\/(jwks\.json|openid-configuration)$/;
+const CORS_HEADERS = {
+  'access-control-allow-methods': 'GET, POST, OPTIONS',
+  'access-control-allow-headers':
+    'content-type, x-amz-target, x-amz-user-agent, cache-control, amz-sdk-invocation-id, amz-sdk-request, authorization, x-amz-date, x-amz-security-token, x-amz-content-sha256',
+  'access-control-expose-headers': 'x-amzn-requestid, x-amzn-errortype, x-amzn-errormessage',
+  'access-control-max-age': '600',
+};
+
+/**
+ * The Cognito of the local cloud: one HTTP endpoint for all user pools (like the regional
+ * `cognito-idp` endpoint), plus `/<userPoolId>/.well-known/jwks.json` and the codes page at `/_local/`.
+ */
+export class LocalCognito implements LocalService {
+  private readonly directory: CognitoDirectory;
+  private readonly log: (line: string) => void;
+  private server: Server | undefined;
+  private listeningUrl: string | undefined;
+
+  constructor(private readonly options: LocalCognitoOptions) {
+    this.log = options.log ?? (() => {});
+    this.directory = new CognitoDirectory({
+      dataDir: options.dataDir,
+      region: options.region,
+      clock: options.clock ?? Date.now,
+      log: this.log,
+    });
+  }
+
+  /** `http://127.0.0.1:<port>`; valid after start(). */
+  get url(): string {
+    if (this.listeningUrl === undefined) throw new Error('The local Cognito has not been started.');
+    return this.listeningUrl;
+  }
+
+  /**
+   * Creates the pool and its clients on first sight, otherwise updates their settings from the
+   * spec. Ids are keyed by logical id, so they stay the same across runs with the same data folder.
+   */
+  async ensureUserPool(spec: UserPoolSpec): Promise<EnsuredUserPool> {
+    const pool = await this.directory.ensureUserPool(spec);
+    const clientIds: Record<string, string> = {};
+    for (const [logicalId, client] of Object.entries(pool.clients)) clientIds[logicalId] = client.clientId;
+    return { userPoolId: pool.userPoolId, clientIds, issuer: this.directory.issuer(pool.userPoolId) };
+  }
+
+  /** The pool's public signing keys, as `/<userPoolId>/.well-known/jwks.json` serves them. */
+  jwks(userPoolId: string): { keys: JsonWebKey[] } {
+    const key = this.directory.signingKey(userPoolId);
+    if (!key) throw new Error(`The local Cognito has no user pool ${userPoolId}.`);
+    return { keys: [key.publicJwk] };
+  }
+
+  /** Codes issued so far (the most recent 200), newest last. */
+  confirmationCodes(): ReadonlyArray<CodeRecord> {
+    return [...this.directory.codes()];
+  }
+
+  async start(): Promise<void> {
+    if (this.server) return;
+    this.directory.load();
+    const server = createServer((req, res) => {
+      this.handle(req, res).catch((err: unknown) => this.internalError(res, err));
+    });
+    const port = this.options.port;
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', (err: NodeJS.ErrnoException) => {
+        const message =
+          err.code === 'EADDRINUSE'
+            ? `The local Cognito cannot listen on 127.0.0.1:${port}: port ${port} is already in use.`
+            : `The local Cognito cannot listen on 127.0.0.1:${port}: ${err.message}`;
+        reject(Object.assign(new Error(message), { code: err.code }));
+      });
+      server.listen(port, '127.0.0.1', () => resolve());
+    });
+    this.server = server;
+    this.listeningUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  }
+
+  async stop(): Promise<void> {
+    const server = this.server;
+    if (!server) return;
+    this.server = undefined;
+    await new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeAllConnections();
+    });
+  }
+
+  describe(): ServiceDescription {
+    const url = this.listeningUrl;
+    return {
+      name: 'Cognito',
+      resources: this.directory.pools().flatMap((pool) => [
+        {
+          logicalId: pool.spec.logicalId,
+          type: 'AWS::Cognito::UserPool',
+          ...(url === undefined ? {} : { url }),
+          detail: `${pool.userPoolId}, ${Object.keys(pool.users).length} users${url === undefined ? '' : `, codes at ${url}/_local/`}`,
+        },
+        ...pool.spec.clients.map((client) => ({
+          logicalId: client.logicalId,
+          type: 'AWS::Cognito::UserPoolClient',
+          detail: pool.clients[client.logicalId]?.clientId ?? '',
+        })),
+      ]),
+    };
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const origin = req.headers.origin;
+    res.setHeader('access-control-allow-origin', origin ?? '*');
+    if (origin) res.setHeader('vary', 'Origin');
+    res.setHeader('access-control-expose-headers', CORS_HEADERS['access-control-expose-headers']);
+    res.setHeader('x-amzn-requestid', randomUUID());
+    const path = new URL(req.url ?? '/', 'http://127.0.0.1').pathname;
+
+    if (req.method === 'OPTIONS') {
+      res.writeHead(204, CORS_HEADERS).end();
+      return;
+    }
+    if (req.method === 'POST' && path === '/') {
+      await this.handleOperation(req, res);
+      return;
+    }
+    if (req.method === 'GET') {
+      this.handleGet(path, res);
+      return;
+    }
+    sendJson(res, 404, { message: `No route for ${req.method} ${path}.` });
+  }
+
+  private handleGet(path: string, res: ServerResponse): void {
+    if (path === '/') {
+      // Someone opened the service's address in a browser: the codes page is what they are after.
+      res.writeHead(302, { location: '/_local/' }).end();
+      return;
+    }
+    if (path === '/_local/codes') {
+      sendJson(res, 200, this.confirmationCodes());
+      return;
+    }
+    if (path === '/_local' || path === '/_local/') {
+      res
+        .writeHead(200, { 'content-type': 'text/html; charset=utf-8' })
+        .end(renderCodesPage(this.directory.codes()));
+      return;
+    }
+    const match = JWKS_PATH.exec(path);
+    const userPoolId = match?.[1];
+    if (userPoolId === undefined || !this.directory.signingKey(userPoolId)) {
+      sendJson(res, 404, { message: `Not found: ${path}` });
+      return;
+    }
+    if (match?.[2] === 'jwks.json') {
+      sendJson(res, 200, this.jwks(userPoolId));
+      return;
+    }
+    sendJson(res, 200, {
+      issuer: this.directory.issuer(userPoolId),
+      jwks_uri: `${this.url}/${userPoolId}/.well-known/jwks.json`,
+      subject_types_supported: ['public'],
+      id_token_signing_alg_values_supported: ['RS256'],
+      response_types_supported: ['token'],
+    });
+  }
+
+  private async handleOperation(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const target = req.headers['x-amz-target'];
+    const name =
+      typeof target === 'string' && target.startsWith(TARGET_PREFIX)
+        ? target.slice(TARGET_PREFIX.length)
+        : '';
+    try {
+      const operation = OPERATIONS[name];
+      if (!operation) {
+        throw new CognitoError(
+          'UnknownOperationException',
+          name === ''
+            ? `Missing or foreign X-Amz-Target header (${String(target)}); expected ${TARGET_PREFIX}<Operation>.`
+            : `The local Cognito does not support the operation ${name}; it supports ${Object.keys(OPERATIONS).join(', ')}.`,
+        );
+      }
+      const input = await readJson(req);
+      const output = await operation(this.directory, input);
+      sendJson(res, 200, output, 'application/x-amz-json-1.1');
+    } catch (err) {
+      if (!(err instanceof CognitoError)) throw err;
+      res.setHeader('x-amzn-errortype', err.type);
+      res.setHeader('x-amzn-errormessage', headerSafe(err.message));
+      sendJson(res, err.status, { __type: err.type, message: err.message }, 'application/x-amz-json-1.1');
+    }
+  }
+
+  private internalError(res: ServerResponse, err: unknown): void {
+    this.log(`internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+    if (res.headersSent) {
+      res.end();
+      return;
+    }
+    res.setHeader('x-amzn-errortype', 'InternalErrorException');
+    sendJson(res, 500, { __type: 'InternalErrorException', message: 'Internal error in the local Cognito.' });
+  }
+}
+
+/** Messages may quote client input; a header value must stay printable ASCII on one line. */
+function headerSafe(text: string): string {
+  return text.replace(/[^\x20-\x7e]/g, '?');
+}
+
+function sendJson(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  contentType = 'application/json',
+): void {
+  res.writeHead(status, { 'content-type': contentType }).end(JSON.stringify(body));
+}
+
+async function readJson(req: IncomingMessage): Promise<Record<string, unknown>> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_BODY_BYTES) throw new CognitoError('SerializationException', 'Request body is too large.');
+    chunks.push(chunk as Buffer);
+  }
+  const text = Buffer.concat(chunks).toString('utf8');
+  let value: unknown;
+  try {
+    value = text.trim() === '' ? {} : JSON.parse(text);
+  } catch {
+    throw new CognitoError('SerializationException', 'Request body is not valid JSON.');
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new CognitoError('SerializationException', 'Request body must be a JSON object.');
+  }
+  return value as Record<string, unknown>;
+}

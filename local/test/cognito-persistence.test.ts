@@ -1,0 +1,179 @@
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  CognitoIdentityProviderClient,
+  ConfirmSignUpCommand,
+  InitiateAuthCommand,
+  SignUpCommand,
+} from '@aws-sdk/client-cognito-identity-provider';
+import { afterEach, describe, expect, it } from 'vitest';
+import { LocalCognito, type UserPoolSpec } from '../src/services/cognito/index.js';
+
+const REGION = 'us-east-1';
+const PASSWORD = 'Correct-horse-9';
+const POOL: UserPoolSpec = {
+  logicalId: 'UserPool',
+  passwordPolicy: {
+    minimumLength: 8,
+    requireLowercase: true,
+    requireUppercase: true,
+    requireNumbers: true,
+    requireSymbols: false,
+  },
+  usernameAttributes: ['email'],
+  aliasAttributes: [],
+  autoVerifiedAttributes: ['email'],
+  allowAdminCreateUserOnly: false,
+  clients: [
+    {
+      logicalId: 'WebClient',
+      explicitAuthFlows: ['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
+      generateSecret: false,
+    },
+  ],
+};
+
+const cleanups: (() => Promise<void> | void)[] = [];
+
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+function tempDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'local-cognito-'));
+  cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+async function started(options: { dataDir?: string; port?: number }): Promise<LocalCognito> {
+  const cognito = new LocalCognito({ port: options.port ?? 0, region: REGION, dataDir: options.dataDir });
+  await cognito.start();
+  cleanups.push(() => cognito.stop());
+  return cognito;
+}
+
+function sdkFor(cognito: LocalCognito): CognitoIdentityProviderClient {
+  const sdk = new CognitoIdentityProviderClient({
+    endpoint: cognito.url,
+    region: REGION,
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    maxAttempts: 1,
+  });
+  cleanups.push(() => sdk.destroy());
+  return sdk;
+}
+
+async function signIn(cognito: LocalCognito, clientId: string, email: string) {
+  const out = await sdkFor(cognito).send(
+    new InitiateAuthCommand({
+      ClientId: clientId,
+      AuthFlow: 'USER_PASSWORD_AUTH',
+      AuthParameters: { USERNAME: email, PASSWORD },
+    }),
+  );
+  return out.AuthenticationResult;
+}
+
+describe('local Cognito persistence', () => {
+  it('keeps pool ids, keys, users, sessions and codes across restarts with the same data folder', async () => {
+    const dataDir = tempDir();
+    const first = await started({ dataDir });
+    const pool = await first.ensureUserPool(POOL);
+    const clientId = pool.clientIds.WebClient ?? '';
+    await sdkFor(first).send(
+      new SignUpCommand({ ClientId: clientId, Username: 'ada@example.com', Password: PASSWORD }),
+    );
+    const code = first.confirmationCodes().at(-1)?.code;
+    const jwks = first.jwks(pool.userPoolId);
+    await first.stop();
+
+    const second = await started({ dataDir });
+    expect(await second.ensureUserPool(POOL)).toEqual(pool);
+    expect(second.jwks(pool.userPoolId)).toEqual(jwks);
+    expect(second.confirmationCodes().at(-1)).toMatchObject({ username: 'ada@example.com', code });
+    await expect(signIn(second, clientId, 'ada@example.com')).rejects.toMatchObject({
+      name: 'UserNotConfirmedException',
+    });
+    await sdkFor(second).send(
+      new ConfirmSignUpCommand({ ClientId: clientId, Username: 'ada@example.com', ConfirmationCode: code }),
+    );
+    const tokens = await signIn(second, clientId, 'ada@example.com');
+    await second.stop();
+
+    const third = await started({ dataDir });
+    await third.ensureUserPool(POOL);
+    const refreshed = await sdkFor(third).send(
+      new InitiateAuthCommand({
+        ClientId: clientId,
+        AuthFlow: 'REFRESH_TOKEN_AUTH',
+        AuthParameters: { REFRESH_TOKEN: tokens?.RefreshToken ?? '' },
+      }),
+    );
+    expect(refreshed.AuthenticationResult?.IdToken).toBeTruthy();
+
+    const files = readdirSync(join(dataDir, 'cognito')).sort();
+    expect(files).toEqual(['keys.json', 'state.json']);
+    expect(statSync(join(dataDir, 'cognito', 'keys.json')).mode & 0o777).toBe(0o600);
+    const state = readFileSync(join(dataDir, 'cognito', 'state.json'), 'utf8');
+    expect(state).not.toContain(PASSWORD);
+    expect(state).not.toContain(tokens?.RefreshToken);
+  });
+
+  it('keeps nothing on disk and nothing between instances in memory mode', async () => {
+    const first = await started({});
+    const pool = await first.ensureUserPool(POOL);
+    const clientId = pool.clientIds.WebClient ?? '';
+    await sdkFor(first).send(
+      new SignUpCommand({ ClientId: clientId, Username: 'bo@example.com', Password: PASSWORD }),
+    );
+    await first.stop();
+    // A data folder would have a `cognito` directory; in memory mode none appears where the process runs.
+    expect(existsSync(join(process.cwd(), 'cognito'))).toBe(false);
+
+    const second = await started({});
+    const fresh = await second.ensureUserPool(POOL);
+    expect(fresh.userPoolId).not.toBe(pool.userPoolId);
+    expect(second.confirmationCodes()).toEqual([]);
+  });
+
+  it('refuses to start on a corrupt state file, says how to recover, and leaves the file alone', async () => {
+    const dataDir = tempDir();
+    const stateFile = join(dataDir, 'cognito', 'state.json');
+    mkdirSync(join(dataDir, 'cognito'));
+    writeFileSync(stateFile, '{"version":1,"pools":');
+    const cognito = new LocalCognito({ port: 0, region: REGION, dataDir });
+    cleanups.push(() => cognito.stop());
+
+    const error = await cognito.start().then(
+      () => undefined,
+      (err: unknown) => err as Error,
+    );
+    expect(error?.message).toContain(stateFile);
+    expect(error?.message).toContain('npm start -- --reset');
+    expect(error?.message).not.toContain('\n');
+    await expect(cognito.ensureUserPool(POOL)).rejects.toThrow(stateFile);
+    expect(readFileSync(stateFile, 'utf8')).toBe('{"version":1,"pools":');
+    expect(existsSync(join(dataDir, 'cognito', 'keys.json'))).toBe(false);
+  });
+
+  it('names the port when it is already in use', async () => {
+    const first = await started({});
+    const port = Number(new URL(first.url).port);
+    const second = new LocalCognito({ port, region: REGION });
+    await expect(second.start()).rejects.toMatchObject({
+      code: 'EADDRINUSE',
+      message: expect.stringContaining(`port ${port} is already in use`),
+    });
+    await second.stop();
+  });
+});
