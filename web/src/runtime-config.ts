@@ -13,6 +13,8 @@ export const WEB_ENV = {
   /** Optional: `USER_SRP_AUTH` (default) or `USER_PASSWORD_AUTH`. */
   authFlow: 'AUTH_FLOW',
   port: 'PORT',
+  /** Optional: interface to listen on (default `0.0.0.0`; the local cloud and tests use `127.0.0.1`). */
+  host: 'HOST',
 } as const;
 
 /** Port the container listens on; the ALB target group and health check use it. */

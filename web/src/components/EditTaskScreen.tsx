@@ -1,0 +1,176 @@
+/** Edit one task. A stale version (409) shows what happened and offers the latest version. */
+import type { Task } from '@tasktracker/api/contract';
+import { TASK_STATUSES } from '@tasktracker/api/contract';
+import { type FormEvent, useEffect, useRef, useState } from 'react';
+import { ApiError, ConflictError, type FieldErrors } from '../api/errors.js';
+import { Link, useRouter } from '../router.js';
+import { useServices } from '../services.js';
+import { STATUS_LABELS, type TaskFormValues, validateUpdate, valuesFromTask } from '../tasks/task-form.js';
+import { Field, FormError, useFocusFirstInvalid } from './Field.js';
+
+/** Shown on a 409; e2e tests look for "changed since you opened it". */
+export const EDIT_CONFLICT_MESSAGE =
+  'This task changed since you opened it, so your changes were not saved. Reload to see the latest version, then make your changes again.';
+
+type Loaded =
+  | { readonly state: 'loading' }
+  | { readonly state: 'failed'; readonly message: string }
+  | { readonly state: 'ready'; readonly task: Task };
+
+export function EditTaskScreen({ taskId }: { readonly taskId: string }) {
+  const { api } = useServices();
+  const router = useRouter();
+  const [loaded, setLoaded] = useState<Loaded>({ state: 'loading' });
+  const [values, setValues] = useState<TaskFormValues>();
+  const [errors, setErrors] = useState<FieldErrors>({});
+  const [conflict, setConflict] = useState<ConflictError>();
+  const [busy, setBusy] = useState(false);
+  const [attempt, setAttempt] = useState(0);
+  const formRef = useRef<HTMLFormElement>(null);
+  const conflictRef = useRef<HTMLDivElement>(null);
+  useFocusFirstInvalid(formRef, errors);
+
+  const open = (task: Task) => {
+    setLoaded({ state: 'ready', task });
+    setValues(valuesFromTask(task));
+    setErrors({});
+    setConflict(undefined);
+  };
+
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `attempt` is the reload trigger; `open` only sets state.
+  useEffect(() => {
+    let current = true;
+    setLoaded({ state: 'loading' });
+    api.get(taskId).then(
+      (task) => current && open(task),
+      (e: unknown) =>
+        current &&
+        setLoaded({ state: 'failed', message: e instanceof Error ? e.message : 'Could not load the task.' }),
+    );
+    return () => {
+      current = false;
+    };
+  }, [api, taskId, attempt]);
+
+  useEffect(() => {
+    if (conflict) conflictRef.current?.focus();
+  }, [conflict]);
+
+  const heading = (
+    <h1 id="edit-heading" tabIndex={-1}>
+      Edit task
+    </h1>
+  );
+  if (loaded.state === 'failed') {
+    return (
+      <section aria-labelledby="edit-heading">
+        {heading}
+        <FormError message={loaded.message} />
+        <p className="links">
+          <Link to="/">Back to your tasks</Link>
+        </p>
+      </section>
+    );
+  }
+  if (loaded.state === 'loading' || !values) {
+    return (
+      <section aria-labelledby="edit-heading">
+        {heading}
+        <p className="loading">Loading task…</p>
+      </section>
+    );
+  }
+  const task = loaded.task;
+
+  const set = (field: keyof TaskFormValues) => (value: string) =>
+    setValues((v) => (v ? { ...v, [field]: value } : v));
+
+  const reload = () => {
+    if (conflict?.current) open(conflict.current);
+    else setAttempt((n) => n + 1);
+  };
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    const result = validateUpdate(task, values);
+    if (!result.ok) return setErrors(result.errors);
+    setErrors({});
+    setConflict(undefined);
+    setBusy(true);
+    try {
+      const saved = await api.update(task.id, result.input);
+      router.navigate('/', { notice: `Saved “${saved.title}”.` });
+    } catch (e) {
+      if (e instanceof ConflictError) return setConflict(e);
+      const fieldErrors = e instanceof ApiError ? e.fieldErrors : {};
+      const message = e instanceof Error ? e.message : 'Could not save the task.';
+      setErrors(Object.keys(fieldErrors).length > 0 ? fieldErrors : { form: message });
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <section aria-labelledby="edit-heading">
+      {heading}
+      {conflict && (
+        <div ref={conflictRef} role="alert" className="conflict" tabIndex={-1}>
+          <p>{EDIT_CONFLICT_MESSAGE}</p>
+          <button type="button" onClick={reload}>
+            Reload
+          </button>
+        </div>
+      )}
+      <form ref={formRef} className="card" onSubmit={submit} noValidate>
+        <Field label="Title" error={errors.title}>
+          {(props) => (
+            <input {...props} required value={values.title} onChange={(e) => set('title')(e.target.value)} />
+          )}
+        </Field>
+        <Field label="Notes" error={errors.notes}>
+          {(props) => (
+            <textarea
+              {...props}
+              rows={4}
+              value={values.notes}
+              onChange={(e) => set('notes')(e.target.value)}
+            />
+          )}
+        </Field>
+        <div className="row">
+          <Field label="Status" error={errors.status}>
+            {(props) => (
+              <select {...props} value={values.status} onChange={(e) => set('status')(e.target.value)}>
+                {TASK_STATUSES.map((s) => (
+                  <option key={s} value={s}>
+                    {STATUS_LABELS[s]}
+                  </option>
+                ))}
+              </select>
+            )}
+          </Field>
+          <Field label="Due date" error={errors.dueDate}>
+            {(props) => (
+              <input
+                {...props}
+                type="date"
+                value={values.dueDate}
+                onChange={(e) => set('dueDate')(e.target.value)}
+              />
+            )}
+          </Field>
+        </div>
+        <Field label="Tags" hint="Separate tags with commas." error={errors.tags}>
+          {(props) => <input {...props} value={values.tags} onChange={(e) => set('tags')(e.target.value)} />}
+        </Field>
+        <FormError message={errors.form ?? errors.version} />
+        <div className="actions">
+          <button type="submit" disabled={busy}>
+            Save
+          </button>
+          <Link to="/">Cancel</Link>
+        </div>
+      </form>
+    </section>
+  );
+}

@@ -1,0 +1,134 @@
+// @vitest-environment jsdom
+import { cleanup, screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { afterEach, describe, expect, it } from 'vitest';
+import { ApiError } from '../src/api/errors.js';
+import { TasksScreen } from '../src/components/TasksScreen.js';
+import { FakeTaskApi } from './fake-task-api.js';
+import { renderWithServices } from './render.js';
+
+afterEach(cleanup);
+
+function listedTitles(): string[] {
+  const list = screen.queryByRole('list', { name: 'Tasks' });
+  if (!list) return [];
+  return within(list)
+    .getAllByRole('heading', { level: 3 })
+    .map((h) => h.textContent ?? '');
+}
+
+function taskItem(title: string): HTMLElement {
+  return screen.getByRole('listitem', { name: title });
+}
+
+describe('TasksScreen', () => {
+  it('shows the first page and "Load more" appends the rest until the last page', async () => {
+    const api = new FakeTaskApi();
+    api.seed(25);
+    const user = userEvent.setup();
+    renderWithServices(<TasksScreen />, { api });
+
+    await waitFor(() => expect(listedTitles()).toHaveLength(20));
+    expect(listedTitles()[0]).toBe('Task 25');
+    await user.click(screen.getByRole('button', { name: 'Load more' }));
+    await waitFor(() => expect(listedTitles()).toHaveLength(25));
+    expect(listedTitles().at(-1)).toBe('Task 1');
+    expect(screen.queryByRole('button', { name: 'Load more' })).toBeNull();
+  });
+
+  it('filters by status, asks the API for that status and keeps the filter in the URL', async () => {
+    const api = new FakeTaskApi();
+    api.seed(4, (i) => ({ status: i % 2 === 0 ? 'done' : 'todo' }));
+    const user = userEvent.setup();
+    renderWithServices(<TasksScreen />, { api });
+    await waitFor(() => expect(listedTitles()).toHaveLength(4));
+
+    await user.selectOptions(screen.getByLabelText('Filter by status'), 'Done');
+    await waitFor(() => expect(listedTitles()).toEqual(['Task 3', 'Task 1']));
+    expect(window.location.search).toBe('?status=done');
+    expect(api.calls.at(-1)).toEqual({ method: 'list', args: [{ status: 'done', limit: 20 }] });
+
+    await user.selectOptions(screen.getByLabelText('Filter by status'), 'All');
+    await waitFor(() => expect(listedTitles()).toHaveLength(4));
+  });
+
+  it('shows the empty state for a filter with no tasks', async () => {
+    const api = new FakeTaskApi();
+    api.seed(2);
+    renderWithServices(<TasksScreen />, { api, url: '/?status=doing' });
+    expect(await screen.findByText('No tasks are “Doing”.')).toBeTruthy();
+  });
+
+  it('marks a task done, and on a stale version shows the conflict and the latest version', async () => {
+    const api = new FakeTaskApi();
+    const [first] = api.seed(1);
+    const user = userEvent.setup();
+    renderWithServices(<TasksScreen />, { api });
+    await waitFor(() => expect(listedTitles()).toEqual(['Task 1']));
+
+    api.touch(first?.id ?? '', { title: 'Renamed in another tab' });
+    await user.click(within(taskItem('Task 1')).getByRole('button', { name: 'Mark done' }));
+    const item = await screen.findByRole('listitem', { name: 'Renamed in another tab' });
+    expect(within(item).getByRole('alert').textContent).toContain('changed since you opened it');
+
+    await user.click(within(item).getByRole('button', { name: 'Mark done' }));
+    await waitFor(() => expect(within(item).queryByRole('button', { name: 'Mark done' })).toBeNull());
+    expect(within(item).getByText('Done')).toBeTruthy();
+    expect(screen.getByRole('status').textContent).toBe('Marked “Renamed in another tab” done.');
+  });
+
+  it('asks before deleting: Escape cancels, confirming deletes', async () => {
+    const api = new FakeTaskApi();
+    api.seed(2);
+    const user = userEvent.setup();
+    renderWithServices(<TasksScreen />, { api });
+    await waitFor(() => expect(listedTitles()).toHaveLength(2));
+
+    const deleteButton = within(taskItem('Task 1')).getByRole('button', { name: 'Delete' });
+    await user.click(deleteButton);
+    const dialog = screen.getByRole('alertdialog', { name: 'Delete this task?' });
+    expect(document.activeElement).toBe(within(dialog).getByRole('button', { name: 'Cancel' }));
+    await user.keyboard('{Escape}');
+    expect(screen.queryByRole('alertdialog')).toBeNull();
+    expect(document.activeElement).toBe(deleteButton);
+    expect(api.titles()).toContain('Task 1');
+
+    await user.click(deleteButton);
+    // Keyboard only: Tab from Cancel wraps to the dialog's Delete button.
+    await user.tab();
+    await user.keyboard('{Enter}');
+    await waitFor(() => expect(listedTitles()).toEqual(['Task 2']));
+    expect(api.titles()).toEqual(['Task 2']);
+    expect(screen.getByRole('status').textContent).toBe('Deleted “Task 1”.');
+  });
+
+  it('adds a created task to the top of the list', async () => {
+    const api = new FakeTaskApi();
+    api.seed(1);
+    const user = userEvent.setup();
+    renderWithServices(<TasksScreen />, { api });
+    await waitFor(() => expect(listedTitles()).toEqual(['Task 1']));
+
+    await user.type(screen.getByLabelText('Title'), 'Buy milk');
+    await user.click(screen.getByRole('button', { name: 'Add task' }));
+    await waitFor(() => expect(listedTitles()).toEqual(['Buy milk', 'Task 1']));
+  });
+
+  it('shows a failed load with "Try again", which reloads', async () => {
+    const api = new FakeTaskApi();
+    api.seed(1);
+    let failures = 1;
+    const list = api.list.bind(api);
+    api.list = async (query) => {
+      if (failures-- > 0) throw new ApiError(0, 'network', 'Could not reach the server.');
+      return list(query);
+    };
+    const user = userEvent.setup();
+    renderWithServices(<TasksScreen />, { api });
+
+    expect((await screen.findByRole('alert')).textContent).toContain('Could not reach the server.');
+    await user.click(screen.getByRole('button', { name: 'Try again' }));
+    await waitFor(() => expect(listedTitles()).toEqual(['Task 1']));
+    expect(screen.queryByRole('alert')).toBeNull();
+  });
+});
