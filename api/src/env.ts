@@ -4,4 +4,8 @@ export const API_ENV = {
   logLevel: 'POWERTOOLS_LOG_LEVEL',
   serviceName: 'POWERTOOLS_SERVICE_NAME',
   metricsNamespace: 'POWERTOOLS_METRICS_NAMESPACE',
+  /** Origin allowed by CORS on every response; `*` when unset. */
+  corsAllowedOrigin: 'CORS_ALLOWED_ORIGIN',
+  /** DynamoDB endpoint override for tests and the local cloud; never set in AWS. */
+  dynamodbEndpoint: 'DYNAMODB_ENDPOINT',
 } as const;

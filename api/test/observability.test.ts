@@ -1,0 +1,112 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { ErrorBody } from '../src/contract/index.js';
+import { invoke, loadApi } from './support/api.js';
+import { apiEvent } from './support/events.js';
+import { type LocalTable, startLocalTable } from './support/local-table.js';
+
+let table: LocalTable;
+let output: string[] = [];
+
+/** Collects what the handlers print (Powertools writes JSON lines to stdout and stderr). */
+function captureOutput(): void {
+  output = [];
+  for (const stream of [process.stdout, process.stderr]) {
+    vi.spyOn(stream, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      output.push(String(chunk));
+      return true;
+    });
+  }
+}
+
+function jsonLines(): Record<string, unknown>[] {
+  return output
+    .flatMap((chunk) => chunk.split('\n'))
+    .filter((line) => line.startsWith('{'))
+    .map((line) => JSON.parse(line) as Record<string, unknown>);
+}
+
+beforeAll(async () => {
+  table = await startLocalTable('tasks-observed');
+  process.env.POWERTOOLS_LOG_LEVEL = 'INFO';
+  process.env.POWERTOOLS_METRICS_DISABLED = 'false';
+  process.env.POWERTOOLS_METRICS_NAMESPACE = 'TaskTrackerTest';
+});
+
+afterEach(() => {
+  vi.restoreAllMocks();
+});
+
+afterAll(async () => {
+  await table?.stop();
+});
+
+describe('metrics and logs of a healthy API', () => {
+  it('emits TaskCreated, IdempotentReplay and TaskConflict as CloudWatch EMF counts', async () => {
+    vi.resetModules();
+    const api = await loadApi(table);
+    captureOutput();
+    const headers = { 'Idempotency-Key': 'emf-1' };
+    const created = await invoke(
+      api.create,
+      apiEvent('POST', '/tasks', { sub: 'm', body: { title: 'a' }, headers }),
+    );
+    await invoke(api.create, apiEvent('POST', '/tasks', { sub: 'm', body: { title: 'a' }, headers }));
+    const stale = { version: 7, title: 'b' };
+    await invoke(
+      api.update,
+      apiEvent('PATCH', '/tasks/{id}', { sub: 'm', id: created.body.id, body: stale }),
+    );
+    const metrics = jsonLines()
+      .filter((line) => '_aws' in line)
+      .flatMap((line) =>
+        Object.keys(line).filter((key) => ['TaskCreated', 'IdempotentReplay', 'TaskConflict'].includes(key)),
+      );
+    expect(metrics).toEqual(['TaskCreated', 'IdempotentReplay', 'TaskConflict']);
+    const emf = jsonLines().find((line) => 'TaskCreated' in line);
+    expect(emf).toMatchObject({ TaskCreated: 1, service: 'tasktracker-api' });
+    expect(JSON.stringify(emf?._aws)).toContain('TaskTrackerTest');
+  });
+
+  it('logs a refused request as one JSON line with its request id and error code', async () => {
+    vi.resetModules();
+    const api = await loadApi(table);
+    captureOutput();
+    const event = apiEvent('GET', '/tasks/{id}', { sub: 'm', id: 'missing' });
+    await invoke(api.get, event);
+    const refused = jsonLines().find((line) => line.message === 'request refused');
+    expect(refused).toMatchObject({
+      level: 'INFO',
+      requestId: event.requestContext.requestId,
+      code: 'not_found',
+    });
+  });
+});
+
+describe('an unexpected failure', () => {
+  it('answers 500 with the request id and no internals, and logs the error with that id', async () => {
+    vi.resetModules();
+    const api = await loadApi({ tableName: 'no-such-table', endpoint: table.endpoint });
+    captureOutput();
+    const event = apiEvent('GET', '/tasks', { sub: 'm' });
+    const reply = await invoke(api.list, event);
+    vi.restoreAllMocks();
+
+    expect(reply.status).toBe(500);
+    expect(ErrorBody.parse(reply.body)).toEqual({
+      error: { code: 'internal', message: expect.any(String) },
+      requestId: event.requestContext.requestId,
+    });
+    expect(reply.rawBody).not.toMatch(/ResourceNotFound|no-such-table|at .*\.ts|stack/i);
+    const logged = jsonLines().find((line) => line.level === 'ERROR');
+    expect(logged).toMatchObject({ message: 'unexpected error', requestId: event.requestContext.requestId });
+    expect(JSON.stringify(logged?.error)).toContain('ResourceNotFoundException');
+    expect(jsonLines().some((line) => 'UnexpectedError' in line)).toBe(true);
+  });
+
+  it('keeps /health answering while the table is unreachable', async () => {
+    vi.resetModules();
+    const api = await loadApi({ tableName: 'no-such-table', endpoint: 'http://127.0.0.1:9' });
+    const reply = await invoke(api.health, apiEvent('GET', '/health'));
+    expect(reply).toMatchObject({ status: 200, body: { status: 'ok' } });
+  });
+});

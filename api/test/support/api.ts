@@ -1,0 +1,55 @@
+/**
+ * Loads the API's handlers the way Lambda does — module init reads the environment — pointed
+ * at a local table, and invokes them with REST proxy events.
+ */
+import type { APIGatewayProxyEvent } from 'aws-lambda';
+import type { ApiHandler } from '../../src/http/handler.js';
+import { lambdaContext } from './events.js';
+
+/** The API's handlers and the store instance they share. */
+export async function loadApi(env: { tableName: string; endpoint: string }) {
+  process.env.TABLE_NAME = env.tableName;
+  process.env.DYNAMODB_ENDPOINT = env.endpoint;
+  process.env.POWERTOOLS_LOG_LEVEL ??= 'SILENT';
+  process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
+  const [health, list, create, get, update, remove, runtime] = await Promise.all([
+    import('../../src/handlers/health.js'),
+    import('../../src/handlers/list-tasks.js'),
+    import('../../src/handlers/create-task.js'),
+    import('../../src/handlers/get-task.js'),
+    import('../../src/handlers/update-task.js'),
+    import('../../src/handlers/delete-task.js'),
+    import('../../src/runtime/task-service.js'),
+  ]);
+  return {
+    health: health.handler,
+    list: list.handler,
+    create: create.handler,
+    get: get.handler,
+    update: update.handler,
+    remove: remove.handler,
+    store: runtime.taskStore,
+  };
+}
+
+/** A handler's response with its JSON body parsed. */
+export interface Reply {
+  readonly status: number;
+  readonly headers: Record<string, string>;
+  // The body's shape depends on the route and outcome; each test narrows it by asserting.
+  // biome-ignore lint/suspicious/noExplicitAny: parsed JSON of any route, asserted by the caller
+  readonly body: any;
+  readonly rawBody: string;
+}
+
+/** Invokes a handler as Lambda would and parses the JSON response. */
+export async function invoke(handler: ApiHandler, event: APIGatewayProxyEvent): Promise<Reply> {
+  const result = await handler(event, lambdaContext());
+  const headers = Object.fromEntries(Object.entries(result.headers ?? {}).map(([k, v]) => [k, String(v)]));
+  return {
+    status: result.statusCode,
+    headers,
+    body: result.body ? JSON.parse(result.body) : undefined,
+    rawBody: result.body,
+  };
+}
