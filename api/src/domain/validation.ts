@@ -1,5 +1,5 @@
 /** Turns contract (zod) validation failures into a ValidationError naming each failing field. */
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
 import { type FieldIssue, ValidationError } from './errors.js';
 
 function messageOf(issue: z.core.$ZodIssue): string {
@@ -20,7 +20,7 @@ function fieldIssues(issue: z.core.$ZodIssue, whole: string): FieldIssue[] {
  * Parses `value` with a contract schema, or throws a ValidationError.
  * @param whole the field name reported when the value as a whole is wrong (e.g. `body`)
  */
-export function parseWith<S extends z.ZodType>(schema: S, value: unknown, whole: string): z.output<S> {
+export function parseWith<S extends z.ZodMiniType>(schema: S, value: unknown, whole: string): z.output<S> {
   const result = schema.safeParse(value);
   if (result.success) return result.data;
   throw new ValidationError(result.error.issues.flatMap((issue) => fieldIssues(issue, whole)));

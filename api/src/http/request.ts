@@ -3,7 +3,7 @@
  * query parameters, and a JSON body within the size and media-type rules.
  */
 import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
-import { TASK_LIMITS } from '../contract/index.js';
+import { TASK_LIMITS } from '../contract/protocol.js';
 import {
   PayloadTooLargeError,
   UnauthorizedError,

@@ -3,7 +3,8 @@
  * domain error to its HTTP status (ERROR_STATUS).
  */
 import type { APIGatewayProxyResult } from 'aws-lambda';
-import { ERROR_STATUS, type ErrorBody } from '../contract/index.js';
+import type { ErrorBody } from '../contract/index.js';
+import { ERROR_STATUS } from '../contract/protocol.js';
 import type { DomainError } from '../domain/errors.js';
 import { API_ENV } from '../env.js';
 
