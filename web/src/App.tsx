@@ -103,7 +103,10 @@ export function App() {
     }
     const taskId = taskIdOf(router.path);
     if (taskId) return <EditTaskScreen key={taskId} taskId={taskId} />;
-    if (router.path === '/' || isPublic) return <TasksScreen />;
+    // A signed-in user on a public route is being redirected to '/': rendering the list here
+    // would keep that route's notice ("Sign in to continue") in the list's state.
+    if (isPublic) return <p className="loading">Loading…</p>;
+    if (router.path === '/') return <TasksScreen />;
     return (
       <section aria-labelledby="missing-heading">
         <h1 id="missing-heading" tabIndex={-1}>

@@ -88,6 +88,8 @@ describe('App', () => {
     await screen.findByRole('heading', { name: 'Your tasks' });
     expect(window.location.pathname).toBe('/');
     expect(screen.getByText('ada@example.com')).toBeTruthy();
+    // The sign-in screen's notice does not follow the user to their tasks.
+    expect(screen.queryByText('Your account is confirmed. Sign in to continue.')).toBeNull();
 
     await user.click(screen.getByRole('button', { name: 'Sign out' }));
     await screen.findByRole('heading', { name: 'Sign in' });
