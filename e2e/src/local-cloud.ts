@@ -1,5 +1,5 @@
 /** The local cloud a test file runs against: in memory, on ephemeral ports of 127.0.0.1. */
-import { type LocalCloud, startLocalCloud } from '@tasktracker/local/src/index.js';
+import { type LocalCloud, startLocalCloud } from '@tasktracker/local';
 import { useForFile } from './suite.js';
 
 /** Starts one local cloud for the calling test file and stops it after the file. */

@@ -1,0 +1,165 @@
+/**
+ * `npm start`: runs the synthesized CDK app offline. Flags are parsed strictly: an unknown flag
+ * or a bad value is a one-line error plus the usage.
+ */
+import { existsSync, readdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline/promises';
+import { parseArgs } from 'node:util';
+import { REPO_ROOT } from './assembly/index.js';
+import { LocalCloudError } from './errors.js';
+import { DEFAULT_PORTS, type LocalCloud, type LocalCloudOptions, startLocalCloud } from './index.js';
+import { UnresolvableError } from './intrinsics/index.js';
+import { formatSummary } from './summary.js';
+
+const USAGE = `Usage: npm start -- [options]
+
+  --stage <name>          stage of the CDK app to run (default: dev)
+  --in-memory             keep all data in memory (a throwaway run)
+  --reset                 delete the data folder first (asks; --yes skips the question)
+  --yes                   answer yes to --reset's question
+  --data-dir <path>       data folder (default: <repo>/.local-cloud)
+  --api-port <port>       API Gateway port (default: ${DEFAULT_PORTS.api})
+  --web-port <port>       web app port (default: ${DEFAULT_PORTS.web})
+  --cognito-port <port>   Cognito port (default: ${DEFAULT_PORTS.cognito})
+  --dynamodb-port <port>  DynamoDB port (default: ${DEFAULT_PORTS.dynamodb})
+  --help                  show this help`;
+
+interface CliOptions extends LocalCloudOptions {
+  reset: boolean;
+  yes: boolean;
+  help: boolean;
+}
+
+/** Parses argv; throws LocalCloudError with a one-line message on a bad flag or value. */
+export function parseCli(argv: readonly string[]): CliOptions {
+  let parsed: ReturnType<typeof parse>;
+  try {
+    parsed = parse(argv);
+  } catch (err) {
+    throw new LocalCloudError((err as Error).message.split('\n')[0] ?? 'Bad arguments.');
+  }
+  const { values } = parsed;
+  const port = (flag: string, value: string | undefined): number | undefined => {
+    if (value === undefined) return undefined;
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < 0 || n > 65535)
+      throw new LocalCloudError(`--${flag} needs a port number 0-65535, got "${value}".`);
+    return n;
+  };
+  const ports = {
+    api: port('api-port', values['api-port']),
+    web: port('web-port', values['web-port']),
+    cognito: port('cognito-port', values['cognito-port']),
+    dynamodb: port('dynamodb-port', values['dynamodb-port']),
+  };
+  if (values['in-memory'] && values.reset)
+    throw new LocalCloudError(
+      '--reset and --in-memory do not go together: an in-memory run has nothing to reset.',
+    );
+  return {
+    ...(values.stage ? { stage: values.stage } : {}),
+    ...(values['data-dir'] ? { dataDir: values['data-dir'] } : {}),
+    inMemory: values['in-memory'] ?? false,
+    ports: Object.fromEntries(Object.entries(ports).filter(([, v]) => v !== undefined)),
+    reset: values.reset ?? false,
+    yes: values.yes ?? false,
+    help: values.help ?? false,
+  };
+}
+
+function parse(argv: readonly string[]) {
+  return parseArgs({
+    args: [...argv],
+    strict: true,
+    allowPositionals: false,
+    options: {
+      stage: { type: 'string' },
+      'in-memory': { type: 'boolean' },
+      reset: { type: 'boolean' },
+      yes: { type: 'boolean', short: 'y' },
+      'data-dir': { type: 'string' },
+      'api-port': { type: 'string' },
+      'web-port': { type: 'string' },
+      'cognito-port': { type: 'string' },
+      'dynamodb-port': { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+}
+
+/** Deletes the data (tables, users, notifications) but keeps the synthesized cdk.out folders. */
+async function resetDataDir(dataDir: string, yes: boolean): Promise<void> {
+  if (!existsSync(dataDir)) return;
+  if (!yes) {
+    if (!process.stdin.isTTY)
+      throw new LocalCloudError(
+        `--reset would delete ${dataDir}; confirm with --yes when not on a terminal.`,
+      );
+    const rl = createInterface({ input: process.stdin, output: process.stdout });
+    const answer = await rl.question(`Delete all local data in ${dataDir}? [y/N] `);
+    rl.close();
+    if (!/^y(es)?$/i.test(answer.trim())) throw new LocalCloudError('Reset cancelled; nothing was deleted.');
+  }
+  for (const name of readdirSync(dataDir)) {
+    if (!name.startsWith('cdk.out')) rmSync(join(dataDir, name), { recursive: true, force: true });
+  }
+  console.log(`Deleted the local data in ${dataDir}.`);
+}
+
+function fail(err: unknown): never {
+  if (err instanceof LocalCloudError || err instanceof UnresolvableError) {
+    console.error(`local cloud: ${err.message}`);
+  } else {
+    console.error('local cloud: unexpected failure:', err);
+  }
+  process.exit(1);
+}
+
+async function main(): Promise<void> {
+  let options: CliOptions;
+  try {
+    options = parseCli(process.argv.slice(2));
+  } catch (err) {
+    console.error(`local cloud: ${(err as Error).message}\n\n${USAGE}`);
+    process.exit(2);
+  }
+  if (options.help) {
+    console.log(USAGE);
+    return;
+  }
+  const dataDir = options.dataDir ?? join(REPO_ROOT, '.local-cloud');
+  let starting: Promise<LocalCloud> | undefined;
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) process.exit(130);
+    stopping = true;
+    console.log(`\n${signal}: stopping the local cloud…`);
+    // A Ctrl-C during start-up waits for it, so every process started so far is stopped too.
+    Promise.resolve(starting)
+      .then(
+        (cloud) => cloud?.stop(),
+        () => undefined,
+      )
+      .then(
+        () => process.exit(0),
+        (err: unknown) => fail(err),
+      );
+  };
+  process.on('SIGINT', () => shutdown('SIGINT'));
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  let cloud: LocalCloud;
+  try {
+    if (options.reset) await resetDataDir(dataDir, options.yes);
+    console.log(`Synthesizing the CDK app (stage ${options.stage ?? 'dev'}) and starting the local cloud…`);
+    starting = startLocalCloud({ ...options, dataDir });
+    cloud = await starting;
+  } catch (err) {
+    if (stopping) return;
+    fail(err);
+  }
+  if (stopping) return;
+  console.log(formatSummary(cloud));
+}
+
+await main();

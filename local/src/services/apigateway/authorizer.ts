@@ -1,0 +1,88 @@
+/**
+ * The Cognito user-pools authorizer: verifies the token's RS256 signature against the local
+ * pool's keys, its issuer, audience (the pool's app clients), `token_use` and expiry with
+ * aws-jwt-verify, and hands over the claims as strings, as API Gateway does.
+ */
+import type { JsonWebKey } from 'node:crypto';
+import { CognitoJwtVerifier } from 'aws-jwt-verify';
+import type { CognitoAuthorizerModel } from './model.js';
+
+/** What the gateway needs from the local Cognito. */
+export interface UserPoolDirectory {
+  clientIds(userPoolId: string): string[];
+  jwks(userPoolId: string): { keys: JsonWebKey[] };
+}
+
+const DAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+export class CognitoAuthorizer {
+  constructor(
+    private readonly model: CognitoAuthorizerModel,
+    private readonly pools: UserPoolDirectory,
+  ) {}
+
+  /**
+   * The claims of a valid token, or undefined (→ 401 Unauthorized). Without authorization scopes
+   * API Gateway requires an ID token; with scopes, an access token carrying one of them.
+   */
+  async verify(
+    headerValue: string | undefined,
+    scopes: readonly string[],
+  ): Promise<Record<string, string> | undefined> {
+    const token = headerValue?.replace(/^Bearer\s+/i, '').trim();
+    if (!token) return undefined;
+    for (const userPoolId of this.model.userPoolIds) {
+      const claims = await this.verifyWithPool(userPoolId, token, scopes);
+      if (claims) return claims;
+    }
+    return undefined;
+  }
+
+  get headerName(): string {
+    return this.model.headerName;
+  }
+
+  private async verifyWithPool(
+    userPoolId: string,
+    token: string,
+    scopes: readonly string[],
+  ): Promise<Record<string, string> | undefined> {
+    const clientIds = this.pools.clientIds(userPoolId);
+    if (clientIds.length === 0) return undefined;
+    const verifier =
+      scopes.length > 0
+        ? CognitoJwtVerifier.create({
+            userPoolId,
+            tokenUse: 'access',
+            clientId: clientIds,
+            scope: [...scopes],
+          })
+        : CognitoJwtVerifier.create({ userPoolId, tokenUse: 'id', clientId: clientIds });
+    verifier.cacheJwks(this.pools.jwks(userPoolId) as Parameters<typeof verifier.cacheJwks>[0]);
+    try {
+      const payload = (await verifier.verify(token)) as Record<string, unknown>;
+      return stringClaims(payload);
+    } catch {
+      return undefined;
+    }
+  }
+}
+
+/** API Gateway passes every claim as a string; times in Java's `Date.toString()` form. */
+export function stringClaims(payload: Record<string, unknown>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(payload)) {
+    if (['exp', 'iat', 'auth_time'].includes(name) && typeof value === 'number') out[name] = javaDate(value);
+    else if (Array.isArray(value)) out[name] = value.join(',');
+    else if (typeof value === 'object' && value !== null) out[name] = JSON.stringify(value);
+    else out[name] = String(value);
+  }
+  return out;
+}
+
+function javaDate(epochSeconds: number): string {
+  const d = new Date(epochSeconds * 1000);
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${DAYS[d.getUTCDay()]} ${MONTHS[d.getUTCMonth()]} ${pad(d.getUTCDate())} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())} UTC ${d.getUTCFullYear()}`;
+}

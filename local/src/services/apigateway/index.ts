@@ -1,0 +1,383 @@
+/**
+ * API Gateway: one node:http server on 127.0.0.1 serving every REST API of the assembly at
+ * `/<stageName>/<path>`, with the Cognito authorizer, CORS mock integrations, gateway responses
+ * and the Lambda proxy integration, mapped like API Gateway maps them.
+ */
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { listenError } from '../../errors.js';
+import { LOCAL_ACCOUNT_ID, type PhysicalIds } from '../../intrinsics/physical-ids.js';
+import type { LocalService, ServiceDescription } from '../../service.js';
+import type { MetricSink } from '../cloudwatch/metrics.js';
+import type { InvokeOutcome } from '../lambda/index.js';
+import { CognitoAuthorizer, type UserPoolDirectory } from './authorizer.js';
+import { buildProxyEvent } from './event.js';
+import { type ApiMethod, type RestApiModel, readRestApis } from './model.js';
+import { validateRequest } from './request-validator.js';
+import { matchRoute } from './router.js';
+
+export type { UserPoolDirectory } from './authorizer.js';
+
+/** API Gateway's payload limit. */
+const MAX_BODY_BYTES = 10 * 1024 * 1024;
+
+export interface LocalApiGatewayOptions {
+  readonly ids: PhysicalIds;
+  readonly port: number;
+  readonly pools: UserPoolDirectory;
+  readonly invoke: (functionArn: string, event: unknown) => Promise<InvokeOutcome>;
+  readonly metrics: MetricSink;
+  readonly log: (line: string) => void;
+  /** Extra local-only GET endpoints under `/_local/` (alarms, codes). */
+  readonly localRoutes?: Record<string, () => unknown>;
+}
+
+interface GatewayError {
+  readonly type: string;
+  readonly status: number;
+  readonly message: string;
+  readonly validationErrorString?: string;
+}
+
+const ERRORS = {
+  missingToken: {
+    type: 'MISSING_AUTHENTICATION_TOKEN',
+    status: 403,
+    message: 'Missing Authentication Token',
+  },
+  unauthorized: { type: 'UNAUTHORIZED', status: 401, message: 'Unauthorized' },
+  tooLarge: { type: 'REQUEST_TOO_LARGE', status: 413, message: 'Request Too Long' },
+  integrationFailure: { type: 'DEFAULT_5XX', status: 502, message: 'Internal server error' },
+  timeout: { type: 'INTEGRATION_TIMEOUT', status: 504, message: 'Endpoint request timed out' },
+} satisfies Record<string, GatewayError>;
+
+export class LocalApiGateway implements LocalService {
+  readonly apis: readonly RestApiModel[];
+  private server: Server | undefined;
+  private listeningUrl: string | undefined;
+  private readonly authorizers = new Map<string, CognitoAuthorizer>();
+
+  constructor(private readonly options: LocalApiGatewayOptions) {
+    this.apis = readRestApis(options.ids);
+    for (const api of this.apis) {
+      for (const method of api.methods) {
+        if (method.authorizer && !this.authorizers.has(method.authorizer.logicalId)) {
+          this.authorizers.set(
+            method.authorizer.logicalId,
+            new CognitoAuthorizer(method.authorizer, options.pools),
+          );
+        }
+      }
+    }
+  }
+
+  /** `http://127.0.0.1:<port>` (no stage). */
+  get url(): string {
+    if (this.listeningUrl === undefined) throw new Error('The local API Gateway has not been started.');
+    return this.listeningUrl;
+  }
+
+  /** The stage base URL of an API, ending with `/`, as the `RestApi.url` output would be. */
+  stageUrl(api: RestApiModel): string {
+    return `${this.url}/${api.stageName}/`;
+  }
+
+  async start(): Promise<void> {
+    const server = createServer((req, res) => {
+      this.handle(req, res).catch((err: unknown) => {
+        this.options.log(`[API Gateway] internal error: ${(err as Error).message}`);
+        if (!res.headersSent) sendJson(res, 500, { message: 'Internal server error' });
+      });
+    });
+    const port = this.options.port;
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', (err: NodeJS.ErrnoException) =>
+        reject(listenError('API Gateway', port, '--api-port', err)),
+      );
+      server.listen(port, '127.0.0.1', () => resolve());
+    });
+    this.server = server;
+    this.listeningUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  }
+
+  async stop(): Promise<void> {
+    const server = this.server;
+    if (!server) return;
+    this.server = undefined;
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+
+  describe(): ServiceDescription {
+    return {
+      name: 'API Gateway',
+      resources: this.apis.flatMap((api) => [
+        {
+          logicalId: api.logicalId,
+          type: 'AWS::ApiGateway::RestApi',
+          ...(this.listeningUrl === undefined ? {} : { url: this.stageUrl(api) }),
+          detail: `${api.name}, stage ${api.stageName}, ${api.methods.length} methods${api.notEnforced.length ? `; not enforced: ${api.notEnforced.join(', ')}` : ''}`,
+        },
+        ...api.methods.map((method) => ({
+          logicalId: method.logicalId,
+          type: 'AWS::ApiGateway::Method',
+          detail: `${method.httpMethod} ${method.resourcePath}${method.authorizer ? ' (Cognito)' : ''}`,
+        })),
+      ]),
+    };
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const receivedAt = Date.now();
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    const local = url.pathname.startsWith('/_local/')
+      ? this.options.localRoutes?.[url.pathname.slice('/_local/'.length)]
+      : undefined;
+    if (local && req.method === 'GET') {
+      sendJson(res, 200, local());
+      return;
+    }
+    const [, stageName = '', ...rest] = url.pathname.split('/');
+    const api = this.apis.find((candidate) => candidate.stageName === stageName);
+    if (!api) {
+      req.resume();
+      sendJson(res, 403, { message: ERRORS.missingToken.message });
+      return;
+    }
+    const status = await this.handleApiRequest(
+      api,
+      req,
+      res,
+      `/${rest.join('/')}`,
+      url.search.slice(1),
+      receivedAt,
+    );
+    this.recordMetrics(api, status, Date.now() - receivedAt);
+  }
+
+  private async handleApiRequest(
+    api: RestApiModel,
+    req: IncomingMessage,
+    res: ServerResponse,
+    path: string,
+    query: string,
+    receivedAt: number,
+  ): Promise<number> {
+    const httpMethod = (req.method ?? 'GET').toUpperCase();
+    const match = matchRoute(api.methods, httpMethod, path);
+    const body = await readBody(req);
+    if (body === undefined) return this.sendGatewayError(api, req, res, ERRORS.tooLarge);
+    if (!match) return this.sendGatewayError(api, req, res, ERRORS.missingToken);
+    const { method } = match;
+    if (method.mock) return this.sendMock(method, req, res);
+    let claims: Record<string, string> | undefined;
+    if (method.authorizationType === 'COGNITO_USER_POOLS') {
+      const authorizer = method.authorizer ? this.authorizers.get(method.authorizer.logicalId) : undefined;
+      claims = await authorizer?.verify(header(req, authorizer.headerName), method.authorizationScopes);
+      if (!claims) return this.sendGatewayError(api, req, res, ERRORS.unauthorized);
+    }
+    if (method.validation) {
+      const invalid = validateRequest(method.validation, {
+        body,
+        pathParameters: match.pathParameters,
+        query: new URLSearchParams(query),
+        headers: req.headers,
+      });
+      if (invalid) return this.sendGatewayError(api, req, res, { ...invalid, status: 400 });
+    }
+    if (!method.lambdaArn) return this.sendGatewayError(api, req, res, ERRORS.integrationFailure);
+    const event = buildProxyEvent(
+      {
+        httpMethod,
+        path: decodePath(path),
+        rawHeaders: req.rawHeaders,
+        query,
+        body,
+        sourceIp: req.socket.remoteAddress ?? '127.0.0.1',
+        receivedAt,
+      },
+      {
+        resourcePath: method.resourcePath,
+        resourceId: method.resourceId,
+        pathParameters: match.pathParameters,
+        stage: api.stageName,
+        apiId: api.apiId,
+        accountId: LOCAL_ACCOUNT_ID,
+        ...(claims ? { claims } : {}),
+      },
+    );
+    const outcome = await this.options.invoke(method.lambdaArn, event);
+    return this.sendIntegrationResult(api, req, res, outcome, event.requestContext.requestId);
+  }
+
+  private sendIntegrationResult(
+    api: RestApiModel,
+    req: IncomingMessage,
+    res: ServerResponse,
+    outcome: InvokeOutcome,
+    requestId: string,
+  ): number {
+    if (outcome.kind === 'timeout') return this.sendGatewayError(api, req, res, ERRORS.timeout);
+    if (outcome.kind !== 'result') {
+      this.options.log(
+        `[API Gateway] ${requestId}: Lambda ${outcome.kind === 'error' ? `${outcome.errorType}: ${outcome.errorMessage}` : outcome.errorMessage} → 502`,
+      );
+      return this.sendGatewayError(api, req, res, ERRORS.integrationFailure);
+    }
+    const result = proxyResult(outcome.payload);
+    if (!result) {
+      this.options.log(
+        `[API Gateway] ${requestId}: Execution failed due to configuration error: Malformed Lambda proxy response → 502`,
+      );
+      return this.sendGatewayError(api, req, res, ERRORS.integrationFailure);
+    }
+    const headers: Record<string, string | string[]> = {
+      'content-type': 'application/json',
+      'x-amzn-requestid': requestId,
+    };
+    for (const [name, value] of Object.entries(result.multiValueHeaders)) headers[name.toLowerCase()] = value;
+    for (const [name, value] of Object.entries(result.headers)) headers[name.toLowerCase()] = value;
+    const body = result.isBase64Encoded ? Buffer.from(result.body, 'base64') : Buffer.from(result.body);
+    res.writeHead(result.statusCode, { ...headers, 'content-length': String(body.length) }).end(body);
+    return result.statusCode;
+  }
+
+  private sendMock(method: ApiMethod, req: IncomingMessage, res: ServerResponse): number {
+    const mock = method.mock;
+    if (!mock) return 500;
+    const headers: Record<string, string> = { ...mock.headers };
+    const origin = header(req, 'origin');
+    // CDK's multi-origin CORS template echoes the request Origin when it is in its allow-list.
+    if (origin && mock.template?.includes(`"${origin}"`)) headers['Access-Control-Allow-Origin'] = origin;
+    res.writeHead(mock.statusCode, { ...headers, 'content-length': '0' }).end();
+    return mock.statusCode;
+  }
+
+  /** A gateway-generated error, with the template's gateway response headers (CORS) applied. */
+  private sendGatewayError(
+    api: RestApiModel,
+    req: IncomingMessage,
+    res: ServerResponse,
+    error: GatewayError,
+  ): number {
+    req.resume();
+    const requestId = randomUUID();
+    const fallback = error.status >= 500 ? 'DEFAULT_5XX' : 'DEFAULT_4XX';
+    const response = api.gatewayResponses.get(error.type) ?? api.gatewayResponses.get(fallback);
+    const status = response?.statusCode ?? error.status;
+    const body = response?.template
+      ? renderGatewayTemplate(response.template, error, requestId)
+      : JSON.stringify({ message: error.message });
+    res
+      .writeHead(status, {
+        'content-type': 'application/json',
+        'x-amzn-errortype': errorTypeHeader(error),
+        'x-amzn-requestid': requestId,
+        ...(response?.headers ?? {}),
+      })
+      .end(body);
+    return status;
+  }
+
+  private recordMetrics(api: RestApiModel, status: number, latencyMs: number): void {
+    const dimensionSets: Array<Record<string, string>> = [
+      { ApiName: api.name },
+      { ApiName: api.name, Stage: api.stageName },
+    ];
+    for (const dims of dimensionSets) {
+      this.options.metrics.record('AWS/ApiGateway', 'Count', dims, 1);
+      this.options.metrics.record('AWS/ApiGateway', '4XXError', dims, status >= 400 && status < 500 ? 1 : 0);
+      this.options.metrics.record('AWS/ApiGateway', '5XXError', dims, status >= 500 ? 1 : 0);
+      this.options.metrics.record('AWS/ApiGateway', 'Latency', dims, latencyMs);
+    }
+  }
+}
+
+interface ProxyResult {
+  statusCode: number;
+  headers: Record<string, string>;
+  multiValueHeaders: Record<string, string[]>;
+  body: string;
+  isBase64Encoded: boolean;
+}
+
+/** Validates a handler's result like API Gateway; undefined means "Malformed Lambda proxy response". */
+export function proxyResult(payload: unknown): ProxyResult | undefined {
+  if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) return undefined;
+  const value = payload as Record<string, unknown>;
+  const statusCode = value.statusCode;
+  if (typeof statusCode !== 'number' || !Number.isInteger(statusCode) || statusCode < 100 || statusCode > 599)
+    return undefined;
+  if (value.body !== undefined && value.body !== null && typeof value.body !== 'string') return undefined;
+  const headers = value.headers ?? {};
+  const multi = value.multiValueHeaders ?? {};
+  if (typeof headers !== 'object' || headers === null || typeof multi !== 'object' || multi === null)
+    return undefined;
+  return {
+    statusCode,
+    headers: Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, String(v)])),
+    multiValueHeaders: Object.fromEntries(
+      Object.entries(multi).map(([k, v]) => [k, Array.isArray(v) ? v.map(String) : [String(v)]]),
+    ),
+    body: typeof value.body === 'string' ? value.body : '',
+    isBase64Encoded: value.isBase64Encoded === true,
+  };
+}
+
+/**
+ * The `$context`/`$util.escapeJavaScript` subset of VTL that gateway response templates use.
+ */
+export function renderGatewayTemplate(template: string, error: GatewayError, requestId: string): string {
+  const values: Record<string, string> = {
+    '$context.error.validationErrorString': error.validationErrorString ?? '',
+    '$context.error.messageString': JSON.stringify(error.message),
+    '$context.error.message': error.message,
+    '$context.error.responseType': error.type,
+    '$context.requestId': requestId,
+  };
+  const variable = /\$context\.[A-Za-z.]+/g;
+  return template
+    .replace(/\$util\.escapeJavaScript\((\$context\.[A-Za-z.]+)\)/g, (_m, name: string) =>
+      JSON.stringify(values[name] ?? '').slice(1, -1),
+    )
+    .replace(variable, (name) => values[name] ?? name);
+}
+
+function errorTypeHeader(error: GatewayError): string {
+  if (error.type === 'UNAUTHORIZED') return 'UnauthorizedException';
+  if (error.type === 'MISSING_AUTHENTICATION_TOKEN') return 'MissingAuthenticationTokenException';
+  if (error.type.startsWith('BAD_REQUEST')) return 'BadRequestException';
+  return 'InternalServerErrorException';
+}
+
+function header(req: IncomingMessage, name: string): string | undefined {
+  const value = req.headers[name.toLowerCase()];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+function decodePath(path: string): string {
+  try {
+    return decodeURI(path);
+  } catch {
+    return path;
+  }
+}
+
+/** The request body, or undefined past API Gateway's 10 MB limit. */
+async function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  // Keep reading past the limit (discarding) so the 413 can still be written to the socket.
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size <= MAX_BODY_BYTES) chunks.push(chunk as Buffer);
+  }
+  return size > MAX_BODY_BYTES ? undefined : Buffer.concat(chunks);
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  res
+    .writeHead(status, { 'content-type': 'application/json', 'x-amzn-requestid': randomUUID() })
+    .end(JSON.stringify(body));
+}

@@ -1,0 +1,174 @@
+/**
+ * DynamoDB: dynalite (the DynamoDB API over LevelDB) on 127.0.0.1, with every
+ * `AWS::DynamoDB::Table` of the assembly created from its template (keys, GSIs, LSIs, billing).
+ */
+import { existsSync, mkdirSync } from 'node:fs';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import {
+  CreateTableCommand,
+  type CreateTableCommandInput,
+  DynamoDBClient,
+  ListTablesCommand,
+} from '@aws-sdk/client-dynamodb';
+import dynalite from 'dynalite';
+import { Level } from 'level';
+import { type AssemblyResource, resourcesOf } from '../../assembly/index.js';
+import { LocalCloudError, listenError } from '../../errors.js';
+import type { PhysicalIds } from '../../intrinsics/physical-ids.js';
+import type { LocalService, ServiceDescription } from '../../service.js';
+
+/** `GlobalTable` is what CDK's `TableV2` synthesizes; locally it is one table, replicas aside. */
+export const TABLE_TYPES = ['AWS::DynamoDB::Table', 'AWS::DynamoDB::GlobalTable'] as const;
+
+export interface LocalDynamoDbOptions {
+  readonly ids: PhysicalIds;
+  readonly port: number;
+  /** Tables persist under `<dataDir>/dynamodb`; undefined keeps them in memory. */
+  readonly dataDir?: string;
+  readonly log: (line: string) => void;
+}
+
+export class LocalDynamoDb implements LocalService {
+  private server: Server | undefined;
+  private listeningUrl: string | undefined;
+  private readonly tables: AssemblyResource[];
+
+  constructor(private readonly options: LocalDynamoDbOptions) {
+    this.tables = TABLE_TYPES.flatMap((type) => resourcesOf(options.ids.source, type));
+  }
+
+  get url(): string {
+    if (this.listeningUrl === undefined) throw new Error('The local DynamoDB has not been started.');
+    return this.listeningUrl;
+  }
+
+  get folder(): string | undefined {
+    return this.options.dataDir === undefined ? undefined : join(this.options.dataDir, 'dynamodb');
+  }
+
+  async start(): Promise<void> {
+    const folder = this.folder;
+    if (folder !== undefined && !existsSync(folder)) mkdirSync(folder, { recursive: true });
+    if (folder !== undefined) await this.checkFolder(folder);
+    const server = dynalite({
+      ...(folder === undefined ? {} : { path: folder }),
+      createTableMs: 0,
+      deleteTableMs: 0,
+      updateTableMs: 0,
+    });
+    const port = this.options.port;
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', (err: NodeJS.ErrnoException) =>
+        reject(listenError('DynamoDB', port, '--dynamodb-port', err)),
+      );
+      server.listen(port, '127.0.0.1', () => resolve());
+    });
+    this.server = server;
+    this.listeningUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    await this.createTables();
+  }
+
+  async stop(): Promise<void> {
+    const server = this.server;
+    if (!server) return;
+    this.server = undefined;
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+
+  describe(): ServiceDescription {
+    return {
+      name: 'DynamoDB',
+      resources: this.tables.map((table) => ({
+        logicalId: table.logicalId,
+        type: table.type,
+        ...(this.listeningUrl === undefined ? {} : { url: this.listeningUrl }),
+        detail: `${this.options.ids.ref(table.stack, table.logicalId)}${table.properties.TimeToLiveSpecification ? ' (TTL not enforced locally)' : ''}`,
+      })),
+    };
+  }
+
+  /** Opens the LevelDB folder once before dynalite does: a corrupt one is refused, untouched. */
+  private async checkFolder(folder: string): Promise<void> {
+    const db = new Level(folder, { createIfMissing: true });
+    try {
+      await db.open();
+    } catch (err) {
+      const cause = (err as Error & { cause?: Error }).cause?.message ?? (err as Error).message;
+      throw new LocalCloudError(
+        `The DynamoDB data folder ${folder} cannot be read (${cause.split('\n')[0]}); run with --reset to start afresh (nothing was deleted).`,
+      );
+    } finally {
+      await db.close();
+    }
+  }
+
+  /** Creates the template's tables that do not exist yet; existing ones (and their items) are kept. */
+  private async createTables(): Promise<void> {
+    const client = new DynamoDBClient({
+      endpoint: this.url,
+      region: this.options.ids.source.region,
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    });
+    try {
+      const existing = new Set(await this.listTables(client));
+      for (const table of this.tables) {
+        const input = this.createTableInput(table);
+        if (existing.has(input.TableName ?? '')) continue;
+        await client.send(new CreateTableCommand(input));
+      }
+    } finally {
+      client.destroy();
+    }
+  }
+
+  private async listTables(client: DynamoDBClient): Promise<string[]> {
+    try {
+      return (await client.send(new ListTablesCommand({}))).TableNames ?? [];
+    } catch (err) {
+      throw new LocalCloudError(
+        `The DynamoDB data folder ${this.folder ?? '(memory)'} cannot be read (${(err as Error).message.split('\n')[0]}); run with --reset to start afresh (nothing was deleted).`,
+      );
+    }
+  }
+
+  private createTableInput(table: AssemblyResource): CreateTableCommandInput {
+    const ids = this.options.ids;
+    const props = (name: string) => ids.resolve(table, name);
+    const onDemand = props('BillingMode') === 'PAY_PER_REQUEST';
+    const throughput = (value: unknown) =>
+      onDemand
+        ? undefined
+        : ((value as CreateTableCommandInput['ProvisionedThroughput']) ?? {
+            ReadCapacityUnits: 5,
+            WriteCapacityUnits: 5,
+          });
+    const gsis = (
+      props('GlobalSecondaryIndexes') as
+        | NonNullable<CreateTableCommandInput['GlobalSecondaryIndexes']>
+        | undefined
+    )?.map((index) => ({
+      IndexName: index.IndexName,
+      KeySchema: index.KeySchema,
+      Projection: index.Projection,
+      ProvisionedThroughput: throughput(index.ProvisionedThroughput),
+    }));
+    return {
+      TableName: ids.ref(table.stack, table.logicalId),
+      AttributeDefinitions: props('AttributeDefinitions') as CreateTableCommandInput['AttributeDefinitions'],
+      KeySchema: props('KeySchema') as CreateTableCommandInput['KeySchema'],
+      BillingMode: onDemand ? 'PAY_PER_REQUEST' : 'PROVISIONED',
+      ProvisionedThroughput: throughput(props('ProvisionedThroughput')),
+      ...(gsis?.length ? { GlobalSecondaryIndexes: gsis } : {}),
+      ...(props('LocalSecondaryIndexes')
+        ? {
+            LocalSecondaryIndexes: props(
+              'LocalSecondaryIndexes',
+            ) as CreateTableCommandInput['LocalSecondaryIndexes'],
+          }
+        : {}),
+    };
+  }
+}

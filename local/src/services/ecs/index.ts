@@ -1,0 +1,232 @@
+/**
+ * ECS: runs the web container's entrypoint (the final stage of its Dockerfile) as a plain Node
+ * process with the task definition's environment, resolved to the local endpoints.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { type AssemblyResource, REPO_ROOT, resourcesOf } from '../../assembly/index.js';
+import { LocalCloudError } from '../../errors.js';
+import type { PhysicalIds } from '../../intrinsics/physical-ids.js';
+import type { LocalService, ServiceDescription } from '../../service.js';
+
+/** The task definition metadata infra sets to say which Dockerfile builds the container. */
+export const LOCAL_CONTAINER_METADATA = 'tasktracker:local-container';
+
+export interface LocalEcsOptions {
+  readonly ids: PhysicalIds;
+  readonly port: number;
+  /** Applied to every resolved environment value (rewrites the deployed API URL to the local one). */
+  readonly rewrite: (value: string) => string;
+  /** Variables added on top of the task definition's (local overrides, said so in the summary). */
+  readonly overrides: Record<string, string>;
+  readonly log: (line: string) => void;
+  /** How the web build is made when it is missing or stale. @default `npm run build -w web` */
+  readonly buildCommand?: readonly string[];
+}
+
+export interface ContainerCommand {
+  readonly workdir: string;
+  readonly argv: readonly string[];
+  /** The image's `ENV` values (final stage); the task definition's environment overrides them. */
+  readonly env: Readonly<Record<string, string>>;
+}
+
+/** The final stage's `WORKDIR` and `ENTRYPOINT` + `CMD` (exec or shell form). */
+export function parseDockerfile(text: string): ContainerCommand {
+  const lines = text
+    .replace(/\\\r?\n/g, ' ')
+    .split(/\r?\n/)
+    .map((line) => line.trim());
+  const lastFrom = lines.map((line) => /^FROM\s/i.test(line)).lastIndexOf(true);
+  let workdir = '/';
+  let entrypoint: string[] = [];
+  let cmd: string[] = [];
+  const env: Record<string, string> = {};
+  for (const line of lines.slice(Math.max(0, lastFrom))) {
+    const [, instruction = '', rest = ''] = /^(\w+)\s+(.*)$/.exec(line) ?? [];
+    const upper = instruction.toUpperCase();
+    if (upper === 'WORKDIR') workdir = rest.startsWith('/') ? rest : join(workdir, rest);
+    if (upper === 'ENTRYPOINT') entrypoint = commandForm(rest);
+    if (upper === 'CMD') cmd = commandForm(rest);
+    if (upper === 'ENV') Object.assign(env, envForm(rest));
+  }
+  return { workdir, argv: [...entrypoint, ...cmd], env };
+}
+
+/** `ENV A=1 B="two words"` or the legacy `ENV A value`. */
+function envForm(text: string): Record<string, string> {
+  if (!/^[\w.-]+=/.test(text)) {
+    const [name = '', ...value] = text.split(/\s+/);
+    return { [name]: value.join(' ') };
+  }
+  const pairs = [...text.matchAll(/([\w.-]+)=("(?:[^"\\]|\\.)*"|\S*)/g)];
+  return Object.fromEntries(
+    pairs.map(([, name = '', value = '']) => [name, value.startsWith('"') ? value.slice(1, -1) : value]),
+  );
+}
+
+function commandForm(text: string): string[] {
+  if (text.startsWith('[')) return (JSON.parse(text) as unknown[]).map(String);
+  return ['/bin/sh', '-c', text];
+}
+
+interface WebContainer {
+  readonly taskDefinition: AssemblyResource;
+  readonly containerName: string;
+  readonly dockerfile: string;
+  readonly environment: Record<string, string>;
+  readonly containerPort: number;
+}
+
+export class LocalEcs implements LocalService {
+  private child: ChildProcess | undefined;
+  private readonly containers: WebContainer[];
+  private listeningUrl: string | undefined;
+
+  constructor(private readonly options: LocalEcsOptions) {
+    this.containers = resourcesOf(options.ids.source, 'AWS::ECS::TaskDefinition').flatMap((td) =>
+      this.containerOf(td),
+    );
+  }
+
+  get url(): string | undefined {
+    return this.listeningUrl;
+  }
+
+  /** The container's resolved environment (with overrides), for the summary and tests. */
+  environment(): Record<string, string> | undefined {
+    const container = this.containers[0];
+    if (!container) return undefined;
+    return {
+      ...container.environment,
+      ...this.options.overrides,
+      PORT: String(this.options.port),
+      HOST: '127.0.0.1',
+    };
+  }
+
+  async start(): Promise<void> {
+    const container = this.containers[0];
+    if (!container) return;
+    const appDir = dirname(container.dockerfile);
+    const command = parseDockerfile(readFileSync(container.dockerfile, 'utf8'));
+    await this.buildIfStale(appDir, command);
+    const [program = 'node', ...args] = command.argv;
+    const child = spawn(program === 'node' ? process.execPath : program, args, {
+      cwd: appDir,
+      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...command.env, ...this.environment() },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    this.child = child;
+    for (const stream of [child.stdout, child.stderr]) {
+      if (stream)
+        createInterface({ input: stream }).on('line', (line) =>
+          this.options.log(`[${container.containerName}] ${line}`),
+        );
+    }
+    const url = `http://127.0.0.1:${this.options.port}`;
+    await waitForHealth(url, child);
+    this.listeningUrl = url;
+  }
+
+  async stop(): Promise<void> {
+    const child = this.child;
+    this.child = undefined;
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    child.kill('SIGTERM');
+    const timer = setTimeout(() => child.kill('SIGKILL'), 3000);
+    await exited;
+    clearTimeout(timer);
+  }
+
+  describe(): ServiceDescription {
+    return {
+      name: 'ECS',
+      resources: this.containers.map((container) => ({
+        logicalId: container.taskDefinition.logicalId,
+        type: 'AWS::ECS::TaskDefinition',
+        ...(this.listeningUrl === undefined ? {} : { url: this.listeningUrl }),
+        detail: `container ${container.containerName} as a local process (${Object.keys(this.options.overrides).join(', ')} are local overrides)`,
+      })),
+    };
+  }
+
+  private containerOf(taskDefinition: AssemblyResource): WebContainer[] {
+    const metadata = taskDefinition.metadata[LOCAL_CONTAINER_METADATA] as
+      | { dockerfile?: string; containerName?: string }
+      | undefined;
+    if (!metadata?.dockerfile) return [];
+    const definitions = (this.options.ids.resolve(taskDefinition, 'ContainerDefinitions') ?? []) as Array<{
+      Name?: string;
+      Environment?: Array<{ Name: string; Value: string }>;
+      PortMappings?: Array<{ ContainerPort?: number }>;
+    }>;
+    const definition = definitions.find((d) => d.Name === metadata.containerName) ?? definitions[0];
+    const environment = Object.fromEntries(
+      (definition?.Environment ?? []).map((e) => [e.Name, this.options.rewrite(String(e.Value))]),
+    );
+    return [
+      {
+        taskDefinition,
+        containerName: definition?.Name ?? metadata.containerName ?? 'web',
+        dockerfile: join(REPO_ROOT, metadata.dockerfile),
+        environment,
+        containerPort: Number(definition?.PortMappings?.[0]?.ContainerPort ?? 8080),
+      },
+    ];
+  }
+
+  /** Builds the web app when its entrypoint is missing or older than its sources. */
+  private async buildIfStale(appDir: string, command: ContainerCommand): Promise<void> {
+    const entry = command.argv.find((arg) => /\.(m?js|cjs)$/.test(arg));
+    const entryFile = entry === undefined ? undefined : join(appDir, entry);
+    if (entryFile === undefined) return;
+    const built = existsSync(entryFile) ? statSync(entryFile).mtimeMs : 0;
+    const sources = Math.max(
+      ...['src', 'server', 'index.html'].map((name) => newestMtime(join(appDir, name))),
+    );
+    if (built >= sources) return;
+    const [program = 'npm', ...args] = this.options.buildCommand ?? ['npm', 'run', 'build', '-w', 'web'];
+    this.options.log(`[ECS] building the web container's app (${[program, ...args].join(' ')})…`);
+    const build = spawn(program, args, { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    for (const stream of [build.stdout, build.stderr])
+      stream?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const code = await new Promise<number | null>((resolve) => build.once('exit', resolve));
+    if (code !== 0 || !existsSync(entryFile)) {
+      throw new LocalCloudError(
+        `The web build failed (${[program, ...args].join(' ')}): ${output.trim().split('\n').slice(-3).join(' | ')}`,
+      );
+    }
+  }
+}
+
+function newestMtime(path: string): number {
+  if (!existsSync(path)) return 0;
+  const stat = statSync(path);
+  if (!stat.isDirectory()) return stat.mtimeMs;
+  return Math.max(stat.mtimeMs, ...readdirSync(path).map((name) => newestMtime(join(path, name))));
+}
+
+async function waitForHealth(url: string, child: ChildProcess): Promise<void> {
+  const deadline = Date.now() + 15_000;
+  let exited = false;
+  child.once('exit', () => (exited = true));
+  while (Date.now() < deadline) {
+    if (exited)
+      throw new LocalCloudError(
+        `The web container exited before it became healthy (see the [web] lines above).`,
+      );
+    try {
+      const response = await fetch(`${url}/healthz`);
+      if (response.ok) return;
+    } catch {
+      // Not listening yet.
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new LocalCloudError(`The web container did not answer ${url}/healthz within 15 s.`);
+}

@@ -1,0 +1,128 @@
+/**
+ * The `npm start` command line: strict flags, a clean Ctrl-C that leaves no process behind.
+ */
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const LOCAL_DIR = fileURLToPath(new URL('..', import.meta.url));
+const CLI = ['--import', 'tsx', 'src/cli.ts'];
+
+function runCli(args: string[]): { status: number; stdout: string; stderr: string } {
+  try {
+    const stdout = execFileSync(process.execPath, [...CLI, ...args], {
+      cwd: LOCAL_DIR,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    return { status: 0, stdout, stderr: '' };
+  } catch (err) {
+    const e = err as { status: number; stdout: string; stderr: string };
+    return { status: e.status, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+/** Every live descendant of `pid`, from /proc. */
+function descendants(pid: number): number[] {
+  const parents = new Map<number, number>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      parents.set(Number(entry), ppid);
+    } catch {
+      // The process ended while we looked.
+    }
+  }
+  const found: number[] = [];
+  const walk = (parent: number) => {
+    for (const [child, ppid] of parents) {
+      if (ppid === parent) {
+        found.push(child);
+        walk(child);
+      }
+    }
+  };
+  walk(pid);
+  return found;
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    const state = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.[0];
+    return state !== 'Z';
+  } catch {
+    return false;
+  }
+}
+
+function waitForOutput(child: ChildProcess, pattern: RegExp): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let output = '';
+    child.stdout?.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      if (pattern.test(output)) resolve(output);
+    });
+    child.once('exit', (code) => reject(new Error(`exited with ${code}: ${output}`)));
+  });
+}
+
+describe('the local cloud CLI', () => {
+  it('rejects an unknown flag with one line and the usage', () => {
+    const result = runCli(['--bogus']);
+    expect(result.status).toBe(2);
+    expect(result.stderr.split('\n')[0]).toMatch(/^local cloud: Unknown option '--bogus'/);
+    expect(result.stderr).toContain('Usage: npm start');
+  });
+
+  it('rejects a bad port value', () => {
+    const result = runCli(['--api-port', 'http']);
+    expect(result.status).toBe(2);
+    expect(result.stderr.split('\n')[0]).toBe(
+      'local cloud: --api-port needs a port number 0-65535, got "http".',
+    );
+  });
+
+  it('refuses --reset without a terminal unless --yes is given', () => {
+    const result = runCli(['--reset', '--data-dir', LOCAL_DIR]);
+    expect(result.status).toBe(1);
+    expect(result.stderr.trim()).toBe(
+      `local cloud: --reset would delete ${LOCAL_DIR}; confirm with --yes when not on a terminal.`,
+    );
+  });
+
+  it('starts, serves, and on Ctrl-C stops every process it started', async () => {
+    const child = spawn(
+      process.execPath,
+      [
+        ...CLI,
+        '--in-memory',
+        '--api-port',
+        '0',
+        '--web-port',
+        '0',
+        '--cognito-port',
+        '0',
+        '--dynamodb-port',
+        '0',
+      ],
+      { cwd: LOCAL_DIR, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    try {
+      const output = await waitForOutput(child, /Local cloud ready in [\d.]+ s/);
+      const apiUrl = /API:\s+(\S+)/.exec(output)?.[1] ?? '';
+      expect((await fetch(new URL('health', apiUrl))).status).toBe(200);
+      const pids = descendants(child.pid ?? 0);
+      expect(pids.length).toBeGreaterThanOrEqual(2);
+      const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+      child.kill('SIGINT');
+      expect(await exited).toBe(0);
+      await expect.poll(() => pids.filter(alive), { timeout: 5000 }).toEqual([]);
+    } finally {
+      if (child.exitCode === null) child.kill('SIGKILL');
+    }
+  }, 60_000);
+});

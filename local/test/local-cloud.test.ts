@@ -1,0 +1,234 @@
+/**
+ * Integration: the task tracker's own CDK app, synthesized in process and run by the local cloud
+ * (in memory, ephemeral ports), driven with the AWS SDK's Cognito client and plain HTTP.
+ */
+import {
+  CognitoIdentityProviderClient,
+  ConfirmSignUpCommand,
+  InitiateAuthCommand,
+  SignUpCommand,
+} from '@aws-sdk/client-cognito-identity-provider';
+import { ROUTES } from '@tasktracker/api/routes';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type LocalCloud, startLocalCloud } from '../src/index.js';
+import { resignWithForeignKey } from './support/tokens.js';
+
+const PASSWORD = 'Correct-Horse-9-Battery';
+let cloud: LocalCloud;
+let cognito: CognitoIdentityProviderClient;
+/** Shifts the local Cognito's clock, to issue tokens that are already expired. */
+let clockOffsetMs = 0;
+
+beforeAll(async () => {
+  cloud = await startLocalCloud({
+    inMemory: true,
+    ports: { api: 0, web: 0, cognito: 0, dynamodb: 0 },
+    log: () => {},
+    cognitoClock: () => Date.now() + clockOffsetMs,
+  });
+  cognito = new CognitoIdentityProviderClient({
+    endpoint: cloud.urls.cognito,
+    region: cloud.userPool.region,
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
+}, 90_000);
+
+afterAll(async () => {
+  cognito?.destroy();
+  await cloud?.stop();
+});
+
+/** Signs up, confirms with the code the local Cognito shows, signs in; returns the tokens. */
+async function newUser(name: string): Promise<{ idToken: string; accessToken: string }> {
+  const email = `${name}-${Date.now()}@example.com`;
+  const ClientId = cloud.userPool.clientId;
+  await cognito.send(
+    new SignUpCommand({
+      ClientId,
+      Username: email,
+      Password: PASSWORD,
+      UserAttributes: [{ Name: 'email', Value: email }],
+    }),
+  );
+  const code = cloud.confirmationCodes().find((c) => c.username === email)?.code;
+  expect(code).toBeDefined();
+  await cognito.send(new ConfirmSignUpCommand({ ClientId, Username: email, ConfirmationCode: code }));
+  const auth = await cognito.send(
+    new InitiateAuthCommand({
+      ClientId,
+      AuthFlow: 'USER_PASSWORD_AUTH',
+      AuthParameters: { USERNAME: email, PASSWORD: PASSWORD },
+    }),
+  );
+  const idToken = auth.AuthenticationResult?.IdToken;
+  const accessToken = auth.AuthenticationResult?.AccessToken;
+  if (!idToken || !accessToken) throw new Error('sign-in returned no tokens');
+  return { idToken, accessToken };
+}
+
+function api(path: string, init: RequestInit & { token?: string } = {}): Promise<Response> {
+  const headers = new Headers(init.headers);
+  if (init.token !== undefined) headers.set('Authorization', init.token);
+  if (init.body !== undefined) headers.set('Content-Type', 'application/json');
+  return fetch(new URL(path.replace(/^\//, ''), cloud.urls.api), { ...init, headers });
+}
+
+describe('the local cloud running the task tracker', () => {
+  it('serves the health route without a token', async () => {
+    const response = await api('/health');
+    expect(response.status).toBe(200);
+  });
+
+  it('lets a user sign up, confirm, sign in, and create, list, read, edit and delete a task', async () => {
+    const { idToken } = await newUser('alice');
+    const created = await api('/tasks', {
+      method: 'POST',
+      token: idToken,
+      body: JSON.stringify({ title: 'Write the README' }),
+    });
+    expect(created.status).toBe(201);
+    const task = (await created.json()) as { id: string; title: string; version: number };
+    expect(task.title).toBe('Write the README');
+
+    const list = (await (await api('/tasks', { token: idToken })).json()) as { items: Array<{ id: string }> };
+    expect(list.items.map((t) => t.id)).toContain(task.id);
+
+    const read = await api(`/tasks/${task.id}`, { token: idToken });
+    expect(read.status).toBe(200);
+
+    const edited = await api(`/tasks/${task.id}`, {
+      method: 'PATCH',
+      token: idToken,
+      body: JSON.stringify({ version: task.version, status: 'done' }),
+    });
+    expect(edited.status).toBe(200);
+    expect(((await edited.json()) as { status: string }).status).toBe('done');
+
+    const stale = await api(`/tasks/${task.id}`, {
+      method: 'PATCH',
+      token: idToken,
+      body: JSON.stringify({ version: task.version, title: 'x' }),
+    });
+    expect(stale.status).toBe(409);
+
+    expect((await api(`/tasks/${task.id}`, { method: 'DELETE', token: idToken })).status).toBe(204);
+    expect((await api(`/tasks/${task.id}`, { token: idToken })).status).toBe(404);
+  });
+
+  it("does not let user B read, edit or delete user A's task", async () => {
+    const a = await newUser('owner');
+    const b = await newUser('intruder');
+    const created = await api('/tasks', {
+      method: 'POST',
+      token: a.idToken,
+      body: JSON.stringify({ title: 'Private' }),
+    });
+    const task = (await created.json()) as { id: string; version: number };
+
+    expect((await api(`/tasks/${task.id}`, { token: b.idToken })).status).toBe(404);
+    expect(
+      (
+        await api(`/tasks/${task.id}`, {
+          method: 'PATCH',
+          token: b.idToken,
+          body: JSON.stringify({ version: task.version, title: 'Mine' }),
+        })
+      ).status,
+    ).toBe(404);
+    expect((await api(`/tasks/${task.id}`, { method: 'DELETE', token: b.idToken })).status).toBe(404);
+    const listB = (await (await api('/tasks', { token: b.idToken })).json()) as { items: unknown[] };
+    expect(listB.items).toEqual([]);
+    expect((await api(`/tasks/${task.id}`, { token: a.idToken })).status).toBe(200);
+  });
+
+  it('rejects every authorized route with no token, a malformed token, a foreign key, an expired token or an access token', async () => {
+    const { idToken, accessToken } = await newUser('tokens');
+    clockOffsetMs = -2 * 60 * 60 * 1000;
+    const expired = (await newUser('expired')).idToken;
+    clockOffsetMs = 0;
+    const badTokens: Record<string, string | undefined> = {
+      none: undefined,
+      malformed: 'not-a-jwt',
+      'malformed three parts': 'aaa.bbb.ccc',
+      'foreign key': resignWithForeignKey(idToken),
+      expired,
+      'access token': accessToken,
+    };
+    for (const route of ROUTES.filter((r) => r.authorized)) {
+      const path = route.path.replace('{id}', 'some-id');
+      for (const [kind, token] of Object.entries(badTokens)) {
+        const body =
+          route.method === 'POST' || route.method === 'PATCH'
+            ? JSON.stringify({ title: 't', version: 1 })
+            : undefined;
+        const response = await api(path, {
+          method: route.method,
+          ...(token === undefined ? {} : { token }),
+          ...(body ? { body } : {}),
+        });
+        expect({ route: route.id, kind, status: response.status }).toEqual({
+          route: route.id,
+          kind,
+          status: 401,
+        });
+        expect(await response.json()).toEqual({ message: 'Unauthorized' });
+      }
+    }
+    expect((await api('/tasks', { token: idToken })).status).toBe(200);
+    expect((await api('/tasks', { token: `Bearer ${idToken}` })).status).toBe(200);
+  });
+
+  it("validates request bodies against the API's models before the handler runs, with the template's gateway response", async () => {
+    const { idToken } = await newUser('validation');
+    for (const body of ['{"title": ""}', '{"title": "ok", "extra": 1}', 'not json', '{}']) {
+      const response = await api('/tasks', { method: 'POST', token: idToken, body });
+      expect({ body, status: response.status }).toEqual({ body, status: 400 });
+      expect(response.headers.get('x-amzn-errortype')).toBe('BadRequestException');
+      expect(response.headers.get('access-control-allow-origin')).toBe('*');
+      const parsed = (await response.json()) as { error?: { message: string }; requestId?: string };
+      expect(parsed.error?.message).toMatch(/^\[.+\]$/);
+      expect(parsed.requestId).toBe(response.headers.get('x-amzn-requestid'));
+    }
+    const patch = await api('/tasks/some-id', {
+      method: 'PATCH',
+      token: idToken,
+      body: JSON.stringify({ title: 'no version' }),
+    });
+    expect(patch.status).toBe(400);
+    expect(((await patch.json()) as { error: { message: string } }).error.message).toBe(
+      '[object has missing required properties (["version"])]',
+    );
+  });
+
+  it('answers unknown paths like API Gateway', async () => {
+    const response = await api('/nowhere');
+    expect(response.status).toBe(403);
+    expect(await response.json()).toEqual({ message: 'Missing Authentication Token' });
+  });
+
+  it('runs the web container with the local API, pool and Cognito endpoint in its runtime config', async () => {
+    const config = (await (await fetch(`${cloud.urls.web}/config.json`)).json()) as Record<string, string>;
+    expect(config).toMatchObject({
+      apiUrl: cloud.urls.api,
+      userPoolId: cloud.userPool.id,
+      userPoolClientId: cloud.userPool.clientId,
+      cognitoEndpoint: cloud.urls.cognito,
+      authFlow: 'USER_PASSWORD_AUTH',
+    });
+  });
+
+  it('lists the resources it does not emulate instead of dropping them', () => {
+    const types = new Set(cloud.notEmulated().map((r) => r.type));
+    expect(types).toContain('AWS::EC2::VPC');
+    expect(types).toContain('AWS::WAFv2::WebACL');
+    const emulated = cloud.describe().flatMap((s) => s.resources.map((r) => r.type));
+    expect(emulated).toEqual(
+      expect.arrayContaining([
+        'AWS::Lambda::Function',
+        'AWS::ApiGateway::RestApi',
+        'AWS::Cognito::UserPool',
+        'AWS::CloudWatch::Alarm',
+      ]),
+    );
+  });
+});
