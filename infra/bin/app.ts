@@ -1,0 +1,52 @@
+/**
+ * The CDK app entry (`cdk.json`). The only place that reads CDK context and the environment:
+ * `-c stage=dev[,prod]` limits the stages, `-c imageTag=…` picks the web image (default: the
+ * CodeBuild commit, else `git rev-parse --short HEAD`, else `local`), `-c pipeline=true` adds the
+ * pipeline stack, and the CLI's CDK_DEFAULT_ACCOUNT/REGION become the env of stages that pin none.
+ */
+import { execFileSync } from 'node:child_process';
+import { App } from 'aws-cdk-lib';
+import { buildApp } from '../src/app.js';
+
+function gitShortSha(): string | undefined {
+  try {
+    return (
+      execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8', stdio: 'pipe' }).trim() ||
+      undefined
+    );
+  } catch {
+    return undefined;
+  }
+}
+
+/** Context values arrive as strings from `-c`, or as JSON values from cdk.json. */
+function contextString(name: string): string | undefined {
+  const value = probe.node.tryGetContext(name) as unknown;
+  return value === undefined || value === null || value === '' ? undefined : String(value);
+}
+
+// Context is read through a throwaway app: buildApp creates the real one.
+const probe = new App({ autoSynth: false });
+
+const stageFilter = contextString('stage');
+const commit = process.env.CODEBUILD_RESOLVED_SOURCE_VERSION;
+const imageTag = contextString('imageTag') ?? commit ?? gitShortSha() ?? 'local';
+const account = process.env.CDK_DEFAULT_ACCOUNT;
+const region = process.env.CDK_DEFAULT_REGION;
+
+try {
+  buildApp({
+    ...(stageFilter ? { stages: stageFilter.split(',').map((name) => name.trim()) } : {}),
+    pipeline: contextString('pipeline') === 'true',
+    validation: contextString('validation') !== 'false',
+    imageTag,
+    env: { ...(account ? { account } : {}), ...(region ? { region } : {}) },
+  }).app.synth();
+} catch (error) {
+  // Bad stage names and invalid stage or pipeline config are user mistakes: one line, no stack trace.
+  if (error instanceof Error && /^(unknown stage|stage "|pipeline config: )/.test(error.message)) {
+    console.error(`error: ${error.message}`);
+    process.exit(1);
+  }
+  throw error;
+}

@@ -1,0 +1,122 @@
+import { fileURLToPath } from 'node:url';
+import { HANDLER_BUNDLING } from '@tasktracker/api/bundling';
+import { API_ENV } from '@tasktracker/api/env';
+import { handlerEntry, type Route } from '@tasktracker/api/routes';
+import { TABLE_SCHEMA } from '@tasktracker/api/table-schema';
+import { Duration, Validations } from 'aws-cdk-lib';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import type { StageConfig } from './config/stages.js';
+import { removalPolicyOf } from './removal.js';
+
+/** The repository root: esbuild's project root and home of the one lockfile. */
+export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+/** Service name and metrics namespace the functions report under (Powertools). */
+export const API_SERVICE_NAME = 'tasktracker-api';
+export const API_METRICS_NAMESPACE = 'TaskTracker';
+
+/** Timeout and memory of every API function: they make at most two DynamoDB calls. */
+export const FUNCTION_TIMEOUT = Duration.seconds(10);
+export const FUNCTION_MEMORY_MIB = 512;
+
+export interface RouteFunctionProps {
+  /** The route the function serves. */
+  readonly route: Route;
+  /** The tasks table; the function gets exactly `route.tableActions` on it. */
+  readonly table: dynamodb.ITableV2;
+  /** The stage being deployed. */
+  readonly config: StageConfig;
+  /** Value of `Access-Control-Allow-Origin` on the function's responses. */
+  readonly corsAllowedOrigin: string;
+}
+
+/** One route's Lambda function: esbuild-bundled ESM on ARM64, its own log group and table grant. */
+export class RouteFunction extends Construct {
+  public readonly function: nodejs.NodejsFunction;
+  /** The function's log group (retention from the stage config). */
+  public readonly logGroup: logs.LogGroup;
+
+  constructor(scope: Construct, id: string, props: RouteFunctionProps) {
+    super(scope, id);
+    const { route, table, config } = props;
+    const usesTable = route.tableActions.length > 0;
+
+    this.logGroup = new logs.LogGroup(this, 'Logs', {
+      retention: config.logRetentionDays,
+      removalPolicy: removalPolicyOf(config),
+    });
+
+    // An own role instead of AWSLambdaBasicExecutionRole: it may write to this log group only.
+    const role = new iam.Role(this, 'Role', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: `Runs ${route.method} ${route.path}`,
+    });
+    this.logGroup.grantWrite(role);
+
+    this.function = new nodejs.NodejsFunction(this, 'Function', {
+      role,
+      entry: handlerEntry(route),
+      handler: 'handler',
+      projectRoot: REPO_ROOT,
+      depsLockFilePath: `${REPO_ROOT}package-lock.json`,
+      runtime: lambda.Runtime.NODEJS_24_X,
+      architecture: lambda.Architecture.ARM_64,
+      memorySize: FUNCTION_MEMORY_MIB,
+      timeout: FUNCTION_TIMEOUT,
+      tracing: lambda.Tracing.ACTIVE,
+      logGroup: this.logGroup,
+      description: `${route.method} ${route.path}`,
+      environment: {
+        ...(usesTable ? { [API_ENV.tableName]: table.tableName } : {}),
+        [API_ENV.logLevel]: config.logLevel,
+        [API_ENV.serviceName]: API_SERVICE_NAME,
+        [API_ENV.metricsNamespace]: API_METRICS_NAMESPACE,
+        [API_ENV.corsAllowedOrigin]: props.corsAllowedOrigin,
+        NODE_OPTIONS: '--enable-source-maps',
+      },
+      // The API's own bundling settings: the bundle its tests run (and hold to the size budget)
+      // is the one that deploys. The AWS SDK comes from the Lambda runtime.
+      bundling: {
+        format: nodejs.OutputFormat.ESM,
+        target: HANDLER_BUNDLING.target,
+        mainFields: [...HANDLER_BUNDLING.mainFields],
+        minify: HANDLER_BUNDLING.minify,
+        externalModules: [...HANDLER_BUNDLING.externalModules],
+        banner: HANDLER_BUNDLING.banner,
+        sourceMap: true,
+        sourcesContent: false,
+        logLevel: nodejs.LogLevel.ERROR,
+      },
+    });
+
+    Validations.of(role).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason:
+        'Active tracing needs xray:PutTraceSegments/PutTelemetryRecords, which have no resource-level permissions.',
+    });
+    Validations.of(this.function).acknowledge({
+      id: 'Serverless-LambdaDLQ',
+      reason:
+        'API Gateway invokes the function synchronously and gets its errors; a DLQ only applies to async invocations.',
+    });
+
+    if (usesTable) {
+      // Only the Query route reads the status index; every other action works on the base table.
+      const needsIndex = route.tableActions.includes('dynamodb:Query');
+      this.function.addToRolePolicy(
+        new iam.PolicyStatement({
+          actions: [...route.tableActions],
+          resources: [
+            table.tableArn,
+            ...(needsIndex ? [`${table.tableArn}/index/${TABLE_SCHEMA.statusIndex.name}`] : []),
+          ],
+        }),
+      );
+    }
+  }
+}

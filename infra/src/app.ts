@@ -1,0 +1,84 @@
+import { App, type Environment } from 'aws-cdk-lib';
+import { resolvePipelineConfig } from './config/pipeline.js';
+import { getStageConfig, STAGE_NAMES } from './config/stages.js';
+import { ImageRepositoryStack } from './image-repository.js';
+import { addNagChecks } from './nag.js';
+import { PIPELINE_STACK_ID, PipelineStack } from './pipeline.js';
+import { stageId, TaskTrackerStage } from './stage.js';
+
+/** Id of the stack holding the web image repository, shared by every stage. */
+export const IMAGES_STACK_ID = 'TaskTracker-Images';
+
+export interface BuildAppOptions {
+  /** Cloud assembly directory. @default CDK's (cdk.out, or the CLI's --output) */
+  readonly outdir?: string;
+  /** Stages to build. @default every configured stage */
+  readonly stages?: readonly string[];
+  /** Also build the CodePipeline stack. @default false */
+  readonly pipeline?: boolean;
+  /** CloudFormation validation and cdk-nag during synth. @default true */
+  readonly validation?: boolean;
+  /** Tag of the web image every stage runs. @default 'local' */
+  readonly imageTag?: string;
+  /** The CLI's account/region, used by stages that pin neither. @default environment-agnostic */
+  readonly env?: Environment;
+  /** CDK context values (e.g. AZ lookups) for in-process builds. @default none */
+  readonly context?: Record<string, unknown>;
+}
+
+export interface BuiltApp {
+  readonly app: App;
+  /** The image repository stack. */
+  readonly images: ImageRepositoryStack;
+  /** The stages built, by stage name. */
+  readonly stages: Readonly<Record<string, TaskTrackerStage>>;
+}
+
+/**
+ * Builds the CDK app: the image repository stack and one stage per configured stage. Throws on
+ * unknown stage names or invalid stage config. Side-effect free until `app.synth()`.
+ */
+export function buildApp(options: BuildAppOptions = {}): BuiltApp {
+  const validation = options.validation ?? true;
+  const app = new App({
+    ...(options.outdir ? { outdir: options.outdir } : {}),
+    ...(options.context ? { context: options.context } : {}),
+    builtinCloudFormationValidation: validation,
+  });
+  const configs = (options.stages ?? STAGE_NAMES).map(getStageConfig);
+  const imageTag = options.imageTag ?? 'local';
+  const cliEnv = options.env ?? {};
+
+  const pullAccounts = configs.flatMap((config) => (config.account ? [config.account] : []));
+  const images = new ImageRepositoryStack(app, IMAGES_STACK_ID, {
+    env: cliEnv,
+    pullAccounts,
+    description: 'Task tracker: web image repository',
+  });
+
+  const stages: Record<string, TaskTrackerStage> = {};
+  for (const config of configs) {
+    const account = config.account ?? cliEnv.account;
+    const region = config.region ?? cliEnv.region;
+    stages[config.name] = new TaskTrackerStage(app, stageId(config.name), {
+      config,
+      imageTag,
+      imageRepository: images.ref,
+      env: { ...(account ? { account } : {}), ...(region ? { region } : {}) },
+    });
+  }
+
+  if (options.pipeline) {
+    // ── Pipeline: the pipeline stack is added here (see pipeline.ts). ──
+    new PipelineStack(app, PIPELINE_STACK_ID, {
+      env: cliEnv,
+      description: 'Task tracker: CI/CD pipeline',
+      config: resolvePipelineConfig((key) => app.node.tryGetContext(key)),
+      stages,
+      imageRepository: images.repository,
+    });
+  }
+
+  if (validation) addNagChecks(app);
+  return { app, images, stages };
+}

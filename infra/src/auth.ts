@@ -1,0 +1,66 @@
+import { Duration, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import * as cognito from 'aws-cdk-lib/aws-cognito';
+import type { Construct } from 'constructs';
+import type { StageConfig, ThreatProtectionMode } from './config/stages.js';
+import { removalPolicyOf } from './removal.js';
+
+export interface AuthStackProps extends StackProps {
+  /** The stage being deployed. */
+  readonly config: StageConfig;
+}
+
+const THREAT_PROTECTION: Record<ThreatProtectionMode, cognito.StandardThreatProtectionMode | undefined> = {
+  off: undefined,
+  audit: cognito.StandardThreatProtectionMode.AUDIT_ONLY,
+  enforced: cognito.StandardThreatProtectionMode.FULL_FUNCTION,
+};
+
+/** The Cognito user pool users sign up to with their e-mail, and the SPA's public app client. */
+export class AuthStack extends Stack {
+  public readonly userPool: cognito.UserPool;
+  /** The SPA's client: no secret, SRP and password flows. */
+  public readonly userPoolClient: cognito.UserPoolClient;
+
+  constructor(scope: Construct, id: string, props: AuthStackProps) {
+    super(scope, id, props);
+    const { config } = props;
+    const threatProtection = THREAT_PROTECTION[config.threatProtection];
+
+    this.userPool = new cognito.UserPool(this, 'Users', {
+      signInAliases: { email: true },
+      signInCaseSensitive: false,
+      selfSignUpEnabled: true,
+      autoVerify: { email: true },
+      standardAttributes: { email: { required: true, mutable: true } },
+      passwordPolicy: {
+        minLength: 8,
+        requireLowercase: true,
+        requireUppercase: true,
+        requireDigits: true,
+        requireSymbols: true,
+        tempPasswordValidity: Duration.days(3),
+      },
+      accountRecovery: cognito.AccountRecovery.EMAIL_ONLY,
+      featurePlan: threatProtection ? cognito.FeaturePlan.PLUS : cognito.FeaturePlan.ESSENTIALS,
+      ...(threatProtection ? { standardThreatProtectionMode: threatProtection } : {}),
+      removalPolicy: removalPolicyOf(config),
+      deletionProtection: config.removalPolicy === 'retain',
+    });
+
+    Validations.of(this.userPool).acknowledge({
+      id: 'AwsSolutions-COG2',
+      reason:
+        'MFA is not part of the product yet: the SPA sign-in has no second-factor step. Strong passwords, verified e-mail and threat protection apply.',
+    });
+
+    this.userPoolClient = this.userPool.addClient('WebClient', {
+      generateSecret: false,
+      authFlows: { userSrp: true, userPassword: true },
+      preventUserExistenceErrors: true,
+      accessTokenValidity: Duration.hours(1),
+      idTokenValidity: Duration.hours(1),
+      refreshTokenValidity: Duration.days(30),
+      enableTokenRevocation: true,
+    });
+  }
+}

@@ -1,0 +1,182 @@
+/**
+ * Typed configuration of each deployment stage. One object per stage is passed down to every
+ * construct; nothing below `bin/app.ts` reads the environment or CDK context.
+ */
+
+/** What happens to stateful resources (table, user pool, log groups) when a stack is deleted. */
+export type StageRemovalPolicy = 'retain' | 'destroy';
+
+/** Cognito threat protection (needs the PLUS feature plan unless `off`). */
+export type ThreatProtectionMode = 'off' | 'audit' | 'enforced';
+
+/** A custom domain for the web application. */
+export interface DomainConfig {
+  /** Fully qualified name the web app is served on, e.g. `tasks.example.com`. */
+  readonly name: string;
+  /** Id of the Route 53 hosted zone that holds `name`. */
+  readonly hostedZoneId: string;
+  /** Name of that hosted zone, e.g. `example.com`. */
+  readonly zoneName: string;
+}
+
+/** Sizing of the web service on ECS Fargate. */
+export interface WebServiceConfig {
+  /** Tasks the service starts with. */
+  readonly desiredCount: number;
+  /** Lower bound of CPU target-tracking autoscaling. */
+  readonly minCount: number;
+  /** Upper bound of CPU target-tracking autoscaling. */
+  readonly maxCount: number;
+  /** Fargate task CPU units (256, 512, 1024, …). */
+  readonly cpu: number;
+  /** Fargate task memory in MiB, valid for `cpu`. */
+  readonly memoryMiB: number;
+}
+
+export interface StageConfig {
+  /** Stage name: stack names are `TaskTracker-<name>-<Concern>`. */
+  readonly name: string;
+  /** AWS account id; when unset the CLI's account is used, else the stage is environment-agnostic. */
+  readonly account?: string;
+  /** AWS region; same fallback as `account`. */
+  readonly region?: string;
+  /** NAT gateways of the VPC (one per AZ for high availability). */
+  readonly natGateways: number;
+  readonly web: WebServiceConfig;
+  /** Custom domain; without one the web app is served over HTTP on the load balancer's DNS name. */
+  readonly domain?: DomainConfig;
+  /** Subscribed by e-mail to the alarm topic when set. */
+  readonly alarmEmail?: string;
+  /** Retention of every log group, in days (a value CloudWatch Logs accepts). */
+  readonly logRetentionDays: number;
+  readonly removalPolicy: StageRemovalPolicy;
+  /** DynamoDB deletion protection. */
+  readonly deletionProtection: boolean;
+  readonly threatProtection: ThreatProtectionMode;
+  /** Steady-state requests per second the API stage accepts. */
+  readonly apiThrottle: { readonly rateLimit: number; readonly burstLimit: number };
+  /** Log level of the API functions (POWERTOOLS_LOG_LEVEL). */
+  readonly logLevel: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
+}
+
+/** The stages this app deploys. Accounts and regions come from the CLI unless pinned here. */
+export const STAGES: Readonly<Record<string, StageConfig>> = {
+  dev: {
+    name: 'dev',
+    natGateways: 1,
+    web: { desiredCount: 2, minCount: 2, maxCount: 4, cpu: 256, memoryMiB: 512 },
+    logRetentionDays: 14,
+    removalPolicy: 'destroy',
+    deletionProtection: false,
+    threatProtection: 'audit',
+    apiThrottle: { rateLimit: 50, burstLimit: 100 },
+    logLevel: 'DEBUG',
+  },
+  prod: {
+    name: 'prod',
+    natGateways: 2,
+    web: { desiredCount: 2, minCount: 2, maxCount: 10, cpu: 512, memoryMiB: 1024 },
+    logRetentionDays: 365,
+    removalPolicy: 'retain',
+    deletionProtection: true,
+    threatProtection: 'enforced',
+    apiThrottle: { rateLimit: 500, burstLimit: 1000 },
+    logLevel: 'INFO',
+  },
+};
+
+/** Retention values CloudWatch Logs accepts. */
+const LOG_RETENTION_DAYS = [
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+];
+
+/** Valid Fargate CPU units and the task memory sizes (MiB) each allows. */
+const FARGATE_MEMORY: Readonly<Record<number, readonly number[]>> = {
+  256: [512, 1024, 2048],
+  512: [1024, 2048, 3072, 4096],
+  1024: [2048, 3072, 4096, 5120, 6144, 7168, 8192],
+  2048: Array.from({ length: 13 }, (_, i) => 4096 + i * 1024),
+  4096: Array.from({ length: 23 }, (_, i) => 8192 + i * 1024),
+};
+
+/** A stage configuration that breaks a rule; the message names the stage and the key. */
+export class StageConfigError extends Error {
+  constructor(stage: string, key: string, problem: string) {
+    super(`stage "${stage}": ${key} ${problem}`);
+    this.name = 'StageConfigError';
+  }
+}
+
+const isPositiveInt = (n: number): boolean => Number.isInteger(n) && n > 0;
+
+/** Checks a stage configuration; throws a {@link StageConfigError} on the first problem. */
+export function validateStageConfig(config: StageConfig): StageConfig {
+  const fail = (key: string, problem: string): never => {
+    throw new StageConfigError(config.name, key, problem);
+  };
+  if (!/^[a-z][a-z0-9]{0,11}$/.test(config.name)) {
+    fail('name', 'must be 1–12 lowercase letters or digits, starting with a letter');
+  }
+  if (config.account !== undefined && !/^\d{12}$/.test(config.account)) fail('account', 'must be 12 digits');
+  if (config.region !== undefined && !/^[a-z]{2}(-[a-z]+)+-\d$/.test(config.region)) {
+    fail('region', 'must be a region name like eu-west-1');
+  }
+  if (!Number.isInteger(config.natGateways) || config.natGateways < 1 || config.natGateways > 2) {
+    fail('natGateways', 'must be 1 or 2 (the VPC spans 2 AZs and its private subnets need egress)');
+  }
+  const { web } = config;
+  if (web.minCount < 2) fail('web.minCount', 'must be ≥ 2 (one task per AZ)');
+  if (!isPositiveInt(web.maxCount) || web.maxCount < web.minCount)
+    fail('web.maxCount', 'must be ≥ web.minCount');
+  if (
+    !Number.isInteger(web.desiredCount) ||
+    web.desiredCount < web.minCount ||
+    web.desiredCount > web.maxCount
+  ) {
+    fail(
+      'web.desiredCount',
+      `must be between web.minCount (${web.minCount}) and web.maxCount (${web.maxCount})`,
+    );
+  }
+  const memorySizes = FARGATE_MEMORY[web.cpu];
+  if (!memorySizes) fail('web.cpu', `must be one of ${Object.keys(FARGATE_MEMORY).join(', ')}`);
+  if (!memorySizes?.includes(web.memoryMiB)) {
+    fail('web.memoryMiB', `must be one of ${memorySizes?.join(', ')} for web.cpu ${web.cpu}`);
+  }
+  if (!LOG_RETENTION_DAYS.includes(config.logRetentionDays)) {
+    fail('logRetentionDays', `must be one of ${LOG_RETENTION_DAYS.join(', ')}`);
+  }
+  if (config.domain) {
+    const { name, zoneName, hostedZoneId } = config.domain;
+    if (!/^Z[A-Z0-9]{1,31}$/.test(hostedZoneId))
+      fail('domain.hostedZoneId', 'must be a Route 53 zone id like Z0123456789ABC');
+    if (name !== zoneName && !name.endsWith(`.${zoneName}`))
+      fail('domain.name', `must be inside domain.zoneName (${zoneName})`);
+  }
+  if (config.alarmEmail !== undefined && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(config.alarmEmail)) {
+    fail('alarmEmail', 'must be an e-mail address');
+  }
+  if (!isPositiveInt(config.apiThrottle.rateLimit))
+    fail('apiThrottle.rateLimit', 'must be a positive integer');
+  if (
+    !isPositiveInt(config.apiThrottle.burstLimit) ||
+    config.apiThrottle.burstLimit < config.apiThrottle.rateLimit
+  ) {
+    fail('apiThrottle.burstLimit', 'must be an integer ≥ apiThrottle.rateLimit');
+  }
+  if (config.name === 'prod') {
+    if (config.removalPolicy !== 'retain') fail('removalPolicy', 'must be "retain" in prod');
+    if (!config.deletionProtection) fail('deletionProtection', 'must be true in prod');
+  }
+  return config;
+}
+
+/** The names of the configured stages, in declaration order. */
+export const STAGE_NAMES: readonly string[] = Object.keys(STAGES);
+
+/** The validated configuration of a stage; an unknown name lists the valid ones. */
+export function getStageConfig(name: string): StageConfig {
+  const config = STAGES[name];
+  if (!config) throw new Error(`unknown stage "${name}" (valid stages: ${STAGE_NAMES.join(', ')})`);
+  return validateStageConfig(config);
+}

@@ -1,0 +1,197 @@
+import { ROUTES } from '@tasktracker/api/routes';
+import { TABLE_SCHEMA } from '@tasktracker/api/table-schema';
+import { Match, type Template } from 'aws-cdk-lib/assertions';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { STAGES } from '../src/config/stages.js';
+import { type DevAssembly, devAssembly, type TemplateJson } from './support/assembly.js';
+
+let assembly: DevAssembly;
+let template: Template;
+let json: TemplateJson;
+beforeAll(async () => {
+  assembly = await devAssembly();
+  template = assembly.template('Api');
+  json = assembly.json('Api');
+}, 120_000);
+
+const dev = STAGES.dev;
+
+/** The logical id of a route's function (found by its description, `METHOD /path`). */
+function functionOf(route: (typeof ROUTES)[number]): [string, Record<string, unknown>] {
+  const found = Object.entries(
+    template.findResources('AWS::Lambda::Function', {
+      Properties: { Description: `${route.method} ${route.path}` },
+    }),
+  )[0];
+  if (!found) throw new Error(`no function for ${route.id}`);
+  return [found[0], found[1].Properties];
+}
+
+/** Every IAM statement attached to a function's role. */
+function statementsOf(
+  functionProps: Record<string, unknown>,
+): Array<{ Action: string | string[]; Resource: unknown }> {
+  const roleId = (functionProps.Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
+  return Object.values(json.Resources)
+    .filter(
+      (r) =>
+        r.Type === 'AWS::IAM::Policy' &&
+        JSON.stringify(r.Properties?.Roles) === JSON.stringify([{ Ref: roleId }]),
+    )
+    .flatMap(
+      (r) =>
+        (
+          (r.Properties?.PolicyDocument ?? { Statement: [] }) as {
+            Statement: Array<{ Action: string | string[]; Resource: unknown }>;
+          }
+        ).Statement,
+    );
+}
+
+const actionsOf = (statement: { Action: string | string[] }) => [statement.Action].flat();
+
+describe('api stack: functions', () => {
+  it('has one function per route', () => {
+    template.resourceCountIs('AWS::Lambda::Function', ROUTES.length);
+  });
+
+  it.each(ROUTES.map((route) => [route.id, route] as const))(
+    '%s runs bundled ESM on ARM64 Node 24 with tracing',
+    (_, route) => {
+      const [, props] = functionOf(route);
+      expect(props).toMatchObject({
+        Runtime: 'nodejs24.x',
+        Architectures: ['arm64'],
+        Handler: 'index.handler',
+        Timeout: 10,
+        MemorySize: 512,
+        TracingConfig: { Mode: 'Active' },
+      });
+      const variables = (props.Environment as { Variables: Record<string, unknown> }).Variables;
+      expect(variables).toMatchObject({
+        POWERTOOLS_LOG_LEVEL: dev?.logLevel,
+        POWERTOOLS_SERVICE_NAME: 'tasktracker-api',
+        POWERTOOLS_METRICS_NAMESPACE: 'TaskTracker',
+      });
+      expect('TABLE_NAME' in variables).toBe(route.tableActions.length > 0);
+    },
+  );
+
+  it.each(ROUTES.map((route) => [route.id, route] as const))(
+    '%s may call exactly its route’s table actions',
+    (_, route) => {
+      const [, props] = functionOf(route);
+      const dynamo = statementsOf(props).filter((s) => actionsOf(s).some((a) => a.startsWith('dynamodb:')));
+      expect(dynamo.flatMap(actionsOf).sort()).toEqual([...route.tableActions].sort());
+      const resources = JSON.stringify(dynamo.map((s) => s.Resource));
+      expect(resources.includes(`/index/${TABLE_SCHEMA.statusIndex.name}`)).toBe(
+        route.tableActions.includes('dynamodb:Query'),
+      );
+    },
+  );
+
+  it.each(ROUTES.map((route) => [route.id, route] as const))(
+    '%s logs to its own retained log group',
+    (_, route) => {
+      const [, props] = functionOf(route);
+      const logGroupId = (props.LoggingConfig as { LogGroup: { Ref: string } }).LogGroup.Ref;
+      expect(json.Resources[logGroupId]?.Properties).toMatchObject({
+        RetentionInDays: dev?.logRetentionDays,
+      });
+    },
+  );
+
+  it('grants no wildcard IAM actions anywhere in the stage', () => {
+    for (const concern of ['Network', 'Data', 'Auth', 'Api', 'Web', 'Monitoring'] as const) {
+      const resources = Object.values(assembly.json(concern).Resources);
+      const documents = resources.flatMap((r) =>
+        r.Type === 'AWS::IAM::Policy' || r.Type === 'AWS::IAM::ManagedPolicy'
+          ? [r.Properties?.PolicyDocument]
+          : [],
+      );
+      const actions = documents.flatMap((d) =>
+        (d as { Statement: Array<{ Action: string | string[] }> }).Statement.flatMap(actionsOf),
+      );
+      expect(
+        actions.filter((a) => a.includes('*')),
+        concern,
+      ).toEqual([]);
+    }
+  });
+});
+
+describe('api stack: REST API', () => {
+  it('guards every authorized route with the Cognito authorizer and leaves health open', () => {
+    template.hasResourceProperties('AWS::ApiGateway::Authorizer', {
+      Type: 'COGNITO_USER_POOLS',
+      IdentitySource: 'method.request.header.Authorization',
+    });
+    for (const route of ROUTES) {
+      const methods = template.findResources('AWS::ApiGateway::Method', {
+        Properties: { HttpMethod: route.method, OperationName: route.id },
+      });
+      const method = Object.values(methods)[0];
+      expect(method?.Properties.AuthorizationType, route.id).toBe(
+        route.authorized ? 'COGNITO_USER_POOLS' : 'NONE',
+      );
+    }
+  });
+
+  it('validates POST and PATCH bodies against models derived from the contract', () => {
+    template.hasResourceProperties('AWS::ApiGateway::RequestValidator', { ValidateRequestBody: true });
+    template.hasResourceProperties('AWS::ApiGateway::Model', {
+      Name: 'CreateTaskBody',
+      Schema: Match.objectLike({ required: ['title'], additionalProperties: false }),
+    });
+    template.hasResourceProperties('AWS::ApiGateway::Model', {
+      Name: 'UpdateTaskBody',
+      Schema: Match.objectLike({ required: ['version'], additionalProperties: false }),
+    });
+    for (const method of ['POST', 'PATCH']) {
+      template.hasResourceProperties('AWS::ApiGateway::Method', {
+        HttpMethod: method,
+        RequestModels: { 'application/json': Match.anyValue() },
+      });
+    }
+  });
+
+  it('requires the {id} path parameter on /tasks/{id} methods', () => {
+    const methods = template.findResources('AWS::ApiGateway::Method', {
+      Properties: { RequestParameters: { 'method.request.path.id': true } },
+    });
+    expect(Object.keys(methods)).toHaveLength(ROUTES.filter((r) => r.path.includes('{id}')).length);
+  });
+
+  it('throttles, traces and access-logs the stage', () => {
+    template.hasResourceProperties('AWS::ApiGateway::Stage', {
+      StageName: 'v1',
+      TracingEnabled: true,
+      AccessLogSetting: { DestinationArn: Match.anyValue(), Format: Match.stringLikeRegexp('requestId') },
+      MethodSettings: [
+        Match.objectLike({
+          ThrottlingRateLimit: dev?.apiThrottle.rateLimit,
+          ThrottlingBurstLimit: dev?.apiThrottle.burstLimit,
+          LoggingLevel: 'ERROR',
+        }),
+      ],
+    });
+  });
+
+  it('answers CORS preflights and adds CORS headers to gateway errors', () => {
+    template.hasResourceProperties('AWS::ApiGateway::Method', {
+      HttpMethod: 'OPTIONS',
+      AuthorizationType: 'NONE',
+      Integration: Match.objectLike({ Type: 'MOCK' }),
+    });
+    for (const type of ['DEFAULT_4XX', 'DEFAULT_5XX', 'BAD_REQUEST_BODY']) {
+      template.hasResourceProperties('AWS::ApiGateway::GatewayResponse', {
+        ResponseType: type,
+        ResponseParameters: { 'gatewayresponse.header.Access-Control-Allow-Origin': "'*'" },
+      });
+    }
+  });
+
+  it('outputs the API URL', () => {
+    expect(json.Outputs?.ApiUrl).toBeDefined();
+  });
+});

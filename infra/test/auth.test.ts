@@ -1,0 +1,61 @@
+import { Template } from 'aws-cdk-lib/assertions';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { AuthStack } from '../src/auth.js';
+import { STAGES, type StageConfig } from '../src/config/stages.js';
+import { devAssembly } from './support/assembly.js';
+import { testApp } from './support/synth.js';
+
+let template: () => Template;
+beforeAll(async () => {
+  const assembly = await devAssembly();
+  template = () => assembly.template('Auth');
+}, 120_000);
+
+describe('auth stack', () => {
+  it('lets users sign up with their e-mail, verified automatically', () => {
+    template().hasResourceProperties('AWS::Cognito::UserPool', {
+      UsernameAttributes: ['email'],
+      AutoVerifiedAttributes: ['email'],
+      AdminCreateUserConfig: { AllowAdminCreateUserOnly: false },
+      AccountRecoverySetting: { RecoveryMechanisms: [{ Name: 'verified_email', Priority: 1 }] },
+    });
+  });
+
+  it('requires strong passwords (8+ with upper, lower, digit and symbol)', () => {
+    template().hasResourceProperties('AWS::Cognito::UserPool', {
+      Policies: {
+        PasswordPolicy: {
+          MinimumLength: 8,
+          RequireLowercase: true,
+          RequireUppercase: true,
+          RequireNumbers: true,
+          RequireSymbols: true,
+        },
+      },
+    });
+  });
+
+  it('runs threat protection in audit mode in dev and enforced in prod', () => {
+    template().hasResourceProperties('AWS::Cognito::UserPool', {
+      UserPoolTier: 'PLUS',
+      UserPoolAddOns: { AdvancedSecurityMode: 'AUDIT' },
+    });
+    const prod = Template.fromStack(new AuthStack(testApp(), 'Auth', { config: STAGES.prod as StageConfig }));
+    prod.hasResourceProperties('AWS::Cognito::UserPool', {
+      UserPoolAddOns: { AdvancedSecurityMode: 'ENFORCED' },
+    });
+    const pool = Object.values(prod.findResources('AWS::Cognito::UserPool'))[0];
+    expect(pool?.DeletionPolicy).toBe('Retain');
+  });
+
+  it('gives the SPA a public client with SRP and password flows and no user-existence leaks', () => {
+    template().hasResourceProperties('AWS::Cognito::UserPoolClient', {
+      GenerateSecret: false,
+      ExplicitAuthFlows: ['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
+      PreventUserExistenceErrors: 'ENABLED',
+      IdTokenValidity: 60,
+      AccessTokenValidity: 60,
+      RefreshTokenValidity: 43200,
+    });
+  });
+});

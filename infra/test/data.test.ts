@@ -1,0 +1,58 @@
+import { TABLE_SCHEMA } from '@tasktracker/api/table-schema';
+import { Template } from 'aws-cdk-lib/assertions';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { STAGES, type StageConfig } from '../src/config/stages.js';
+import { DataStack } from '../src/data.js';
+import { devAssembly } from './support/assembly.js';
+import { testApp } from './support/synth.js';
+
+let devTemplate: () => Template;
+beforeAll(async () => {
+  const assembly = await devAssembly();
+  devTemplate = () => assembly.template('Data');
+}, 120_000);
+
+describe('data stack', () => {
+  it('creates the tasks table on demand with PITR and encryption', () => {
+    devTemplate().hasResourceProperties('AWS::DynamoDB::GlobalTable', {
+      BillingMode: 'PAY_PER_REQUEST',
+      SSESpecification: { SSEEnabled: true },
+      Replicas: [{ PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true } }],
+    });
+  });
+
+  it('takes keys, the status index and the TTL attribute from the API table schema', () => {
+    const { statusIndex } = TABLE_SCHEMA;
+    devTemplate().hasResourceProperties('AWS::DynamoDB::GlobalTable', {
+      KeySchema: [
+        { AttributeName: TABLE_SCHEMA.partitionKey, KeyType: 'HASH' },
+        { AttributeName: TABLE_SCHEMA.sortKey, KeyType: 'RANGE' },
+      ],
+      GlobalSecondaryIndexes: [
+        {
+          IndexName: statusIndex.name,
+          KeySchema: [
+            { AttributeName: statusIndex.partitionKey, KeyType: 'HASH' },
+            { AttributeName: statusIndex.sortKey, KeyType: 'RANGE' },
+          ],
+          Projection: { ProjectionType: 'ALL' },
+        },
+      ],
+      TimeToLiveSpecification: { AttributeName: TABLE_SCHEMA.ttlAttribute, Enabled: true },
+    });
+  });
+
+  it('lets dev delete the table', () => {
+    const table = Object.values(devTemplate().findResources('AWS::DynamoDB::GlobalTable'))[0];
+    expect(table?.DeletionPolicy).toBe('Delete');
+    expect(JSON.stringify(table?.Properties.Replicas)).toContain('"DeletionProtectionEnabled":false');
+  });
+
+  it('retains and deletion-protects the prod table', () => {
+    const stack = new DataStack(testApp(), 'Data', { config: STAGES.prod as StageConfig });
+    const table = Object.values(Template.fromStack(stack).findResources('AWS::DynamoDB::GlobalTable'))[0];
+    expect(table?.DeletionPolicy).toBe('Retain');
+    expect(table?.UpdateReplacePolicy).toBe('Retain');
+    expect(JSON.stringify(table?.Properties.Replicas)).toContain('"DeletionProtectionEnabled":true');
+  });
+});

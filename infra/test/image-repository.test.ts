@@ -1,0 +1,47 @@
+import { Template } from 'aws-cdk-lib/assertions';
+import { describe, expect, it } from 'vitest';
+import {
+  ImageRepositoryStack,
+  WEB_IMAGE_KEEP_COUNT,
+  WEB_IMAGE_REPOSITORY_NAME,
+} from '../src/image-repository.js';
+import { testApp } from './support/synth.js';
+
+describe('image repository stack', () => {
+  it('creates the private web repository: scan on push, immutable tags, lifecycle rule', () => {
+    const template = Template.fromStack(new ImageRepositoryStack(testApp(), 'Images'));
+    template.hasResourceProperties('AWS::ECR::Repository', {
+      RepositoryName: WEB_IMAGE_REPOSITORY_NAME,
+      ImageScanningConfiguration: { ScanOnPush: true },
+      ImageTagMutability: 'IMMUTABLE',
+    });
+    const repository = Object.values(template.findResources('AWS::ECR::Repository'))[0];
+    const policy = JSON.parse(repository?.Properties.LifecyclePolicy.LifecyclePolicyText as string);
+    expect(policy.rules[0].selection).toMatchObject({
+      countType: 'imageCountMoreThan',
+      countNumber: WEB_IMAGE_KEEP_COUNT,
+    });
+    expect(repository?.Properties.RepositoryPolicyText).toBeUndefined();
+  });
+
+  it('lets the accounts of other stages pull, and only pull', () => {
+    const stack = new ImageRepositoryStack(testApp(), 'Images', {
+      env: { account: '111111111111', region: 'eu-west-1' },
+      pullAccounts: ['111111111111', '222222222222'],
+    });
+    Template.fromStack(stack).hasResourceProperties('AWS::ECR::Repository', {
+      RepositoryPolicyText: {
+        Statement: [
+          {
+            Effect: 'Allow',
+            Principal: {
+              AWS: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::222222222222:root']] },
+            },
+            Action: ['ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer', 'ecr:BatchCheckLayerAvailability'],
+          },
+        ],
+      },
+    });
+    expect(stack.ref.repositoryArn).toContain(`:repository/${WEB_IMAGE_REPOSITORY_NAME}`);
+  });
+});

@@ -1,0 +1,147 @@
+import { ROUTES } from '@tasktracker/api/routes';
+import { Match, type Template } from 'aws-cdk-lib/assertions';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { type AlarmDefinition, MONITORING } from '../src/config/monitoring.js';
+import { devAssembly, type TemplateJson } from './support/assembly.js';
+
+let template: Template;
+let json: TemplateJson;
+beforeAll(async () => {
+  const assembly = await devAssembly();
+  template = assembly.template('Monitoring');
+  json = assembly.json('Monitoring');
+}, 120_000);
+
+/** The alarm topic's logical id: every alarm must notify it. */
+const topicRef = () => ({ Ref: Object.keys(template.findResources('AWS::SNS::Topic'))[0] });
+
+const ALARMS: ReadonlyArray<readonly [string, AlarmDefinition, readonly string[]]> = [
+  ['API 5XX errors', MONITORING.apiServerErrors, ['ApiName', 'Stage']],
+  ['API latency', MONITORING.apiLatency, ['ApiName', 'Stage']],
+  ['table read capacity', MONITORING.tableReadCapacity, ['TableName']],
+  ['table write capacity', MONITORING.tableWriteCapacity, ['TableName']],
+  ['table read throttles', MONITORING.tableReadThrottles, ['TableName']],
+  ['table write throttles', MONITORING.tableWriteThrottles, ['TableName']],
+  ['service CPU', MONITORING.serviceCpu, ['ClusterName', 'ServiceName']],
+  ['service memory', MONITORING.serviceMemory, ['ClusterName', 'ServiceName']],
+];
+
+describe('monitoring thresholds (ARCHITECTURE.md)', () => {
+  it('match the spec table', () => {
+    expect(MONITORING.apiServerErrors).toMatchObject({
+      threshold: 1,
+      comparison: 'GreaterThanOrEqualToThreshold',
+    });
+    expect(MONITORING.apiLatency).toMatchObject({
+      statistic: 'Average',
+      threshold: 2000,
+      comparison: 'GreaterThanThreshold',
+    });
+    expect(MONITORING.tableReadCapacity.threshold).toBe(100);
+    expect(MONITORING.tableWriteCapacity.threshold).toBe(100);
+    expect(MONITORING.tableReadThrottles).toMatchObject({
+      threshold: 1,
+      comparison: 'GreaterThanOrEqualToThreshold',
+    });
+    for (const ecs of [MONITORING.serviceCpu, MONITORING.serviceMemory]) {
+      expect(ecs).toMatchObject({ threshold: 80, comparison: 'GreaterThanThreshold' });
+      expect(ecs.periodSeconds * ecs.evaluationPeriods).toBe(600);
+    }
+  });
+});
+
+describe('monitoring stack: alarms', () => {
+  it.each(ALARMS)('alarms on %s as the definition says, notifying the topic', (_, definition, dimensions) => {
+    const alarms = template.findResources('AWS::CloudWatch::Alarm', {
+      Properties: { Namespace: definition.namespace, MetricName: definition.metricName },
+    });
+    const alarm = Object.values(alarms);
+    expect(alarm).toHaveLength(1);
+    expect(alarm[0]?.Properties).toMatchObject({
+      Statistic: definition.statistic,
+      Period: definition.periodSeconds,
+      EvaluationPeriods: definition.evaluationPeriods,
+      Threshold: definition.threshold,
+      ComparisonOperator: definition.comparison,
+      TreatMissingData: definition.treatMissingData,
+      AlarmActions: [topicRef()],
+    });
+    const names = ((alarm[0]?.Properties.Dimensions ?? []) as Array<{ Name: string }>).map((d) => d.Name);
+    expect(names.sort()).toEqual([...dimensions].sort());
+  });
+
+  it.each(ROUTES.map((route) => [route.id]))(
+    'counts %s error log lines with a metric filter and alarms on any',
+    (routeId) => {
+      const definition = MONITORING.functionLogErrors;
+      const metricName = `${routeId}${definition.metricNameSuffix}`;
+      template.hasResourceProperties('AWS::Logs::MetricFilter', {
+        FilterPattern: definition.terms.map((term) => `?"${term}"`).join(' '),
+        LogGroupName: { 'Fn::ImportValue': Match.stringLikeRegexp(`${routeId}Logs`) },
+        MetricTransformations: [
+          {
+            MetricNamespace: definition.namespace,
+            MetricName: metricName,
+            MetricValue: '1',
+            DefaultValue: 0,
+          },
+        ],
+      });
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        Namespace: definition.namespace,
+        MetricName: metricName,
+        Statistic: definition.statistic,
+        Period: definition.periodSeconds,
+        Threshold: definition.threshold,
+        EvaluationPeriods: definition.evaluationPeriods,
+        ComparisonOperator: definition.comparison,
+        AlarmActions: [topicRef()],
+      });
+    },
+  );
+});
+
+describe('monitoring stack: topic and dashboard', () => {
+  it('encrypts the alarm topic with a rotating key CloudWatch may use, and enforces SSL', () => {
+    template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
+    template.hasResourceProperties('AWS::KMS::Key', {
+      EnableKeyRotation: true,
+      KeyPolicy: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Principal: { Service: 'cloudwatch.amazonaws.com' },
+            Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
+          }),
+        ]),
+      },
+    });
+    template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+        ]),
+      },
+    });
+  });
+
+  it('subscribes no e-mail when the stage sets none', () => {
+    template.resourceCountIs('AWS::SNS::Subscription', 0);
+  });
+
+  it('graphs average Duration per function and ALB requests per minute', () => {
+    const dashboard = Object.values(json.Resources).find((r) => r.Type === 'AWS::CloudWatch::Dashboard');
+    const body = JSON.stringify(dashboard?.Properties?.DashboardBody);
+    const duration = MONITORING.functionDuration;
+    const durationMetrics = body.match(
+      new RegExp(`\\\\"${duration.namespace}\\\\",\\\\"${duration.metricName}\\\\"`, 'g'),
+    );
+    expect(durationMetrics).toHaveLength(ROUTES.length);
+    // CloudWatch renders the default statistic (Average) and period (300 s) implicitly, so the
+    // Duration graphs carry no options; the only explicit stat is the ALB's per-minute Sum.
+    expect(duration).toMatchObject({ statistic: 'Average', periodSeconds: 300 });
+    expect(body.match(/\\"stat\\":/g)).toHaveLength(1);
+    const requests = MONITORING.albRequests;
+    expect(body).toContain(`\\"${requests.namespace}\\",\\"${requests.metricName}\\"`);
+    expect(body).toContain(`\\"period\\":${requests.periodSeconds},\\"stat\\":\\"${requests.statistic}\\"`);
+  });
+});

@@ -1,0 +1,278 @@
+import { execFile } from 'node:child_process';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import {
+  joinUrl,
+  runSmokeChecks,
+  SmokeCheckError,
+  type SmokeOptions,
+  stageTargetsFromStacks,
+} from '../src/smoke.js';
+
+type Reply = { status: number; contentType?: string; body?: string } | 'hang';
+type Handler = (path: string) => Reply;
+
+/** A stand-in for a deployed stage: web on `/healthz`, the API under `/prod/`. */
+const healthy: Handler = (path) => {
+  if (path === '/healthz') return { status: 200, contentType: 'text/plain', body: 'ok' };
+  if (path === '/prod/health')
+    return { status: 200, contentType: 'application/json', body: '{"status":"ok"}' };
+  if (path === '/prod/tasks')
+    return { status: 401, contentType: 'application/json', body: '{"message":"Unauthorized"}' };
+  return { status: 404, body: 'not found' };
+};
+
+let handler: Handler = healthy;
+const requested: string[] = [];
+const hanging: ServerResponse[] = [];
+let server: Server;
+let baseUrl: string;
+
+function serve(req: IncomingMessage, res: ServerResponse): void {
+  const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+  requested.push(path);
+  const reply = handler(path);
+  if (reply === 'hang') {
+    hanging.push(res);
+    return;
+  }
+  res.writeHead(reply.status, reply.contentType ? { 'content-type': reply.contentType } : {});
+  res.end(reply.body ?? '');
+}
+
+beforeAll(async () => {
+  server = createServer(serve);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+
+afterAll(async () => {
+  for (const res of hanging) res.destroy();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+});
+
+beforeEach(() => {
+  handler = healthy;
+  requested.length = 0;
+});
+
+const targets = () => ({ webUrl: baseUrl, apiUrl: `${baseUrl}/prod/` });
+/** Fast, deterministic runs: the recorded waits replace real sleeping. */
+function fastOptions(waits: number[] = [], overrides: SmokeOptions = {}): SmokeOptions {
+  return {
+    attempts: 3,
+    backoffMs: 100,
+    timeoutMs: 2_000,
+    sleep: async (ms) => {
+      waits.push(ms);
+    },
+    ...overrides,
+  };
+}
+
+async function failureOf(promise: Promise<unknown>): Promise<SmokeCheckError> {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  if (!(error instanceof SmokeCheckError))
+    throw new Error(`expected a SmokeCheckError, got ${String(error)}`);
+  return error;
+}
+
+describe('joinUrl', () => {
+  it('keeps the API stage path with or without a trailing slash', () => {
+    expect(joinUrl('https://x.example/prod/', '/health')).toBe('https://x.example/prod/health');
+    expect(joinUrl('https://x.example/prod', '/health')).toBe('https://x.example/prod/health');
+    expect(joinUrl('http://alb.example', '/healthz')).toBe('http://alb.example/healthz');
+  });
+});
+
+describe('stageTargetsFromStacks', () => {
+  const stacks = [
+    {
+      StackName: 'TaskTracker-prod-Web',
+      Outputs: [{ OutputKey: 'WebUrl', OutputValue: 'https://prod.example' }],
+    },
+    {
+      StackName: 'TaskTracker-dev-Web',
+      Outputs: [{ OutputKey: 'WebUrl', OutputValue: 'http://dev-alb.example' }],
+    },
+    {
+      StackName: 'TaskTracker-dev-Api',
+      Outputs: [{ OutputKey: 'ApiUrl', OutputValue: 'https://api.example/prod/' }],
+    },
+  ];
+
+  it("reads the stage's URLs from its own stacks' outputs", () => {
+    expect(stageTargetsFromStacks('dev', stacks)).toEqual({
+      webUrl: 'http://dev-alb.example',
+      apiUrl: 'https://api.example/prod/',
+    });
+  });
+
+  it('names the missing output when the stage is not (fully) deployed', () => {
+    expect(() => stageTargetsFromStacks('prod', stacks)).toThrow(
+      'no stack named TaskTracker-prod-* has the output "ApiUrl"; is stage "prod" deployed in this account and region?',
+    );
+  });
+});
+
+describe('runSmokeChecks', () => {
+  it('passes a healthy stage with the three checks in order', async () => {
+    const passed = await runSmokeChecks(targets(), fastOptions());
+    expect(passed).toEqual(['web /healthz', 'api /health', 'api GET /tasks without a token']);
+    expect(requested).toEqual(['/healthz', '/prod/health', '/prod/tasks']);
+  });
+
+  it('fails naming the web health check and the status it got', async () => {
+    handler = (path) => (path === '/healthz' ? { status: 503, body: 'starting' } : healthy(path));
+    const error = await failureOf(runSmokeChecks(targets(), fastOptions()));
+    expect(error.check).toBe('web /healthz');
+    expect(error.message).toContain('expected HTTP 200, got HTTP 503');
+    expect(error.message).not.toContain('\n');
+  });
+
+  it('fails when the API health answers 200 without JSON', async () => {
+    handler = (path) =>
+      path === '/prod/health' ? { status: 200, contentType: 'text/html', body: '<html>' } : healthy(path);
+    const error = await failureOf(runSmokeChecks(targets(), fastOptions()));
+    expect(error.check).toBe('api /health');
+    expect(error.message).toContain('expected a JSON body, got content-type "text/html"');
+  });
+
+  it('fails when the API health says JSON but sends unparseable text', async () => {
+    handler = (path) =>
+      path === '/prod/health'
+        ? { status: 200, contentType: 'application/json', body: 'oops' }
+        : healthy(path);
+    const error = await failureOf(runSmokeChecks(targets(), fastOptions()));
+    expect(error.message).toContain('unparseable text "oops"');
+  });
+
+  it('fails when an unauthenticated API call is let through', async () => {
+    handler = (path) =>
+      path === '/prod/tasks' ? { status: 200, contentType: 'application/json', body: '[]' } : healthy(path);
+    const error = await failureOf(runSmokeChecks(targets(), fastOptions()));
+    expect(error.check).toBe('api GET /tasks without a token');
+    expect(error.message).toContain('expected HTTP 401, got HTTP 200');
+  });
+
+  it('retries a stage that is warming up with doubling backoff and then passes', async () => {
+    let webCalls = 0;
+    handler = (path) => {
+      if (path !== '/healthz') return healthy(path);
+      webCalls++;
+      return webCalls < 3 ? { status: 502 } : healthy(path);
+    };
+    const waits: number[] = [];
+    const passed = await runSmokeChecks(targets(), fastOptions(waits, { attempts: 5 }));
+    expect(passed).toHaveLength(3);
+    expect(webCalls).toBe(3);
+    expect(waits).toEqual([100, 200]);
+  });
+
+  it('gives up after the configured attempts, capping each wait', async () => {
+    handler = (path) => (path === '/healthz' ? { status: 500 } : healthy(path));
+    const waits: number[] = [];
+    const error = await failureOf(
+      runSmokeChecks(targets(), fastOptions(waits, { attempts: 4, maxBackoffMs: 250 })),
+    );
+    expect(error.attempts).toBe(4);
+    expect(error.message).toMatch(/^smoke check "web \/healthz" failed after 4 attempt\(s\)/);
+    expect(waits).toEqual([100, 200, 250]);
+    expect(requested.filter((p) => p === '/healthz')).toHaveLength(4);
+  });
+
+  it('reports a request that gets no answer within the timeout', async () => {
+    handler = (path) => (path === '/prod/health' ? 'hang' : healthy(path));
+    const error = await failureOf(
+      runSmokeChecks(targets(), fastOptions([], { attempts: 1, timeoutMs: 200 })),
+    );
+    expect(error.check).toBe('api /health');
+    expect(error.message).toContain('no response within 200 ms');
+  });
+
+  it('reports a refused connection', async () => {
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const port = (closed.address() as AddressInfo).port;
+    await new Promise<void>((resolve) => closed.close(() => resolve()));
+    const error = await failureOf(
+      runSmokeChecks(
+        { webUrl: `http://127.0.0.1:${port}`, apiUrl: baseUrl },
+        fastOptions([], { attempts: 1 }),
+      ),
+    );
+    expect(error.check).toBe('web /healthz');
+    expect(error.message).toContain('ECONNREFUSED');
+  });
+});
+
+describe('smoke CLI (infra/scripts/smoke.ts)', () => {
+  const script = fileURLToPath(new URL('../scripts/smoke.ts', import.meta.url));
+  const tsx = fileURLToPath(new URL('../../node_modules/.bin/tsx', import.meta.url));
+  const run = async (args: string[], env: NodeJS.ProcessEnv = {}) => {
+    try {
+      const { stdout, stderr } = await promisify(execFile)(tsx, [script, ...args], {
+        env: { ...process.env, ...env },
+      });
+      return { code: 0, stdout, stderr };
+    } catch (error) {
+      const failed = error as { code: number; stdout: string; stderr: string };
+      return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
+    }
+  };
+
+  it('exits 0 and lists each passed check for a healthy stage', async () => {
+    const result = await run(['--web-url', baseUrl, '--api-url', `${baseUrl}/prod`]);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('ok   web /healthz');
+    expect(result.stdout).toContain('smoke test passed: 3 checks');
+  });
+
+  it('exits 1 with a one-line error naming the failed check', async () => {
+    handler = (path) => (path === '/prod/tasks' ? { status: 403 } : healthy(path));
+    const result = await run(['--web-url', baseUrl, '--api-url', `${baseUrl}/prod`, '--attempts', '1']);
+    expect(result.code).toBe(1);
+    const errorLines = result.stderr.trim().split('\n');
+    expect(errorLines).toHaveLength(1);
+    expect(errorLines[0]).toContain(
+      '"api GET /tasks without a token" failed after 1 attempt(s): expected HTTP 401, got HTTP 403',
+    );
+  });
+
+  it('rejects bad arguments with a one-line usage error', async () => {
+    const missing = await run(['--web-url', baseUrl]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr.trim()).toMatch(/^error: .*--api-url/);
+    expect(missing.stderr.trim().split('\n')).toHaveLength(1);
+    const badUrl = await run(['--web-url', 'not a url', '--api-url', baseUrl]);
+    expect(badUrl.code).toBe(2);
+    expect(badUrl.stderr.trim().split('\n')).toHaveLength(1);
+    const unknownStage = await run(['--stage', 'nope']);
+    expect(unknownStage.code).toBe(2);
+    expect(unknownStage.stderr.trim()).toContain('unknown stage "nope"');
+  });
+
+  it('fails with a one-line error when --stage has no AWS credentials', async () => {
+    const result = await run(['--stage', 'dev'], {
+      AWS_ACCESS_KEY_ID: '',
+      AWS_SECRET_ACCESS_KEY: '',
+      AWS_PROFILE: 'tasktracker-smoke-test-no-such-profile',
+      AWS_CONFIG_FILE: '/nonexistent/aws-config',
+      AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/aws-credentials',
+      AWS_EC2_METADATA_DISABLED: 'true',
+      AWS_REGION: 'eu-west-1',
+    });
+    expect(result.code).toBe(1);
+    const lines = result.stderr
+      .trim()
+      .split('\n')
+      .filter((line) => !line.includes('NodeVersionSupportWarning') && line.trim() !== '');
+    expect(lines.at(-1)).toMatch(/^error: cannot read the outputs of stage "dev".*credentials/i);
+  });
+});

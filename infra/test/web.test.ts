@@ -1,0 +1,222 @@
+import { WEB_ENV, WEB_HEALTH_PATH, WEB_PORT } from '@tasktracker/web/runtime-config';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { STAGES } from '../src/config/stages.js';
+import { nagFindings } from '../src/nag.js';
+import { WAF_MANAGED_RULE_GROUPS, WAF_RATE_LIMIT_PER_5_MIN } from '../src/waf.js';
+import { LOCAL_CONTAINER_METADATA_KEY, WEB_CONTAINER_NAME, WEB_DOCKERFILE } from '../src/web.js';
+import { devAssembly, TEST_IMAGE_TAG, type TemplateJson } from './support/assembly.js';
+import { DOMAIN_CONFIG, synthesizedStage } from './support/synth.js';
+
+let template: Template;
+let json: TemplateJson;
+beforeAll(async () => {
+  const assembly = await devAssembly();
+  template = assembly.template('Web');
+  json = assembly.json('Web');
+}, 120_000);
+
+const dev = STAGES.dev;
+
+describe('web stack: ECS', () => {
+  it('creates a cluster with enhanced Container Insights', () => {
+    template.hasResourceProperties('AWS::ECS::Cluster', {
+      ClusterSettings: [{ Name: 'containerInsights', Value: 'enhanced' }],
+    });
+  });
+
+  it('runs an ARM64 Fargate task from the ECR image tag, read-only, as a non-root user', () => {
+    template.hasResourceProperties('AWS::ECS::TaskDefinition', {
+      Cpu: String(dev?.web.cpu),
+      Memory: String(dev?.web.memoryMiB),
+      RuntimePlatform: { CpuArchitecture: 'ARM64', OperatingSystemFamily: 'LINUX' },
+      ContainerDefinitions: [
+        Match.objectLike({
+          Name: WEB_CONTAINER_NAME,
+          Image: Match.objectLike({
+            'Fn::Join': ['', Match.arrayWith([`/tasktracker/web:${TEST_IMAGE_TAG}`])],
+          }),
+          PortMappings: [{ ContainerPort: WEB_PORT, Protocol: 'tcp' }],
+          ReadonlyRootFilesystem: true,
+          User: '1000:1000',
+          LogConfiguration: Match.objectLike({ LogDriver: 'awslogs' }),
+          HealthCheck: Match.objectLike({
+            Command: Match.arrayWith([Match.stringLikeRegexp(WEB_HEALTH_PATH)]),
+          }),
+        }),
+      ],
+    });
+  });
+
+  it('hands the SPA its runtime config through the WEB_ENV variables', () => {
+    const taskDefinition = Object.values(template.findResources('AWS::ECS::TaskDefinition'))[0];
+    const environment = taskDefinition?.Properties.ContainerDefinitions[0].Environment as Array<{
+      Name: string;
+    }>;
+    const names = environment.map((variable) => variable.Name);
+    for (const name of [WEB_ENV.apiUrl, WEB_ENV.region, WEB_ENV.userPoolId, WEB_ENV.userPoolClientId]) {
+      expect(names).toContain(name);
+    }
+    const apiUrl = JSON.stringify(environment.find((variable) => variable.Name === WEB_ENV.apiUrl));
+    expect(apiUrl).toContain('Fn::ImportValue');
+  });
+
+  it('tells the local cloud where the image source is', () => {
+    const taskDefinition = Object.values(template.findResources('AWS::ECS::TaskDefinition'))[0];
+    expect(taskDefinition?.Metadata?.[LOCAL_CONTAINER_METADATA_KEY]).toEqual({
+      dockerfile: WEB_DOCKERFILE,
+      containerName: WEB_CONTAINER_NAME,
+    });
+  });
+
+  it('runs the service in private subnets with a rollback circuit breaker', () => {
+    template.hasResourceProperties('AWS::ECS::Service', {
+      LaunchType: 'FARGATE',
+      DesiredCount: dev?.web.desiredCount,
+      HealthCheckGracePeriodSeconds: 60,
+      DeploymentConfiguration: Match.objectLike({
+        DeploymentCircuitBreaker: { Enable: true, Rollback: true },
+      }),
+      NetworkConfiguration: { AwsvpcConfiguration: Match.objectLike({ AssignPublicIp: 'DISABLED' }) },
+    });
+  });
+
+  it('scales on CPU between the configured bounds', () => {
+    template.hasResourceProperties('AWS::ApplicationAutoScaling::ScalableTarget', {
+      MinCapacity: dev?.web.minCount,
+      MaxCapacity: dev?.web.maxCount,
+      ScalableDimension: 'ecs:service:DesiredCount',
+    });
+    template.hasResourceProperties('AWS::ApplicationAutoScaling::ScalingPolicy', {
+      PolicyType: 'TargetTrackingScaling',
+      TargetTrackingScalingPolicyConfiguration: Match.objectLike({
+        PredefinedMetricSpecification: { PredefinedMetricType: 'ECSServiceAverageCPUUtilization' },
+      }),
+    });
+  });
+});
+
+describe('web stack: load balancer and WAF', () => {
+  it('is internet-facing, drops invalid headers and logs access to an SSL-only bucket', () => {
+    template.hasResourceProperties('AWS::ElasticLoadBalancingV2::LoadBalancer', {
+      Scheme: 'internet-facing',
+      LoadBalancerAttributes: Match.arrayWith([
+        { Key: 'routing.http.drop_invalid_header_fields.enabled', Value: 'true' },
+        { Key: 'access_logs.s3.enabled', Value: 'true' },
+      ]),
+    });
+    template.hasResourceProperties('AWS::S3::BucketPolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+        ]),
+      },
+    });
+  });
+
+  it('keeps the access log bucket when the stack goes, expiring old logs', () => {
+    const bucket = Object.values(template.findResources('AWS::S3::Bucket'))[0];
+    expect(bucket?.DeletionPolicy).toBe('Retain');
+    expect(bucket?.Properties.LifecycleConfiguration.Rules[0]).toMatchObject({
+      Status: 'Enabled',
+      ExpirationInDays: 30,
+    });
+    expect(bucket?.Properties.BucketEncryption.ServerSideEncryptionConfiguration[0]).toEqual({
+      ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' },
+    });
+  });
+
+  it('health-checks targets on the web health path', () => {
+    template.hasResourceProperties('AWS::ElasticLoadBalancingV2::TargetGroup', {
+      Port: WEB_PORT,
+      HealthCheckPath: WEB_HEALTH_PATH,
+      TargetType: 'ip',
+    });
+  });
+
+  it('serves plain HTTP on the load balancer name when no domain is configured', () => {
+    template.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', {
+      Port: 80,
+      Protocol: 'HTTP',
+      DefaultActions: [Match.objectLike({ Type: 'forward' })],
+    });
+    template.resourceCountIs('AWS::CertificateManager::Certificate', 0);
+    expect(JSON.stringify(json.Outputs?.WebUrl?.Value)).toContain('http://');
+  });
+
+  it('filters traffic with the managed rule groups and a per-IP rate limit', () => {
+    const acl = Object.values(template.findResources('AWS::WAFv2::WebACL'))[0];
+    expect(acl?.Properties.Scope).toBe('REGIONAL');
+    const rules = acl?.Properties.Rules as Array<{ Name: string; Statement: Record<string, unknown> }>;
+    expect(rules.map((rule) => rule.Name)).toEqual([...WAF_MANAGED_RULE_GROUPS, 'RateLimitPerIp']);
+    expect(rules.at(-1)?.Statement).toEqual({
+      RateBasedStatement: { Limit: WAF_RATE_LIMIT_PER_5_MIN, AggregateKeyType: 'IP' },
+    });
+    template.hasResourceProperties('AWS::WAFv2::WebACLAssociation', {
+      ResourceArn: { Ref: Match.stringLikeRegexp('LoadBalancer') },
+    });
+  });
+
+  it('logs WAF decisions to an aws-waf-logs- log group', () => {
+    template.hasResourceProperties('AWS::Logs::LogGroup', { LogGroupName: 'aws-waf-logs-tasktracker-dev' });
+    template.hasResourceProperties('AWS::WAFv2::LoggingConfiguration', {
+      LogDestinationConfigs: [
+        Match.objectLike({ 'Fn::Join': ['', Match.arrayWith([':log-group:aws-waf-logs-tasktracker-dev'])] }),
+      ],
+    });
+  });
+});
+
+describe('a stage with a domain and an alarm e-mail', () => {
+  let domain: Template;
+  let monitoring: Template;
+  let findings: string[];
+  beforeAll(() => {
+    const stage = synthesizedStage(DOMAIN_CONFIG);
+    domain = Template.fromStack(stage.web);
+    monitoring = Template.fromStack(stage.monitoring);
+    findings = nagFindings(stage).map((finding) => `${finding.rule} at ${finding.path}`);
+  }, 120_000);
+
+  it('passes cdk-nag too (certificate, HTTPS listener, record)', () => {
+    expect(findings).toEqual([]);
+  });
+
+  it('subscribes the alarm e-mail to the alarm topic', () => {
+    monitoring.hasResourceProperties('AWS::SNS::Subscription', {
+      Protocol: 'email',
+      Endpoint: DOMAIN_CONFIG.alarmEmail,
+    });
+  });
+
+  it('serves HTTPS with a DNS-validated certificate and redirects HTTP', () => {
+    domain.hasResourceProperties('AWS::CertificateManager::Certificate', {
+      DomainName: 'tasks.example.com',
+      ValidationMethod: 'DNS',
+    });
+    domain.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', {
+      Port: 443,
+      Protocol: 'HTTPS',
+      Certificates: [Match.anyValue()],
+    });
+    domain.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', {
+      Port: 80,
+      DefaultActions: [
+        Match.objectLike({
+          Type: 'redirect',
+          RedirectConfig: Match.objectLike({ Protocol: 'HTTPS', Port: '443' }),
+        }),
+      ],
+    });
+  });
+
+  it('points an alias record in the hosted zone at the load balancer', () => {
+    domain.hasResourceProperties('AWS::Route53::RecordSet', {
+      Name: 'tasks.example.com.',
+      Type: 'A',
+      HostedZoneId: 'Z0123456789ABCDEFGHIJ',
+      AliasTarget: Match.objectLike({ DNSName: Match.anyValue() }),
+    });
+    domain.hasOutput('WebUrl', { Value: 'https://tasks.example.com' });
+  });
+});
