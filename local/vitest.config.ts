@@ -5,5 +5,6 @@ export default defineProject({
     name: 'local',
     include: ['test/**/*.test.ts'],
     environment: 'node',
+    globalSetup: ['test/global-setup.ts'],
   },
 });

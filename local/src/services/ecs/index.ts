@@ -112,7 +112,7 @@ export class LocalEcs implements LocalService {
     if (!container) return;
     const appDir = dirname(container.dockerfile);
     const command = parseDockerfile(readFileSync(container.dockerfile, 'utf8'));
-    await this.buildIfStale(appDir, command);
+    await buildIfStale(container.dockerfile, this.options);
     const [program = 'node', ...args] = command.argv;
     const child = spawn(program === 'node' ? process.execPath : program, args, {
       cwd: appDir,
@@ -178,29 +178,36 @@ export class LocalEcs implements LocalService {
       },
     ];
   }
+}
 
-  /** Builds the web app when its entrypoint is missing or older than its sources. */
-  private async buildIfStale(appDir: string, command: ContainerCommand): Promise<void> {
-    const entry = command.argv.find((arg) => /\.(m?js|cjs)$/.test(arg));
-    const entryFile = entry === undefined ? undefined : join(appDir, entry);
-    if (entryFile === undefined) return;
-    const built = existsSync(entryFile) ? statSync(entryFile).mtimeMs : 0;
-    const sources = Math.max(
-      ...['src', 'server', 'index.html'].map((name) => newestMtime(join(appDir, name))),
+/**
+ * Builds a container's app when its entrypoint (from the Dockerfile's CMD) is missing or older
+ * than its sources. The local cloud calls it before starting the process; test set-ups call it
+ * once so parallel test files never run two builds into the same folder.
+ */
+export async function buildIfStale(
+  dockerfile: string,
+  options: { readonly log: (line: string) => void; readonly buildCommand?: readonly string[] },
+): Promise<void> {
+  const appDir = dirname(dockerfile);
+  const command = parseDockerfile(readFileSync(dockerfile, 'utf8'));
+  const entry = command.argv.find((arg) => /\.(m?js|cjs)$/.test(arg));
+  const entryFile = entry === undefined ? undefined : join(appDir, entry);
+  if (entryFile === undefined) return;
+  const built = existsSync(entryFile) ? statSync(entryFile).mtimeMs : 0;
+  const sources = Math.max(...['src', 'server', 'index.html'].map((name) => newestMtime(join(appDir, name))));
+  if (built >= sources) return;
+  const [program = 'npm', ...args] = options.buildCommand ?? ['npm', 'run', 'build', '-w', 'web'];
+  options.log(`[ECS] building the web container's app (${[program, ...args].join(' ')})…`);
+  const build = spawn(program, args, { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  for (const stream of [build.stdout, build.stderr])
+    stream?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const code = await new Promise<number | null>((resolve) => build.once('exit', resolve));
+  if (code !== 0 || !existsSync(entryFile)) {
+    throw new LocalCloudError(
+      `The web build failed (${[program, ...args].join(' ')}): ${output.trim().split('\n').slice(-3).join(' | ')}`,
     );
-    if (built >= sources) return;
-    const [program = 'npm', ...args] = this.options.buildCommand ?? ['npm', 'run', 'build', '-w', 'web'];
-    this.options.log(`[ECS] building the web container's app (${[program, ...args].join(' ')})…`);
-    const build = spawn(program, args, { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    for (const stream of [build.stdout, build.stderr])
-      stream?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    const code = await new Promise<number | null>((resolve) => build.once('exit', resolve));
-    if (code !== 0 || !existsSync(entryFile)) {
-      throw new LocalCloudError(
-        `The web build failed (${[program, ...args].join(' ')}): ${output.trim().split('\n').slice(-3).join(' | ')}`,
-      );
-    }
   }
 }
 
