@@ -57,6 +57,9 @@ export class AuthStack extends Stack {
       generateSecret: false,
       authFlows: { userSrp: true, userPassword: true },
       preventUserExistenceErrors: true,
+      // The SPA signs in through the Cognito API (SRP/password), never the hosted UI: without this
+      // CDK enables the code and implicit OAuth grants with an https://example.com callback.
+      disableOAuth: true,
       accessTokenValidity: Duration.hours(1),
       idTokenValidity: Duration.hours(1),
       refreshTokenValidity: Duration.days(30),

@@ -1,3 +1,4 @@
+import { TABLE_SCHEMA } from '@tasktracker/api/table-schema';
 import { Duration, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import type * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
@@ -93,6 +94,9 @@ export class MonitoringStack extends Stack {
     alarm('TableWriteCapacity', MONITORING.tableWriteCapacity, tableDimensions);
     alarm('TableReadThrottles', MONITORING.tableReadThrottles, tableDimensions);
     alarm('TableWriteThrottles', MONITORING.tableWriteThrottles, tableDimensions);
+    const indexDimensions = { ...tableDimensions, GlobalSecondaryIndexName: TABLE_SCHEMA.statusIndex.name };
+    alarm('IndexReadThrottles', MONITORING.indexReadThrottles, indexDimensions);
+    alarm('IndexWriteThrottles', MONITORING.indexWriteThrottles, indexDimensions);
     const serviceDimensions = { ClusterName: service.cluster.clusterName, ServiceName: service.serviceName };
     alarm('ServiceCpu', MONITORING.serviceCpu, serviceDimensions);
     alarm('ServiceMemory', MONITORING.serviceMemory, serviceDimensions);

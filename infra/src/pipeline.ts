@@ -3,12 +3,21 @@
  * source → test + synth → self-mutation → assets → web image (once) → dev → smoke →
  * approval → prod → smoke (stages and approvals from the pipeline config).
  */
-import { type CfnOutput, Stack, type StackProps, type Stage, Token, Validations } from 'aws-cdk-lib';
+import {
+  type CfnOutput,
+  RemovalPolicy,
+  Stack,
+  type StackProps,
+  type Stage,
+  Token,
+  Validations,
+} from 'aws-cdk-lib';
 import * as codebuild from 'aws-cdk-lib/aws-codebuild';
 import { PipelineNotificationEvents, PipelineType } from 'aws-cdk-lib/aws-codepipeline';
 import type * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
@@ -29,6 +38,9 @@ import {
   smokeTestStep,
   webImageStep,
 } from './pipeline-steps.js';
+
+/** Retention of the pipeline's build logs (CodeBuild output of every step). */
+export const PIPELINE_LOG_RETENTION_DAYS = logs.RetentionDays.THREE_MONTHS;
 
 /** Id (and stack name) of the pipeline stack. */
 export const PIPELINE_STACK_ID = 'TaskTracker-Pipeline';
@@ -75,6 +87,12 @@ export class PipelineStack extends Stack {
     const connectionArn = ssm.StringParameter.valueForStringParameter(this, config.connectionArnParameter);
     const source = CodePipelineSource.connection(config.repository, config.branch, { connectionArn });
 
+    // Every build logs here, not to the never-expiring /aws/codebuild/<project> default groups.
+    const buildLogs = new logs.LogGroup(this, 'BuildLogs', {
+      retention: PIPELINE_LOG_RETENTION_DAYS,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+
     const crossAccountKeys = this.deploysToOtherAccounts(deployments.map(({ stage }) => stage));
     this.pipeline = new CodePipeline(this, 'Pipeline', {
       pipelineName: 'TaskTracker',
@@ -89,6 +107,7 @@ export class PipelineStack extends Stack {
       crossAccountKeys,
       enableKeyRotation: crossAccountKeys,
       cliVersion: repositoryCdkCliVersion(),
+      codeBuildDefaults: { logging: { cloudWatch: { logGroup: buildLogs } } },
       synth: new ShellStep('Synth', {
         input: source,
         commands: [...SYNTH_COMMANDS],

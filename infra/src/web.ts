@@ -118,6 +118,19 @@ export class WebStack extends Stack {
         'ecr:GetAuthorizationToken has no resource-level permissions; pulls are scoped to the one repository.',
     });
 
+    // The web server calls nothing itself: its tasks need HTTPS out only, for the image pull and
+    // logs (VPC endpoints, S3 gateway). DNS to the VPC resolver is not subject to security groups.
+    const serviceSecurityGroup = new ec2.SecurityGroup(this, 'ServiceSecurityGroup', {
+      vpc,
+      description: 'Web tasks: the container port from the load balancer, HTTPS out',
+      allowAllOutbound: false,
+    });
+    serviceSecurityGroup.addEgressRule(
+      ec2.Peer.anyIpv4(),
+      ec2.Port.tcp(443),
+      'HTTPS to AWS APIs (ECR, CloudWatch Logs, S3)',
+    );
+
     this.service = new ecs.FargateService(this, 'Service', {
       cluster: this.cluster,
       taskDefinition,
@@ -126,6 +139,7 @@ export class WebStack extends Stack {
       maxHealthyPercent: 200,
       vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
       assignPublicIp: false,
+      securityGroups: [serviceSecurityGroup],
       circuitBreaker: { enable: true, rollback: true },
       healthCheckGracePeriod: Duration.seconds(60),
     });

@@ -2,6 +2,7 @@ import { ROUTES } from '@tasktracker/api/routes';
 import { TABLE_SCHEMA } from '@tasktracker/api/table-schema';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { ACCESS_LOG_FIELDS } from '../src/api.js';
 import { STAGES } from '../src/config/stages.js';
 import { type DevAssembly, devAssembly, type TemplateJson } from './support/assembly.js';
 
@@ -160,6 +161,33 @@ describe('api stack: REST API', () => {
       Properties: { RequestParameters: { 'method.request.path.id': true } },
     });
     expect(Object.keys(methods)).toHaveLength(ROUTES.filter((r) => r.path.includes('{id}')).length);
+  });
+
+  it('access-logs who called, latencies and why the gateway itself answered, as JSON', () => {
+    const stage = Object.values(template.findResources('AWS::ApiGateway::Stage'))[0];
+    const format = JSON.parse(stage?.Properties.AccessLogSetting.Format) as Record<string, string>;
+    expect(format).toEqual(ACCESS_LOG_FIELDS);
+    expect(format).toMatchObject({
+      requestId: '$context.requestId',
+      status: '$context.status',
+      userSub: '$context.authorizer.claims.sub',
+      responseLatency: '$context.responseLatency',
+      integrationLatency: '$context.integrationLatency',
+      errorMessage: '$context.error.message',
+      authorizerError: '$context.authorizer.error',
+      integrationError: '$context.integrationErrorMessage',
+    });
+  });
+
+  it('owns the execution log group API Gateway would create without retention', () => {
+    template.hasResourceProperties('AWS::Logs::LogGroup', {
+      LogGroupName: {
+        'Fn::Join': ['', ['API-Gateway-Execution-Logs_', { Ref: Match.stringLikeRegexp('^Api') }, '/v1']],
+      },
+      RetentionInDays: dev?.logRetentionDays,
+    });
+    const stage = Object.entries(template.findResources('AWS::ApiGateway::Stage'))[0]?.[1];
+    expect(stage?.DependsOn).toEqual(expect.arrayContaining([expect.stringMatching(/^ExecutionLogs/)]));
   });
 
   it('throttles, traces and access-logs the stage', () => {

@@ -46,6 +46,8 @@ describe('auth stack', () => {
     });
     const pool = Object.values(prod.findResources('AWS::Cognito::UserPool'))[0];
     expect(pool?.DeletionPolicy).toBe('Retain');
+    expect(pool?.Properties.DeletionProtection).toBe('ACTIVE');
+    template().hasResourceProperties('AWS::Cognito::UserPool', { DeletionProtection: 'INACTIVE' });
   });
 
   it('gives the SPA a public client with SRP and password flows and no user-existence leaks', () => {
@@ -57,5 +59,14 @@ describe('auth stack', () => {
       AccessTokenValidity: 60,
       RefreshTokenValidity: 43200,
     });
+  });
+
+  it('enables no OAuth grant (no implicit flow, no placeholder callback URL)', () => {
+    const client = Object.values(template().findResources('AWS::Cognito::UserPoolClient'))[0];
+    expect(client?.Properties).toBeDefined();
+    for (const key of ['AllowedOAuthFlows', 'AllowedOAuthScopes', 'CallbackURLs']) {
+      expect(client?.Properties[key]).toBeUndefined();
+    }
+    expect(client?.Properties.AllowedOAuthFlowsUserPoolClient).not.toBe(true);
   });
 });

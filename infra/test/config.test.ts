@@ -25,6 +25,19 @@ describe('stage config', () => {
     expect(dev).toMatchObject({ removalPolicy: 'destroy', deletionProtection: false });
   });
 
+  it('requires retained, deletion-protected data in every stage but dev', () => {
+    const staging = { ...dev, name: 'staging' };
+    expect(() => validateStageConfig(staging)).toThrow(
+      'stage "staging": removalPolicy must be "retain" outside dev',
+    );
+    expect(() => validateStageConfig({ ...staging, removalPolicy: 'retain' })).toThrow(
+      'stage "staging": deletionProtection must be true outside dev',
+    );
+    expect(
+      validateStageConfig({ ...staging, removalPolicy: 'retain', deletionProtection: true }),
+    ).toBeTruthy();
+  });
+
   it('rejects an unknown stage, listing the valid ones', () => {
     expect(() => getStageConfig('staging')).toThrow('unknown stage "staging" (valid stages: dev, prod)');
   });
@@ -43,8 +56,8 @@ describe('stage config', () => {
     [{ account: '1234' }, 'stage "prod": account must be 12 digits'],
     [{ region: 'Europe' }, 'stage "prod": region must be a region name'],
     [{ alarmEmail: 'nobody' }, 'stage "prod": alarmEmail must be an e-mail address'],
-    [{ removalPolicy: 'destroy' as const }, 'stage "prod": removalPolicy must be "retain" in prod'],
-    [{ deletionProtection: false }, 'stage "prod": deletionProtection must be true in prod'],
+    [{ removalPolicy: 'destroy' as const }, 'stage "prod": removalPolicy must be "retain" outside dev'],
+    [{ deletionProtection: false }, 'stage "prod": deletionProtection must be true outside dev'],
     [{ apiThrottle: { rateLimit: 100, burstLimit: 10 } }, 'stage "prod": apiThrottle.burstLimit must be'],
     [
       { domain: { name: 'tasks.other.org', hostedZoneId: 'Z123ABC', zoneName: 'example.com' } },

@@ -1,4 +1,5 @@
 import { ROUTES } from '@tasktracker/api/routes';
+import { TABLE_SCHEMA } from '@tasktracker/api/table-schema';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type AlarmDefinition, MONITORING } from '../src/config/monitoring.js';
@@ -22,6 +23,8 @@ const ALARMS: ReadonlyArray<readonly [string, AlarmDefinition, readonly string[]
   ['table write capacity', MONITORING.tableWriteCapacity, ['TableName']],
   ['table read throttles', MONITORING.tableReadThrottles, ['TableName']],
   ['table write throttles', MONITORING.tableWriteThrottles, ['TableName']],
+  ['status index read throttles', MONITORING.indexReadThrottles, ['GlobalSecondaryIndexName', 'TableName']],
+  ['status index write throttles', MONITORING.indexWriteThrottles, ['GlobalSecondaryIndexName', 'TableName']],
   ['service CPU', MONITORING.serviceCpu, ['ClusterName', 'ServiceName']],
   ['service memory', MONITORING.serviceMemory, ['ClusterName', 'ServiceName']],
 ];
@@ -39,10 +42,14 @@ describe('monitoring thresholds (ARCHITECTURE.md)', () => {
     });
     expect(MONITORING.tableReadCapacity.threshold).toBe(100);
     expect(MONITORING.tableWriteCapacity.threshold).toBe(100);
-    expect(MONITORING.tableReadThrottles).toMatchObject({
-      threshold: 1,
-      comparison: 'GreaterThanOrEqualToThreshold',
-    });
+    for (const throttles of [
+      MONITORING.tableReadThrottles,
+      MONITORING.tableWriteThrottles,
+      MONITORING.indexReadThrottles,
+      MONITORING.indexWriteThrottles,
+    ]) {
+      expect(throttles).toMatchObject({ threshold: 1, comparison: 'GreaterThanOrEqualToThreshold' });
+    }
     for (const ecs of [MONITORING.serviceCpu, MONITORING.serviceMemory]) {
       expect(ecs).toMatchObject({ threshold: 80, comparison: 'GreaterThanThreshold' });
       expect(ecs.periodSeconds * ecs.evaluationPeriods).toBe(600);
@@ -55,7 +62,12 @@ describe('monitoring stack: alarms', () => {
     const alarms = template.findResources('AWS::CloudWatch::Alarm', {
       Properties: { Namespace: definition.namespace, MetricName: definition.metricName },
     });
-    const alarm = Object.values(alarms);
+    const dimensionNames = (resource: { Properties?: { Dimensions?: Array<{ Name: string }> } }) =>
+      (resource.Properties?.Dimensions ?? []).map((d) => d.Name).sort();
+    // Table and index throttles share a metric name: the dimensions tell them apart.
+    const alarm = Object.values(alarms).filter(
+      (resource) => dimensionNames(resource).join() === [...dimensions].sort().join(),
+    );
     expect(alarm).toHaveLength(1);
     expect(alarm[0]?.Properties).toMatchObject({
       Statistic: definition.statistic,
@@ -95,10 +107,30 @@ describe('monitoring stack: alarms', () => {
         Threshold: definition.threshold,
         EvaluationPeriods: definition.evaluationPeriods,
         ComparisonOperator: definition.comparison,
+        TreatMissingData: definition.treatMissingData,
         AlarmActions: [topicRef()],
       });
     },
   );
+
+  it('watches the status index for throttles too, and every alarm notifies the topic', () => {
+    const indexAlarms = template.findResources('AWS::CloudWatch::Alarm', {
+      Properties: {
+        Namespace: 'AWS/DynamoDB',
+        Dimensions: Match.arrayWith([
+          { Name: 'GlobalSecondaryIndexName', Value: TABLE_SCHEMA.statusIndex.name },
+        ]),
+      },
+    });
+    expect(
+      Object.values(indexAlarms)
+        .map((a) => a.Properties.MetricName)
+        .sort(),
+    ).toEqual(['ReadThrottleEvents', 'WriteThrottleEvents']);
+    for (const alarm of Object.values(template.findResources('AWS::CloudWatch::Alarm'))) {
+      expect(alarm.Properties.AlarmActions).toEqual([topicRef()]);
+    }
+  });
 });
 
 describe('monitoring stack: topic and dashboard', () => {

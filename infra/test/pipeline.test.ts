@@ -14,7 +14,12 @@ import {
   validatePipelineConfig,
 } from '../src/config/pipeline.js';
 import { nagFindings } from '../src/nag.js';
-import { PIPELINE_STACK_ID, type PipelineDeployableStage, PipelineStack } from '../src/pipeline.js';
+import {
+  PIPELINE_LOG_RETENTION_DAYS,
+  PIPELINE_STACK_ID,
+  type PipelineDeployableStage,
+  PipelineStack,
+} from '../src/pipeline.js';
 import { repositoryCdkCliVersion } from '../src/pipeline-steps.js';
 
 const IMAGE_TAG = 'sha-under-test';
@@ -278,6 +283,21 @@ describe('pipeline stack', () => {
     expect(Object.keys(template.findResources('AWS::KMS::Key'))).toHaveLength(1); // the topic's key only
   });
 
+  it('sends every build log to one group with retention, not the never-expiring defaults', () => {
+    const groups = template.findResources('AWS::Logs::LogGroup');
+    const ids = Object.keys(groups);
+    expect(ids).toHaveLength(1);
+    expect(groups[ids[0] as string]?.Properties.RetentionInDays).toBe(PIPELINE_LOG_RETENTION_DAYS);
+    const projects = Object.values<any>(template.findResources('AWS::CodeBuild::Project'));
+    expect(projects.length).toBeGreaterThan(3);
+    for (const project of projects) {
+      expect(project.Properties.LogsConfig?.CloudWatchLogs).toMatchObject({
+        Status: 'ENABLED',
+        GroupName: { Ref: ids[0] },
+      });
+    }
+  });
+
   it('passes cdk-nag with every finding acknowledged with a reason', () => {
     expect(nagFindings(stack)).toEqual([]);
   });
@@ -328,6 +348,15 @@ describe('pipeline config', () => {
       'pipeline config: stages names unknown stage "qa" (valid stages: dev, prod)',
     ],
     [{ stages: [] }, 'pipeline config: stages must name at least one stage'],
+    [
+      {
+        stages: [
+          { name: 'dev', approval: false },
+          { name: 'prod', approval: false },
+        ],
+      },
+      'pipeline config: stages must require a manual approval before "prod"',
+    ],
     [{ notificationEmail: 'nobody' }, 'pipeline config: notificationEmail must be an e-mail address'],
   ])('rejects %j with a one-line error', (override, message) => {
     const attempt = () => validatePipelineConfig({ ...PIPELINE_CONFIG, ...override });

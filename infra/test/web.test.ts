@@ -76,6 +76,9 @@ describe('web stack: ECS', () => {
       HealthCheckGracePeriodSeconds: 60,
       DeploymentConfiguration: Match.objectLike({
         DeploymentCircuitBreaker: { Enable: true, Rollback: true },
+        // Rolling deploys never drop below the full task count.
+        MinimumHealthyPercent: 100,
+        MaximumPercent: 200,
       }),
       NetworkConfiguration: { AwsvpcConfiguration: Match.objectLike({ AssignPublicIp: 'DISABLED' }) },
     });
@@ -123,6 +126,41 @@ describe('web stack: load balancer and WAF', () => {
     });
     expect(bucket?.Properties.BucketEncryption.ServerSideEncryptionConfiguration[0]).toEqual({
       ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' },
+    });
+  });
+
+  it('lets only the load balancer in, on the container port, and only HTTPS out of the tasks', () => {
+    const ingress = Object.values(template.findResources('AWS::EC2::SecurityGroupIngress'));
+    expect(ingress).toHaveLength(1);
+    expect(ingress[0]?.Properties).toMatchObject({
+      IpProtocol: 'tcp',
+      FromPort: WEB_PORT,
+      ToPort: WEB_PORT,
+      GroupId: { 'Fn::GetAtt': [expect.stringMatching(/^ServiceSecurityGroup/), 'GroupId'] },
+      SourceSecurityGroupId: {
+        'Fn::GetAtt': [expect.stringMatching(/^LoadBalancerSecurityGroup/), 'GroupId'],
+      },
+    });
+    const groups = template.findResources('AWS::EC2::SecurityGroup');
+    const service = Object.entries(groups).find(([id]) => id.startsWith('ServiceSecurityGroup'))?.[1];
+    expect(service?.Properties.SecurityGroupIngress).toBeUndefined();
+    expect(service?.Properties.SecurityGroupEgress).toEqual([
+      expect.objectContaining({ CidrIp: '0.0.0.0/0', IpProtocol: 'tcp', FromPort: 443, ToPort: 443 }),
+    ]);
+    const alb = Object.entries(groups).find(([id]) => id.startsWith('LoadBalancerSecurityGroup'))?.[1];
+    expect(alb?.Properties.SecurityGroupIngress).toEqual([
+      expect.objectContaining({ CidrIp: '0.0.0.0/0', FromPort: 80, ToPort: 80 }),
+    ]);
+  });
+
+  it('blocks public access to the access log bucket', () => {
+    template.hasResourceProperties('AWS::S3::Bucket', {
+      PublicAccessBlockConfiguration: {
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
+      },
     });
   });
 
@@ -198,6 +236,8 @@ describe('a stage with a domain and an alarm e-mail', () => {
       Port: 443,
       Protocol: 'HTTPS',
       Certificates: [Match.anyValue()],
+      // TLS 1.2 minimum, TLS 1.3 preferred.
+      SslPolicy: 'ELBSecurityPolicy-TLS13-1-2-2021-06',
     });
     domain.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', {
       Port: 80,

@@ -123,6 +123,32 @@ export const MONITORING = {
     treatMissingData: 'notBreaching',
     description: 'DynamoDB throttled at least one write.',
   },
+  /**
+   * The status index reports its own throttles under TableName + GlobalSecondaryIndexName, which
+   * the table alarms above do not include: a throttled list query or index write back-pressure.
+   */
+  indexReadThrottles: {
+    namespace: 'AWS/DynamoDB',
+    metricName: 'ReadThrottleEvents',
+    statistic: 'Sum',
+    periodSeconds: 60,
+    evaluationPeriods: 1,
+    threshold: 1,
+    comparison: 'GreaterThanOrEqualToThreshold',
+    treatMissingData: 'notBreaching',
+    description: 'DynamoDB throttled at least one read of the status index.',
+  },
+  indexWriteThrottles: {
+    namespace: 'AWS/DynamoDB',
+    metricName: 'WriteThrottleEvents',
+    statistic: 'Sum',
+    periodSeconds: 60,
+    evaluationPeriods: 1,
+    threshold: 1,
+    comparison: 'GreaterThanOrEqualToThreshold',
+    treatMissingData: 'notBreaching',
+    description: 'DynamoDB throttled at least one write to the status index.',
+  },
   serviceCpu: {
     namespace: 'AWS/ECS',
     metricName: 'CPUUtilization',
@@ -178,6 +204,8 @@ export const MONITORING = {
   readonly tableWriteCapacity: AlarmDefinition;
   readonly tableReadThrottles: AlarmDefinition;
   readonly tableWriteThrottles: AlarmDefinition;
+  readonly indexReadThrottles: AlarmDefinition;
+  readonly indexWriteThrottles: AlarmDefinition;
   readonly serviceCpu: AlarmDefinition;
   readonly serviceMemory: AlarmDefinition;
   readonly functionLogErrors: LogErrorAlarmDefinition;

@@ -76,10 +76,11 @@ export function validatePipelineConfig(config: PipelineConfig, knownStages = STA
   }
   if (config.stages.length === 0) fail('stages', 'must name at least one stage');
   const seen = new Set<string>();
-  for (const { name } of config.stages) {
+  for (const { name, approval } of config.stages) {
     if (!knownStages.includes(name))
       fail('stages', `names unknown stage "${name}" (valid stages: ${knownStages.join(', ')})`);
     if (seen.has(name)) fail('stages', `lists stage "${name}" twice`);
+    if (name === 'prod' && !approval) fail('stages', 'must require a manual approval before "prod"');
     seen.add(name);
   }
   if (

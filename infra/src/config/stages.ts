@@ -164,9 +164,10 @@ export function validateStageConfig(config: StageConfig): StageConfig {
   ) {
     fail('apiThrottle.burstLimit', 'must be an integer ≥ apiThrottle.rateLimit');
   }
-  if (config.name === 'prod') {
-    if (config.removalPolicy !== 'retain') fail('removalPolicy', 'must be "retain" in prod');
-    if (!config.deletionProtection) fail('deletionProtection', 'must be true in prod');
+  // Only dev holds throwaway data: every other stage (prod, and any staging added later) keeps it.
+  if (config.name !== 'dev') {
+    if (config.removalPolicy !== 'retain') fail('removalPolicy', 'must be "retain" outside dev');
+    if (!config.deletionProtection) fail('deletionProtection', 'must be true outside dev');
   }
   return config;
 }

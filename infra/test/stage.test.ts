@@ -1,0 +1,88 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { STAGES } from '../src/config/stages.js';
+import { type Concern, type DevAssembly, devAssembly } from './support/assembly.js';
+
+const CONCERNS: readonly Concern[] = ['Network', 'Data', 'Auth', 'Api', 'Web', 'Monitoring'];
+
+interface Statement {
+  readonly Action: unknown;
+  readonly Resource: unknown;
+}
+
+/** The statements of an AWS::IAM::Policy resource. */
+const statementsOf = (policy: { Properties?: Record<string, unknown> }): Statement[] =>
+  (policy.Properties?.PolicyDocument as { Statement?: Statement[] } | undefined)?.Statement ?? [];
+
+let assembly: DevAssembly;
+beforeAll(async () => {
+  assembly = await devAssembly();
+}, 120_000);
+
+describe('the dev stage as a whole', () => {
+  it('gives every log group the stage retention (none keeps logs forever)', () => {
+    const retentions = CONCERNS.flatMap((concern) =>
+      Object.entries(assembly.json(concern).Resources)
+        .filter(([, resource]) => resource.Type === 'AWS::Logs::LogGroup')
+        .map(([id, resource]) => [`${concern}/${id}`, resource.Properties?.RetentionInDays] as const),
+    );
+    // VPC flow logs, API access logs, one per function, container logs, WAF logs.
+    expect(retentions.length).toBeGreaterThanOrEqual(5);
+    for (const [, days] of retentions) expect(days).toBe(STAGES.dev?.logRetentionDays);
+  });
+
+  it('sends every function to its own log group, not the never-expiring default one', () => {
+    const functions = Object.values(assembly.json('Api').Resources).filter(
+      (resource) => resource.Type === 'AWS::Lambda::Function',
+    );
+    expect(functions.length).toBeGreaterThan(0);
+    for (const fn of functions) {
+      expect(JSON.stringify(fn.Properties?.LoggingConfig)).toMatch(/"LogGroup":\{"Ref":"\w+Logs\w+"\}/);
+    }
+  });
+
+  it('uses a "*" resource only for actions that have no resource-level permissions', () => {
+    const allowed = ['xray:PutTraceSegments', 'xray:PutTelemetryRecords', 'ecr:GetAuthorizationToken'];
+    const starred = CONCERNS.flatMap((concern) =>
+      Object.values(assembly.json(concern).Resources)
+        .filter((resource) => resource.Type === 'AWS::IAM::Policy')
+        .flatMap((resource) => statementsOf(resource))
+        .filter((statement) => [statement.Resource].flat().includes('*'))
+        .flatMap((statement) => [statement.Action].flat() as string[]),
+    );
+    expect(starred.length).toBeGreaterThan(0);
+    expect(starred.filter((action) => !allowed.includes(action))).toEqual([]);
+  });
+
+  it('runs each function as its own role, with no AWS managed policy, writing only to its own logs', () => {
+    const resources = assembly.json('Api').Resources;
+    const functions = Object.values(resources).filter((r) => r.Type === 'AWS::Lambda::Function');
+    const props = (r: { Properties?: Record<string, unknown> }) =>
+      // biome-ignore lint/suspicious/noExplicitAny: CloudFormation JSON is untyped; the test walks it.
+      (r.Properties ?? {}) as Record<string, any>;
+    const roles = functions.map((fn) => String(props(fn).Role?.['Fn::GetAtt']?.[0]));
+    expect(new Set(roles).size).toBe(functions.length);
+    for (const [index, fn] of functions.entries()) {
+      const roleId = roles[index] as string;
+      expect(resources[roleId]?.Properties?.ManagedPolicyArns).toBeUndefined();
+      const logGroupId = props(fn).LoggingConfig?.LogGroup?.Ref;
+      const logStatements = Object.values(resources)
+        .filter(
+          (r) =>
+            r.Type === 'AWS::IAM::Policy' &&
+            (props(r).Roles as Array<{ Ref: string }>).some((ref) => ref.Ref === roleId),
+        )
+        .flatMap(statementsOf)
+        .filter((statement) => JSON.stringify(statement.Action).includes('logs:'));
+      expect(logStatements.map((statement) => statement.Resource)).toEqual([
+        { 'Fn::GetAtt': [logGroupId, 'Arn'] },
+      ]);
+    }
+  });
+
+  it('hard-codes no account id in any template', () => {
+    for (const concern of CONCERNS) {
+      const text = JSON.stringify(assembly.json(concern));
+      expect(text, concern).not.toMatch(/:\d{12}:/);
+    }
+  });
+});
