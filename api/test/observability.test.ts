@@ -82,6 +82,28 @@ describe('metrics and logs of a healthy API', () => {
   });
 });
 
+describe('the log level', () => {
+  it('comes from POWERTOOLS_LOG_LEVEL', async () => {
+    const refusedAt = async (level: string) => {
+      process.env.POWERTOOLS_LOG_LEVEL = level;
+      vi.resetModules();
+      const api = await loadApi(table);
+      captureOutput();
+      await invoke(api.get, apiEvent('GET', '/tasks/{id}', { sub: 'm', id: 'missing' }));
+      vi.restoreAllMocks();
+      return jsonLines().map((line) => line.message);
+    };
+    try {
+      expect(await refusedAt('DEBUG')).toEqual(expect.arrayContaining(['request refused', 'response']));
+      const atWarn = await refusedAt('WARN');
+      expect(atWarn).not.toContain('request refused');
+      expect(atWarn).not.toContain('response');
+    } finally {
+      process.env.POWERTOOLS_LOG_LEVEL = 'INFO';
+    }
+  });
+});
+
 describe('an unexpected failure', () => {
   it('answers 500 with the request id and no internals, and logs the error with that id', async () => {
     vi.resetModules();

@@ -197,7 +197,7 @@ export class ApiStack extends Stack {
 
   /** A request model for a route's body, derived from the shared zod schema (draft 4, as API Gateway wants). */
   private bodyModel(route: Route, schema: $ZodType): apigateway.Model {
-    const jsonSchema = toJSONSchema(schema, { target: 'draft-04', io: 'input' });
+    const jsonSchema = withoutSizeLimits(toJSONSchema(schema, { target: 'draft-04', io: 'input' }));
     return this.api.addModel(`${route.id}Body`, {
       contentType: 'application/json',
       modelName: `${route.id}Body`,
@@ -227,4 +227,21 @@ export class ApiStack extends Stack {
 function pathParameters(path: string): Record<string, boolean> {
   const names = [...path.matchAll(/\{(\w+)\}/g)].map((match) => match[1]);
   return Object.fromEntries(names.map((name) => [`method.request.path.${name}`, true]));
+}
+
+/**
+ * The gateway checks a body's shape (types, required fields, enums, unknown keys); sizes stay
+ * with the handler. Otherwise a body over the API's 16 KB limit would get the gateway's 400
+ * ("notes too long") instead of the API's 413, a title that only fits after trimming would be
+ * refused before the handler trims it, and length errors would lose the field-level `details`
+ * the web forms show.
+ */
+export function withoutSizeLimits<T>(schema: T): T {
+  if (Array.isArray(schema)) return schema.map((item) => withoutSizeLimits(item)) as T;
+  if (schema === null || typeof schema !== 'object') return schema;
+  return Object.fromEntries(
+    Object.entries(schema)
+      .filter(([key]) => key !== 'maxLength' && key !== 'maxItems')
+      .map(([key, value]) => [key, withoutSizeLimits(value)]),
+  ) as T;
 }

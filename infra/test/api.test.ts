@@ -156,6 +156,14 @@ describe('api stack: REST API', () => {
     }
   });
 
+  it('leaves body sizes to the handler so oversized bodies get its 413 and field details', () => {
+    const models = template.findResources('AWS::ApiGateway::Model');
+    const schemas = JSON.stringify(Object.values(models).map((model) => model.Properties.Schema));
+    expect(schemas).not.toMatch(/"maxLength"|"maxItems"/);
+    // The shape is still the gateway's to check: the status enum, for one.
+    expect(schemas).toContain('"enum":["todo","doing","done"]');
+  });
+
   it('requires the {id} path parameter on /tasks/{id} methods', () => {
     const methods = template.findResources('AWS::ApiGateway::Method', {
       Properties: { RequestParameters: { 'method.request.path.id': true } },

@@ -2,7 +2,7 @@
  * `npm start`: runs the synthesized CDK app offline. Flags are parsed strictly: an unknown flag
  * or a bad value is a one-line error plus the usage.
  */
-import { existsSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { parseArgs } from 'node:util';
@@ -53,6 +53,8 @@ export function parseCli(argv: readonly string[]): CliOptions {
     cognito: port('cognito-port', values['cognito-port']),
     dynamodb: port('dynamodb-port', values['dynamodb-port']),
   };
+  if (values.stage !== undefined && !/^[A-Za-z0-9-]+$/.test(values.stage))
+    throw new LocalCloudError(`--stage needs a stage name (letters, digits, -), got "${values.stage}".`);
   if (values['in-memory'] && values.reset)
     throw new LocalCloudError(
       '--reset and --in-memory do not go together: an in-memory run has nothing to reset.',
@@ -91,6 +93,10 @@ function parse(argv: readonly string[]) {
 /** Deletes the data (tables, users, notifications) but keeps the synthesized cdk.out folders. */
 async function resetDataDir(dataDir: string, yes: boolean): Promise<void> {
   if (!existsSync(dataDir)) return;
+  if (!statSync(dataDir).isDirectory())
+    throw new LocalCloudError(
+      `The data folder ${dataDir} is a file; choose a folder with --data-dir <path>.`,
+    );
   if (!yes) {
     if (!process.stdin.isTTY)
       throw new LocalCloudError(
@@ -148,6 +154,7 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', () => shutdown('SIGINT'));
   process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGHUP', () => shutdown('SIGHUP'));
   let cloud: LocalCloud;
   try {
     if (options.reset) await resetDataDir(dataDir, options.yes);

@@ -2,10 +2,10 @@
  * The local cloud: synthesizes the CDK app in process, reads the stage's cloud assembly and
  * stands up a local equivalent of each emulated resource. Tests, e2e and bench start it here.
  */
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { type LocalAssembly, REPO_ROOT, resourcesOf, synthesizeStage } from './assembly/index.js';
-import { LocalCloudError } from './errors.js';
+import { LocalCloudError, listenError } from './errors.js';
 import { PhysicalIds } from './intrinsics/physical-ids.js';
 import { ensurePortFree, freePort } from './ports.js';
 import type { LocalService, ServiceDescription } from './service.js';
@@ -88,10 +88,16 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
   const stage = options.stage ?? 'dev';
   const dataDir = options.inMemory ? undefined : (options.dataDir ?? join(REPO_ROOT, '.local-cloud'));
   const ports = { ...DEFAULT_PORTS, ...options.ports };
+  if (dataDir !== undefined && existsSync(dataDir) && !statSync(dataDir).isDirectory())
+    throw new LocalCloudError(
+      `The data folder ${dataDir} is a file; choose a folder with --data-dir <path>.`,
+    );
   // Assets import the SDK from the repo's node_modules (as Lambda's runtime provides it), so
   // cdk.out stays inside the repo; a throwaway run gets its own folder, removed at stop.
   const outdir = options.inMemory
-    ? mkdtempSync(join(mkdirOnce(join(REPO_ROOT, '.local-cloud')), 'tmp-'))
+    ? mkdtempSync(
+        join(removeOrphanedOutdirs(mkdirOnce(join(REPO_ROOT, '.local-cloud'))), `tmp-${process.pid}-`),
+      )
     : join(REPO_ROOT, '.local-cloud', `cdk.out-${stage}`);
   const running: LocalService[] = [];
   const cleanup = async () => {
@@ -124,7 +130,8 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       log,
       ...(options.cognitoClock ? { clock: options.cognitoClock } : {}),
     });
-    await start(cognito).catch((err: Error) => {
+    await start(cognito).catch((err: NodeJS.ErrnoException) => {
+      if (err.code === 'EADDRINUSE') throw listenError('Cognito', ports.cognito, '--cognito-port', err);
       throw err instanceof LocalCloudError ? err : new LocalCloudError(err.message);
     });
     const clientIdsByPool = new Map<string, string[]>();
@@ -214,6 +221,24 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
   } catch (err) {
     await cleanup();
     throw err;
+  }
+}
+
+/** Removes the throwaway cdk.out folders of in-memory runs whose process is gone (killed hard). */
+function removeOrphanedOutdirs(root: string): string {
+  for (const name of readdirSync(root)) {
+    const pid = Number(/^tmp-(\d+)-/.exec(name)?.[1]);
+    if (pid && !processExists(pid)) rmSync(join(root, name), { recursive: true, force: true });
+  }
+  return root;
+}
+
+function processExists(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 

@@ -2,7 +2,9 @@
  * The `npm start` command line: strict flags, a clean Ctrl-C that leaves no process behind.
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
@@ -86,12 +88,37 @@ describe('the local cloud CLI', () => {
     );
   });
 
+  it('rejects a stage name that is not a name', () => {
+    const result = runCli(['--stage', '../..']);
+    expect(result.status).toBe(2);
+    expect(result.stderr.split('\n')[0]).toBe(
+      'local cloud: --stage needs a stage name (letters, digits, -), got "../..".',
+    );
+  });
+
   it('refuses --reset without a terminal unless --yes is given', () => {
     const result = runCli(['--reset', '--data-dir', LOCAL_DIR]);
     expect(result.status).toBe(1);
     expect(result.stderr.trim()).toBe(
       `local cloud: --reset would delete ${LOCAL_DIR}; confirm with --yes when not on a terminal.`,
     );
+  });
+
+  it('with --reset --yes deletes the data but keeps the synthesized app; an unknown stage is one line', () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'local-cloud-reset-'));
+    try {
+      for (const folder of ['cognito', 'dynamodb', 'cdk.out-dev']) mkdirSync(join(dataDir, folder));
+      writeFileSync(join(dataDir, 'cognito', 'state.json'), '{}');
+      const result = runCli(['--reset', '--yes', '--data-dir', dataDir, '--stage', 'nope']);
+      expect(result.stdout).toContain(`Deleted the local data in ${dataDir}.`);
+      expect(readdirSync(dataDir)).toEqual(['cdk.out-dev']);
+      expect(result.status).toBe(1);
+      expect(result.stderr.trim()).toMatch(
+        /^local cloud: unknown stage "nope" \(valid stages: .+\); choose one with --stage <name>\.$/,
+      );
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 
   it('starts, serves, and on Ctrl-C stops every process it started', async () => {
@@ -115,6 +142,10 @@ describe('the local cloud CLI', () => {
       const output = await waitForOutput(child, /Local cloud ready in [\d.]+ s/);
       const apiUrl = /API:\s+(\S+)/.exec(output)?.[1] ?? '';
       expect((await fetch(new URL('health', apiUrl))).status).toBe(200);
+      // The summary names each emulated resource's URL and each type it does not emulate.
+      expect(output).toMatch(new RegExp(`AWS::ApiGateway::RestApi\\s+${apiUrl.replace(/[.]/g, '\\.')}`));
+      for (const type of ['AWS::EC2::VPC', 'AWS::EC2::NatGateway', 'AWS::WAFv2::WebACL'])
+        expect(output).toMatch(new RegExp(`^  ${type} \\(\\d+\\): \\w`, 'm'));
       const pids = descendants(child.pid ?? 0);
       expect(pids.length).toBeGreaterThanOrEqual(2);
       const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
@@ -123,6 +154,27 @@ describe('the local cloud CLI', () => {
       await expect.poll(() => pids.filter(alive), { timeout: 5000 }).toEqual([]);
     } finally {
       if (child.exitCode === null) child.kill('SIGKILL');
+    }
+  }, 60_000);
+
+  it('leaves no process behind when it is killed without a chance to stop them', async () => {
+    const ports = ['--api-port', '0', '--web-port', '0', '--cognito-port', '0', '--dynamodb-port', '0'];
+    const child = spawn(process.execPath, [...CLI, '--in-memory', ...ports], {
+      cwd: LOCAL_DIR,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let pids: number[] = [];
+    try {
+      const output = await waitForOutput(child, /Local cloud ready in [\d.]+ s/);
+      const apiUrl = /API:\s+(\S+)/.exec(output)?.[1] ?? '';
+      expect((await fetch(new URL('health', apiUrl))).status).toBe(200);
+      pids = descendants(child.pid ?? 0);
+      expect(pids.length).toBeGreaterThanOrEqual(2);
+      child.kill('SIGKILL');
+      await expect.poll(() => pids.filter(alive), { timeout: 5000 }).toEqual([]);
+    } finally {
+      if (child.exitCode === null) child.kill('SIGKILL');
+      for (const pid of pids.filter(alive)) process.kill(pid, 'SIGKILL');
     }
   }, 60_000);
 });

@@ -159,16 +159,20 @@ describe('the local Lambda behind the local gateway', () => {
 });
 
 describe('bad situations', () => {
-  it('names the port in use and the flag that changes it', async () => {
+  it.each([
+    ['api', 'API Gateway'],
+    ['cognito', 'Cognito'],
+    ['dynamodb', 'DynamoDB'],
+  ] as const)('names the port in use and the flag that changes it (--%s-port)', async (flag, service) => {
     const blocker: Server = createServer();
     await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
     const port = (blocker.address() as AddressInfo).port;
     try {
       await expect(
-        startLocalCloud({ assembly, inMemory: true, ports: { ...EPHEMERAL, api: port }, log: () => {} }),
+        startLocalCloud({ assembly, inMemory: true, ports: { ...EPHEMERAL, [flag]: port }, log: () => {} }),
       ).rejects.toThrow(
         new LocalCloudError(
-          `API Gateway cannot listen on 127.0.0.1:${port}: the port is already in use (choose another with --api-port <port>).`,
+          `${service} cannot listen on 127.0.0.1:${port}: the port is already in use (choose another with --${flag}-port <port>).`,
         ),
       );
     } finally {

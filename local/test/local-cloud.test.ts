@@ -8,7 +8,10 @@ import {
   InitiateAuthCommand,
   SignUpCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
+import { DescribeTableCommand, DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
+import { IDEMPOTENCY_HEADER } from '@tasktracker/api/contract';
 import { ROUTES } from '@tasktracker/api/routes';
+import { TABLE_SCHEMA } from '@tasktracker/api/table-schema';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalCloud, startLocalCloud } from '../src/index.js';
 import { resignWithForeignKey } from './support/tokens.js';
@@ -172,6 +175,8 @@ describe('the local cloud running the task tracker', () => {
           status: 401,
         });
         expect(await response.json()).toEqual({ message: 'Unauthorized' });
+        // The template's gateway responses add CORS, so the browser can read the 401.
+        expect(response.headers.get('access-control-allow-origin')).toBe('*');
       }
     }
     expect((await api('/tasks', { token: idToken })).status).toBe(200);
@@ -198,6 +203,93 @@ describe('the local cloud running the task tracker', () => {
     expect(((await patch.json()) as { error: { message: string } }).error.message).toBe(
       '[object has missing required properties (["version"])]',
     );
+  });
+
+  it("answers an oversized body with the API's 413 and a too-long field with its field details", async () => {
+    const { idToken } = await newUser('sizes');
+    const huge = await api('/tasks', {
+      method: 'POST',
+      token: idToken,
+      body: JSON.stringify({ title: 'big', notes: 'x'.repeat(17 * 1024) }),
+    });
+    expect(huge.status).toBe(413);
+    expect(((await huge.json()) as { error: { code: string } }).error.code).toBe('payload_too_large');
+
+    const long = await api('/tasks', {
+      method: 'POST',
+      token: idToken,
+      body: JSON.stringify({ title: 't'.repeat(201) }),
+    });
+    expect(long.status).toBe(400);
+    const body = (await long.json()) as { error: { details: Array<{ field: string }> } };
+    expect(body.error.details.map((detail) => detail.field)).toEqual(['title']);
+  });
+
+  it("answers the web app's CORS preflight for every route from the template", async () => {
+    for (const route of ROUTES) {
+      const response = await api(route.path.replace('{id}', 'some-id'), {
+        method: 'OPTIONS',
+        headers: {
+          Origin: cloud.urls.web,
+          'Access-Control-Request-Method': route.method,
+          'Access-Control-Request-Headers': `authorization,content-type,${IDEMPOTENCY_HEADER.toLowerCase()}`,
+        },
+      });
+      expect({ route: route.id, status: response.status }).toEqual({ route: route.id, status: 204 });
+      expect(response.headers.get('access-control-allow-origin')).toBe('*');
+      expect(response.headers.get('access-control-allow-methods')?.split(',')).toContain(route.method);
+      const allowed = response.headers.get('access-control-allow-headers')?.toLowerCase().split(',');
+      expect(allowed).toEqual(
+        expect.arrayContaining(['authorization', 'content-type', IDEMPOTENCY_HEADER.toLowerCase()]),
+      );
+    }
+  });
+
+  it("creates the template's table: keys, the status index and on-demand billing", async () => {
+    const dynamodb = new DynamoDBClient({
+      endpoint: cloud.urls.dynamodb,
+      region: cloud.userPool.region,
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    });
+    try {
+      const [name] = (await dynamodb.send(new ListTablesCommand({}))).TableNames ?? [];
+      const table = (await dynamodb.send(new DescribeTableCommand({ TableName: name }))).Table;
+      expect(table?.KeySchema).toEqual([
+        { AttributeName: TABLE_SCHEMA.partitionKey, KeyType: 'HASH' },
+        { AttributeName: TABLE_SCHEMA.sortKey, KeyType: 'RANGE' },
+      ]);
+      expect(table?.BillingModeSummary?.BillingMode).toBe('PAY_PER_REQUEST');
+      const index = table?.GlobalSecondaryIndexes?.find((i) => i.IndexName === TABLE_SCHEMA.statusIndex.name);
+      expect(index?.KeySchema).toEqual([
+        { AttributeName: TABLE_SCHEMA.statusIndex.partitionKey, KeyType: 'HASH' },
+        { AttributeName: TABLE_SCHEMA.statusIndex.sortKey, KeyType: 'RANGE' },
+      ]);
+    } finally {
+      dynamodb.destroy();
+    }
+  });
+
+  it("applies the template's password policy and e-mail sign-in", async () => {
+    const ClientId = cloud.userPool.clientId;
+    const email = `weak-${Date.now()}@example.com`;
+    const attributes = [{ Name: 'email', Value: email }];
+    for (const weak of ['Aa1!aaa', 'alllowercase-9', 'ALLUPPERCASE-9', 'No-Digits-Here', 'NoSymbols99']) {
+      await expect(
+        cognito.send(
+          new SignUpCommand({ ClientId, Username: email, Password: weak, UserAttributes: attributes }),
+        ),
+      ).rejects.toMatchObject({ name: 'InvalidPasswordException' });
+    }
+    await expect(
+      cognito.send(
+        new SignUpCommand({
+          ClientId,
+          Username: 'not-an-email',
+          Password: PASSWORD,
+          UserAttributes: attributes,
+        }),
+      ),
+    ).rejects.toMatchObject({ name: 'InvalidParameterException' });
   });
 
   it('answers unknown paths like API Gateway', async () => {

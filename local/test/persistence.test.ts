@@ -1,5 +1,5 @@
 /** Data persists in the data folder between runs; a corrupt folder is refused, not wiped. */
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DynamoDBClient, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
@@ -57,6 +57,40 @@ describe('the data folder', () => {
       await second.stop();
     }
   }, 30_000);
+
+  it('refuses a data folder another local cloud is using, without suggesting --reset', async () => {
+    const first = await startLocalCloud({ assembly, dataDir, ports, log: () => {} });
+    try {
+      await expect(startLocalCloud({ assembly, dataDir, ports, log: () => {} })).rejects.toThrow(
+        new LocalCloudError(
+          `The data folder ${dataDir} is in use by another local cloud; stop that one first, or use --in-memory or another --data-dir.`,
+        ),
+      );
+    } finally {
+      await first.stop();
+    }
+  }, 30_000);
+
+  it('refuses a corrupt DynamoDB table file instead of crashing on the first read', async () => {
+    const copy = join(outdir, 'data-bad-table');
+    cpSync(dataDir, copy, { recursive: true });
+    const folder = join(copy, 'dynamodb');
+    const tables = readdirSync(folder).filter((f) => f.endsWith('.ldb'));
+    expect(tables.length).toBeGreaterThan(0);
+    for (const file of tables) writeFileSync(join(folder, file), 'garbage'.repeat(64));
+    const started = startLocalCloud({ assembly, dataDir: copy, ports, log: () => {} });
+    await expect(started).rejects.toBeInstanceOf(LocalCloudError);
+    await expect(started).rejects.toThrow(/cannot be read .*--reset/);
+    for (const file of tables) expect(readFileSync(join(folder, file), 'utf8')).toBe('garbage'.repeat(64));
+  }, 30_000);
+
+  it('refuses a data folder that is a file, naming the flag', async () => {
+    const file = join(outdir, 'not-a-folder');
+    writeFileSync(file, 'x');
+    await expect(startLocalCloud({ assembly, dataDir: file, ports, log: () => {} })).rejects.toThrow(
+      new LocalCloudError(`The data folder ${file} is a file; choose a folder with --data-dir <path>.`),
+    );
+  });
 
   it('refuses corrupt DynamoDB files with a one-line error naming the folder, and leaves them as they were', async () => {
     const folder = join(dataDir, 'dynamodb');

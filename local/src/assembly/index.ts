@@ -2,7 +2,7 @@
  * Reads the cloud assembly of one stage: every stack's template, its file assets (Lambda code
  * directories) and exports. The local cloud depends on this, never on infra internals.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { CloudAssembly } from 'aws-cdk-lib/cx-api';
@@ -147,6 +147,22 @@ export async function synthesizeStage(stage: string, outdir: string): Promise<Lo
   const entry = (await import(pathToFileURL(entryFile).href)) as Partial<InfraEntry>;
   if (typeof entry.buildApp !== 'function')
     throw new LocalCloudError(`${entryFile} does not export buildApp().`);
-  const { app } = entry.buildApp({ outdir, stages: [stage], pipeline: false, validation: false });
-  return readStageAssembly(app.synth(), stage);
+  let built: ReturnType<InfraEntry['buildApp']>;
+  try {
+    built = entry.buildApp({ outdir, stages: [stage], pipeline: false, validation: false });
+  } catch (err) {
+    // The stage config refuses a name it does not know: the user's mistake, not a crash.
+    const message = (err as Error).message.split('\n')[0] ?? '';
+    if (/unknown stage/i.test(message)) {
+      // The App created the (still empty) outdir; remove it, and only if empty.
+      try {
+        rmdirSync(outdir);
+      } catch {
+        // Not empty or already gone: leave it.
+      }
+      throw new LocalCloudError(`${message}; choose one with --stage <name>.`);
+    }
+    throw err;
+  }
+  return readStageAssembly(built.app.synth(), stage);
 }

@@ -90,13 +90,24 @@ export class LocalDynamoDb implements LocalService {
     };
   }
 
-  /** Opens the LevelDB folder once before dynalite does: a corrupt one is refused, untouched. */
+  /**
+   * Opens the LevelDB folder and reads every entry once before dynalite does: a corrupt one is
+   * refused, untouched (dynalite would crash the process on a corrupt table file mid-read).
+   */
   private async checkFolder(folder: string): Promise<void> {
     const db = new Level(folder, { createIfMissing: true });
     try {
       await db.open();
+      for await (const _ of db.iterator({ fillCache: false })) {
+        // Reading is the check: LevelDB verifies each block it reads.
+      }
     } catch (err) {
-      const cause = (err as Error & { cause?: Error }).cause?.message ?? (err as Error).message;
+      const { cause: reason } = err as Error & { cause?: Error & { code?: string } };
+      if (reason?.code === 'LEVEL_LOCKED')
+        throw new LocalCloudError(
+          `The data folder ${this.options.dataDir} is in use by another local cloud; stop that one first, or use --in-memory or another --data-dir.`,
+        );
+      const cause = reason?.message ?? (err as Error).message;
       throw new LocalCloudError(
         `The DynamoDB data folder ${folder} cannot be read (${cause.split('\n')[0]}); run with --reset to start afresh (nothing was deleted).`,
       );

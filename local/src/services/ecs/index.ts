@@ -11,6 +11,9 @@ import { LocalCloudError } from '../../errors.js';
 import type { PhysicalIds } from '../../intrinsics/physical-ids.js';
 import type { LocalService, ServiceDescription } from '../../service.js';
 
+/** Stops the container when the local cloud's process dies without stopping it (see the file). */
+const PARENT_WATCH = new URL('./parent-watch.mjs', import.meta.url).href;
+
 /** The task definition metadata infra sets to say which Dockerfile builds the container. */
 export const LOCAL_CONTAINER_METADATA = 'tasktracker:local-container';
 
@@ -114,11 +117,18 @@ export class LocalEcs implements LocalService {
     const command = parseDockerfile(readFileSync(container.dockerfile, 'utf8'));
     await buildIfStale(container.dockerfile, this.options);
     const [program = 'node', ...args] = command.argv;
-    const child = spawn(program === 'node' ? process.execPath : program, args, {
-      cwd: appDir,
-      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...command.env, ...this.environment() },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const isNode = program === 'node';
+    const child = spawn(
+      isNode ? process.execPath : program,
+      isNode ? ['--import', PARENT_WATCH, ...args] : args,
+      {
+        cwd: appDir,
+        env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...command.env, ...this.environment() },
+        stdio: ['ignore', 'pipe', 'pipe', ...(isNode ? (['ipc'] as const) : [])],
+      },
+    );
+    // The channel only tells the container when this process is gone; it must not keep it alive.
+    child.channel?.unref();
     this.child = child;
     for (const stream of [child.stdout, child.stderr]) {
       if (stream)
