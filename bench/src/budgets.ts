@@ -1,0 +1,78 @@
+/**
+ * Every budget the benchmarks check, in one place. A measured figure breaks its budget
+ * when it is greater than `max`. Each budget says why it is set where it is.
+ */
+
+export interface Budget {
+  /** The largest value that still passes. */
+  readonly max: number;
+  /** Unit of `max`, as the table prints it. */
+  readonly unit: string;
+  /** One line: why this number (an anchor, a pricing rule, a user-facing limit). */
+  readonly why: string;
+}
+
+export const BUDGETS = {
+  coldStartRatio: {
+    max: 1.5,
+    unit: '×',
+    why: 'fresh process: load bundle + one invocation vs an empty handler; lambda-perf 2025-12: hello-world nodejs22.x arm64 inits in ~117–124 ms, a typical SDK function in ~375 ms (~3×)',
+  },
+  bundleKb: {
+    max: 250,
+    unit: 'KB',
+    why: 'minified bundle per function; Lambda loads it on every cold start',
+  },
+  readRcuGetItem: {
+    max: 0.5,
+    unit: 'RCU',
+    why: 'one eventually consistent GetItem of ≤ 4 KB',
+  },
+  readRcuListPage: {
+    max: 1,
+    unit: 'RCU',
+    why: 'one eventually consistent Query returning a page of 20 small tasks (≤ 8 KB)',
+  },
+  noRead: {
+    max: 0,
+    unit: 'RCU',
+    why: 'the access pattern needs no read (conditional writes report conflicts)',
+  },
+  noWrite: {
+    max: 0,
+    unit: 'WCU',
+    why: 'a read-only route writes nothing',
+  },
+  writeWcuCreate: {
+    max: 2,
+    unit: 'WCU',
+    why: 'one PutItem for the task (≤ 1 KB) + one for its idempotency record',
+  },
+  writeWcuSingle: {
+    max: 1,
+    unit: 'WCU',
+    why: 'one conditional write of one item ≤ 1 KB',
+  },
+  loadErrors: {
+    max: 0,
+    unit: 'req',
+    why: 'every request under load must get a 2xx answer',
+  },
+  initialJsGzipKb: {
+    max: 150,
+    unit: 'KB',
+    why: 'initial JS (entry + modulepreload), gzip: under 1 s to transfer on slow 4G (1.6 Mbit/s)',
+  },
+  startSeconds: {
+    max: 15,
+    unit: 's',
+    why: '`npm start` cold to ready: the developer loop stays interactive',
+  },
+  synthSeconds: {
+    max: 15,
+    unit: 's',
+    why: '`npm run synth`: runs in every `npm test` and every pipeline build',
+  },
+} as const satisfies Record<string, Budget>;
+
+export type BudgetId = keyof typeof BUDGETS;

@@ -1,0 +1,185 @@
+/**
+ * A DynamoDB-API store for the bench (dynalite, in memory, on 127.0.0.1), the tasks
+ * table created from the shared key schema, and a recording proxy that asks the store
+ * for the consumed capacity of every call passing through it.
+ */
+import { createServer, request as httpRequest, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { TABLE_SCHEMA } from '@tasktracker/api/table-schema';
+import dynalite from 'dynalite';
+
+/** Static credentials and region for local endpoints (the local store checks neither). */
+export const LOCAL_AWS_ENV = {
+  AWS_REGION: 'us-east-1',
+  AWS_ACCESS_KEY_ID: 'bench',
+  AWS_SECRET_ACCESS_KEY: 'bench',
+} as const;
+
+export interface LocalStore {
+  readonly endpoint: string;
+  close(): Promise<void>;
+}
+
+function listen(server: Server): Promise<string> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      resolve(`http://127.0.0.1:${port}`);
+    });
+  });
+}
+
+function close(server: Server): Promise<void> {
+  return new Promise((resolve) => {
+    server.closeAllConnections();
+    server.close(() => resolve());
+  });
+}
+
+/** Starts an in-memory dynalite on a free port. */
+export async function startStore(): Promise<LocalStore> {
+  const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  const endpoint = await listen(server);
+  return { endpoint, close: () => close(server) };
+}
+
+export function storeClient(endpoint: string): DynamoDBClient {
+  return new DynamoDBClient({
+    endpoint,
+    region: LOCAL_AWS_ENV.AWS_REGION,
+    credentials: {
+      accessKeyId: LOCAL_AWS_ENV.AWS_ACCESS_KEY_ID,
+      secretAccessKey: LOCAL_AWS_ENV.AWS_SECRET_ACCESS_KEY,
+    },
+  });
+}
+
+/** Creates the tasks table (keys, byStatus index, all attributes projected) as infra defines it. */
+export async function createTasksTable(endpoint: string, tableName: string): Promise<void> {
+  const { partitionKey, sortKey, statusIndex } = TABLE_SCHEMA;
+  const client = storeClient(endpoint);
+  try {
+    await client.send(
+      new CreateTableCommand({
+        TableName: tableName,
+        BillingMode: 'PAY_PER_REQUEST',
+        AttributeDefinitions: [partitionKey, sortKey, statusIndex.partitionKey, statusIndex.sortKey].map(
+          (name) => ({ AttributeName: name, AttributeType: 'S' }),
+        ),
+        KeySchema: [
+          { AttributeName: partitionKey, KeyType: 'HASH' },
+          { AttributeName: sortKey, KeyType: 'RANGE' },
+        ],
+        GlobalSecondaryIndexes: [
+          {
+            IndexName: statusIndex.name,
+            KeySchema: [
+              { AttributeName: statusIndex.partitionKey, KeyType: 'HASH' },
+              { AttributeName: statusIndex.sortKey, KeyType: 'RANGE' },
+            ],
+            Projection: { ProjectionType: 'ALL' },
+          },
+        ],
+      }),
+    );
+  } finally {
+    client.destroy();
+  }
+}
+
+/** One DynamoDB call seen by the recording proxy. */
+export interface RecordedCall {
+  /** The operation, e.g. `GetItem` (from X-Amz-Target). */
+  readonly operation: string;
+  /** Capacity units the store reports for the call (0 when it reports none). */
+  readonly capacityUnits: number;
+  /** Whether the operation reads (RCU) or writes (WCU). */
+  readonly kind: 'read' | 'write' | 'other';
+}
+
+const READS = new Set(['GetItem', 'Query', 'Scan', 'BatchGetItem', 'TransactGetItems']);
+const WRITES = new Set(['PutItem', 'UpdateItem', 'DeleteItem', 'BatchWriteItem', 'TransactWriteItems']);
+
+export interface RecordingProxy {
+  readonly endpoint: string;
+  /** Calls since the last `take()`, which clears them. */
+  take(): RecordedCall[];
+  close(): Promise<void>;
+}
+
+/** Sum of `CapacityUnits` in a response's ConsumedCapacity (an object or a list of them). */
+export function capacityOf(response: unknown): number {
+  if (typeof response !== 'object' || response === null) return 0;
+  const consumed = (response as { ConsumedCapacity?: unknown }).ConsumedCapacity;
+  const list = Array.isArray(consumed) ? consumed : consumed === undefined ? [] : [consumed];
+  return list.reduce<number>((sum, c) => {
+    const units = (c as { CapacityUnits?: unknown }).CapacityUnits;
+    return sum + (typeof units === 'number' ? units : 0);
+  }, 0);
+}
+
+/**
+ * An HTTP proxy in front of `target` that adds `ReturnConsumedCapacity: TOTAL` to every
+ * request that does not already ask for it, and records what the store answers. The store does not verify signatures, so
+ * the rewritten body is accepted; responses pass through unchanged.
+ */
+export async function startRecordingProxy(target: string): Promise<RecordingProxy> {
+  let calls: RecordedCall[] = [];
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const operation =
+        String(req.headers['x-amz-target'] ?? '')
+          .split('.')
+          .pop() ?? '';
+      let body = Buffer.concat(chunks);
+      try {
+        const json = JSON.parse(body.toString('utf8')) as Record<string, unknown>;
+        const asked = json.ReturnConsumedCapacity;
+        if ((READS.has(operation) || WRITES.has(operation)) && (asked === undefined || asked === 'NONE')) {
+          json.ReturnConsumedCapacity = 'TOTAL';
+        }
+        body = Buffer.from(JSON.stringify(json));
+      } catch {
+        // Not JSON: forward it untouched and let the store answer the error.
+      }
+      const headers = { ...req.headers, 'content-length': String(body.length) };
+      delete headers['transfer-encoding'];
+      const upstream = httpRequest(`${target}${req.url ?? '/'}`, { method: req.method, headers }, (up) => {
+        const out: Buffer[] = [];
+        up.on('data', (c: Buffer) => out.push(c));
+        up.on('end', () => {
+          const payload = Buffer.concat(out);
+          let parsed: unknown;
+          try {
+            parsed = JSON.parse(payload.toString('utf8'));
+          } catch {
+            parsed = undefined;
+          }
+          const kind = READS.has(operation) ? 'read' : WRITES.has(operation) ? 'write' : 'other';
+          calls.push({ operation, capacityUnits: capacityOf(parsed), kind });
+          res.writeHead(up.statusCode ?? 502, up.headers);
+          res.end(payload);
+        });
+      });
+      upstream.on('error', (err) => {
+        res.writeHead(502, { 'content-type': 'text/plain' });
+        res.end(`bench proxy: ${err.message}`);
+      });
+      upstream.end(body);
+    });
+  });
+  const endpoint = await listen(server);
+  return {
+    endpoint,
+    take() {
+      const taken = calls;
+      calls = [];
+      return taken;
+    },
+    close: () => close(server),
+  };
+}
