@@ -6,7 +6,7 @@
 import { createServer, request as httpRequest, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { TABLE_SCHEMA } from '@tasktracker/api/table-schema';
+import { tasksTableDefinition } from '@tasktracker/api/table-schema';
 import dynalite from 'dynalite';
 
 /** Static credentials and region for local endpoints (the local store checks neither). */
@@ -58,32 +58,9 @@ export function storeClient(endpoint: string): DynamoDBClient {
 
 /** Creates the tasks table (keys, byStatus index, all attributes projected) as infra defines it. */
 export async function createTasksTable(endpoint: string, tableName: string): Promise<void> {
-  const { partitionKey, sortKey, statusIndex } = TABLE_SCHEMA;
   const client = storeClient(endpoint);
   try {
-    await client.send(
-      new CreateTableCommand({
-        TableName: tableName,
-        BillingMode: 'PAY_PER_REQUEST',
-        AttributeDefinitions: [partitionKey, sortKey, statusIndex.partitionKey, statusIndex.sortKey].map(
-          (name) => ({ AttributeName: name, AttributeType: 'S' }),
-        ),
-        KeySchema: [
-          { AttributeName: partitionKey, KeyType: 'HASH' },
-          { AttributeName: sortKey, KeyType: 'RANGE' },
-        ],
-        GlobalSecondaryIndexes: [
-          {
-            IndexName: statusIndex.name,
-            KeySchema: [
-              { AttributeName: statusIndex.partitionKey, KeyType: 'HASH' },
-              { AttributeName: statusIndex.sortKey, KeyType: 'RANGE' },
-            ],
-            Projection: { ProjectionType: 'ALL' },
-          },
-        ],
-      }),
-    );
+    await client.send(new CreateTableCommand(tasksTableDefinition(tableName)));
   } finally {
     client.destroy();
   }

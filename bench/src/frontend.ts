@@ -6,6 +6,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '@tasktracker/e2e/browser';
 import { type Browser, chromium } from 'playwright-core';
 import type { LocalCloudProcess } from './local-cloud.js';
 import { notAvailable, type Row } from './report.js';
@@ -14,17 +15,6 @@ import { median } from './stats.js';
 
 const AREA = 'front end';
 const CLIENT_DIR = join(REPO_ROOT, 'web/dist/client');
-const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-/** Root in a container, closed network: no sandbox, no GPU, no background traffic. */
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 /** Every seeded task's title contains this, so the page can tell when the list shows. */
 const MARKER = 'Frontend bench task';
 
@@ -139,7 +129,7 @@ export async function measureTimeToTaskList(cloud: LocalCloudProcess, runs: numb
   }
   let browser: Browser | undefined;
   try {
-    browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+    browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: [...CHROMIUM_ARGS] });
     const signIn = await browser.newContext({ baseURL: cloud.urls.web });
     const page = await signIn.newPage();
     await page.goto('/');

@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import dynalite from 'dynalite';
-import { TABLE_SCHEMA } from '../../src/store/table-schema.js';
+import { tasksTableDefinition } from '../../src/store/table-schema.js';
 
 // The SDK needs a region and some credentials even for a local endpoint.
 process.env.AWS_REGION ??= 'us-east-1';
@@ -25,30 +25,7 @@ export interface LocalTable {
 
 /** Creates the tasks table (keys, byStatus index, all attributes projected) on `client`. */
 export async function createTasksTable(client: DynamoDBClient, tableName: string): Promise<void> {
-  const { partitionKey, sortKey, statusIndex } = TABLE_SCHEMA;
-  await client.send(
-    new CreateTableCommand({
-      TableName: tableName,
-      BillingMode: 'PAY_PER_REQUEST',
-      AttributeDefinitions: [partitionKey, sortKey, statusIndex.partitionKey, statusIndex.sortKey].map(
-        (name) => ({ AttributeName: name, AttributeType: 'S' }),
-      ),
-      KeySchema: [
-        { AttributeName: partitionKey, KeyType: 'HASH' },
-        { AttributeName: sortKey, KeyType: 'RANGE' },
-      ],
-      GlobalSecondaryIndexes: [
-        {
-          IndexName: statusIndex.name,
-          KeySchema: [
-            { AttributeName: statusIndex.partitionKey, KeyType: 'HASH' },
-            { AttributeName: statusIndex.sortKey, KeyType: 'RANGE' },
-          ],
-          Projection: { ProjectionType: 'ALL' },
-        },
-      ],
-    }),
-  );
+  await client.send(new CreateTableCommand(tasksTableDefinition(tableName)));
 }
 
 /** Starts dynalite on 127.0.0.1 and creates the tasks table in it. */
