@@ -134,7 +134,8 @@ export class WebStack extends Stack {
     this.service = new ecs.FargateService(this, 'Service', {
       cluster: this.cluster,
       taskDefinition,
-      desiredCount: config.web.desiredCount,
+      // No desiredCount: autoscaling owns the task count (registering its target at minCount
+      // scales a new service up at once), so a deploy never resets a scaled-out service.
       minHealthyPercent: 100,
       maxHealthyPercent: 200,
       vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },

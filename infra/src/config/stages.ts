@@ -21,9 +21,11 @@ export interface DomainConfig {
 
 /** Sizing of the web service on ECS Fargate. */
 export interface WebServiceConfig {
-  /** Tasks the service starts with. */
-  readonly desiredCount: number;
-  /** Lower bound of CPU target-tracking autoscaling. */
+  /**
+   * Lower bound of CPU target-tracking autoscaling, and so the task count a deploy never goes
+   * under. The service sets no desired count of its own: one in the template would reset a
+   * scaled-out service to it on every deploy.
+   */
   readonly minCount: number;
   /** Upper bound of CPU target-tracking autoscaling. */
   readonly maxCount: number;
@@ -64,7 +66,7 @@ export const STAGES: Readonly<Record<string, StageConfig>> = {
   dev: {
     name: 'dev',
     natGateways: 1,
-    web: { desiredCount: 2, minCount: 2, maxCount: 4, cpu: 256, memoryMiB: 512 },
+    web: { minCount: 2, maxCount: 4, cpu: 256, memoryMiB: 512 },
     logRetentionDays: 14,
     removalPolicy: 'destroy',
     deletionProtection: false,
@@ -75,7 +77,7 @@ export const STAGES: Readonly<Record<string, StageConfig>> = {
   prod: {
     name: 'prod',
     natGateways: 2,
-    web: { desiredCount: 2, minCount: 2, maxCount: 10, cpu: 512, memoryMiB: 1024 },
+    web: { minCount: 2, maxCount: 10, cpu: 512, memoryMiB: 1024 },
     logRetentionDays: 365,
     removalPolicy: 'retain',
     deletionProtection: true,
@@ -125,19 +127,10 @@ export function validateStageConfig(config: StageConfig): StageConfig {
     fail('natGateways', 'must be 1 or 2 (the VPC spans 2 AZs and its private subnets need egress)');
   }
   const { web } = config;
-  if (web.minCount < 2) fail('web.minCount', 'must be ≥ 2 (one task per AZ)');
+  if (!Number.isInteger(web.minCount) || web.minCount < 2)
+    fail('web.minCount', 'must be an integer ≥ 2 (one task per AZ)');
   if (!isPositiveInt(web.maxCount) || web.maxCount < web.minCount)
     fail('web.maxCount', 'must be ≥ web.minCount');
-  if (
-    !Number.isInteger(web.desiredCount) ||
-    web.desiredCount < web.minCount ||
-    web.desiredCount > web.maxCount
-  ) {
-    fail(
-      'web.desiredCount',
-      `must be between web.minCount (${web.minCount}) and web.maxCount (${web.maxCount})`,
-    );
-  }
   const memorySizes = FARGATE_MEMORY[web.cpu];
   if (!memorySizes) fail('web.cpu', `must be one of ${Object.keys(FARGATE_MEMORY).join(', ')}`);
   if (!memorySizes?.includes(web.memoryMiB)) {
