@@ -5,9 +5,9 @@
  */
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { listenError } from '../../errors.js';
 import { LOCAL_ACCOUNT_ID, type PhysicalIds } from '../../intrinsics/physical-ids.js';
+import { closeServer, listenOnLoopback } from '../../loopback.js';
 import type { LocalService, ServiceDescription } from '../../service.js';
 import type { MetricSink } from '../cloudwatch/metrics.js';
 import type { InvokeOutcome } from '../lambda/index.js';
@@ -91,22 +91,17 @@ export class LocalApiGateway implements LocalService {
       });
     });
     const port = this.options.port;
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', (err: NodeJS.ErrnoException) =>
-        reject(listenError('API Gateway', port, '--api-port', err)),
-      );
-      server.listen(port, '127.0.0.1', () => resolve());
+    this.listeningUrl = await listenOnLoopback(server, port).catch((err: NodeJS.ErrnoException) => {
+      throw listenError('API Gateway', port, '--api-port', err);
     });
     this.server = server;
-    this.listeningUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   }
 
   async stop(): Promise<void> {
     const server = this.server;
     if (!server) return;
     this.server = undefined;
-    server.closeAllConnections();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await closeServer(server);
   }
 
   describe(): ServiceDescription {

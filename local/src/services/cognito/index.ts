@@ -6,7 +6,7 @@
  */
 import { type JsonWebKey, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { closeServer, listenOnLoopback } from '../../loopback.js';
 import type { LocalService, ServiceDescription } from '../../service.js';
 import { renderCodesPage } from './codes-page.js';
 import { CognitoDirectory } from './directory.js';
@@ -111,28 +111,21 @@ export class LocalCognito implements LocalService {
       this.handle(req, res).catch((err: unknown) => this.internalError(res, err));
     });
     const port = this.options.port;
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', (err: NodeJS.ErrnoException) => {
-        const message =
-          err.code === 'EADDRINUSE'
-            ? `The local Cognito cannot listen on 127.0.0.1:${port}: port ${port} is already in use.`
-            : `The local Cognito cannot listen on 127.0.0.1:${port}: ${err.message}`;
-        reject(Object.assign(new Error(message), { code: err.code }));
-      });
-      server.listen(port, '127.0.0.1', () => resolve());
+    this.listeningUrl = await listenOnLoopback(server, port).catch((err: NodeJS.ErrnoException) => {
+      const message =
+        err.code === 'EADDRINUSE'
+          ? `The local Cognito cannot listen on 127.0.0.1:${port}: port ${port} is already in use.`
+          : `The local Cognito cannot listen on 127.0.0.1:${port}: ${err.message}`;
+      throw Object.assign(new Error(message), { code: err.code });
     });
     this.server = server;
-    this.listeningUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   }
 
   async stop(): Promise<void> {
     const server = this.server;
     if (!server) return;
     this.server = undefined;
-    await new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      server.closeAllConnections();
-    });
+    await closeServer(server);
   }
 
   describe(): ServiceDescription {

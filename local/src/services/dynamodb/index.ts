@@ -4,7 +4,6 @@
  */
 import { existsSync, mkdirSync } from 'node:fs';
 import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import {
   CreateTableCommand,
@@ -17,6 +16,7 @@ import { Level } from 'level';
 import { type AssemblyResource, resourcesOf } from '../../assembly/index.js';
 import { LocalCloudError, listenError } from '../../errors.js';
 import type { PhysicalIds } from '../../intrinsics/physical-ids.js';
+import { closeServer, listenOnLoopback } from '../../loopback.js';
 import type { LocalService, ServiceDescription } from '../../service.js';
 
 /** `GlobalTable` is what CDK's `TableV2` synthesizes; locally it is one table, replicas aside. */
@@ -59,14 +59,10 @@ export class LocalDynamoDb implements LocalService {
       updateTableMs: 0,
     });
     const port = this.options.port;
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', (err: NodeJS.ErrnoException) =>
-        reject(listenError('DynamoDB', port, '--dynamodb-port', err)),
-      );
-      server.listen(port, '127.0.0.1', () => resolve());
+    this.listeningUrl = await listenOnLoopback(server, port).catch((err: NodeJS.ErrnoException) => {
+      throw listenError('DynamoDB', port, '--dynamodb-port', err);
     });
     this.server = server;
-    this.listeningUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     await this.createTables();
   }
 
@@ -74,8 +70,7 @@ export class LocalDynamoDb implements LocalService {
     const server = this.server;
     if (!server) return;
     this.server = undefined;
-    server.closeAllConnections();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await closeServer(server);
   }
 
   describe(): ServiceDescription {
