@@ -54,6 +54,50 @@ function EmailField({ value, onChange }: { readonly value: string; readonly onCh
   );
 }
 
+/** A confirmation code e-mailed by Cognito (sign-up and password reset). */
+function CodeField({ value, onChange }: { readonly value: string; readonly onChange: (v: string) => void }) {
+  return (
+    <Field label="Confirmation code">
+      {(props) => (
+        <input
+          {...props}
+          inputMode="numeric"
+          autoComplete="one-time-code"
+          required
+          value={value}
+          onChange={(e) => onChange(e.target.value)}
+        />
+      )}
+    </Field>
+  );
+}
+
+/** A password being chosen (sign-up and password reset), with the policy hint. */
+function NewPasswordField({
+  label,
+  value,
+  onChange,
+}: {
+  readonly label: string;
+  readonly value: string;
+  readonly onChange: (v: string) => void;
+}) {
+  return (
+    <Field label={label} hint={PASSWORD_HINT}>
+      {(props) => (
+        <input
+          {...props}
+          type="password"
+          autoComplete="new-password"
+          required
+          value={value}
+          onChange={(e) => onChange(e.target.value)}
+        />
+      )}
+    </Field>
+  );
+}
+
 export function SignInScreen({ onSignedIn }: { readonly onSignedIn: (email: string) => void }) {
   const { auth } = useServices();
   const router = useRouter();
@@ -134,18 +178,7 @@ export function SignUpScreen() {
       </h1>
       <form onSubmit={submit} noValidate>
         <EmailField value={email} onChange={setEmail} />
-        <Field label="Password" hint={PASSWORD_HINT}>
-          {(props) => (
-            <input
-              {...props}
-              type="password"
-              autoComplete="new-password"
-              required
-              value={password}
-              onChange={(e) => setPassword(e.target.value)}
-            />
-          )}
-        </Field>
+        <NewPasswordField label="Password" value={password} onChange={setPassword} />
         <FormError message={error} />
         <button type="submit" disabled={busy}>
           Sign up
@@ -194,18 +227,7 @@ export function ConfirmSignUpScreen() {
       <Notice text={sent ?? router.notice} />
       <form onSubmit={submit} noValidate>
         <EmailField value={email} onChange={setEmail} />
-        <Field label="Confirmation code">
-          {(props) => (
-            <input
-              {...props}
-              inputMode="numeric"
-              autoComplete="one-time-code"
-              required
-              value={code}
-              onChange={(e) => setCode(e.target.value)}
-            />
-          )}
-        </Field>
+        <CodeField value={code} onChange={setCode} />
         <FormError message={error} />
         <div className="actions">
           <button type="submit" disabled={busy}>
@@ -262,30 +284,8 @@ export function ForgotPasswordScreen() {
           <p role="status" className="notice">
             If an account exists for {email.trim()}, we emailed it a code.
           </p>
-          <Field label="Confirmation code">
-            {(props) => (
-              <input
-                {...props}
-                inputMode="numeric"
-                autoComplete="one-time-code"
-                required
-                value={code}
-                onChange={(e) => setCode(e.target.value)}
-              />
-            )}
-          </Field>
-          <Field label="New password" hint={PASSWORD_HINT}>
-            {(props) => (
-              <input
-                {...props}
-                type="password"
-                autoComplete="new-password"
-                required
-                value={newPassword}
-                onChange={(e) => setNewPassword(e.target.value)}
-              />
-            )}
-          </Field>
+          <CodeField value={code} onChange={setCode} />
+          <NewPasswordField label="New password" value={newPassword} onChange={setNewPassword} />
           <FormError message={error} />
           <button type="submit" disabled={busy}>
             Reset password
