@@ -330,6 +330,20 @@ describe('sign-up, confirmation and sign-in', () => {
     });
   });
 
+  it('answers code requests for an unknown user like a delivery when existence errors are prevented', async () => {
+    const codesBefore = cognito.confirmationCodes().length;
+    for (const send of [
+      (ClientId: string) => sdk.send(new ForgotPasswordCommand({ ClientId, Username: 'ghost@example.com' })),
+      (ClientId: string) =>
+        sdk.send(new ResendConfirmationCodeCommand({ ClientId, Username: 'ghost@example.com' })),
+    ]) {
+      const answer = await send(clientId);
+      expect(answer.CodeDeliveryDetails).toMatchObject({ DeliveryMedium: 'EMAIL', AttributeName: 'email' });
+      await expect(send(revealingClientId)).rejects.toMatchObject({ name: 'UserNotFoundException' });
+    }
+    expect(cognito.confirmationCodes()).toHaveLength(codesBefore);
+  });
+
   it('refuses SRP with a message that names USER_PASSWORD_AUTH', async () => {
     const email = await confirmedUser();
     await expect(

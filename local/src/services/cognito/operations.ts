@@ -53,6 +53,21 @@ function emailDelivery(email: string): object {
   return { Destination: maskEmail(email), DeliveryMedium: 'EMAIL', AttributeName: 'email' };
 }
 
+/**
+ * The user a code is sent to. With user-existence errors prevented, an unknown name gets
+ * `undefined` and the caller answers with {@link pretendedDelivery}; otherwise it is an error.
+ */
+function codeRecipient(directory: CognitoDirectory, client: ResolvedClient, name: string) {
+  const user = directory.findUser(client.pool, name);
+  if (user || client.spec.preventUserExistenceErrors) return user;
+  throw new CognitoError('UserNotFoundException', 'Username/client id combination not found.');
+}
+
+/** Looks like a code delivery, so the answer does not reveal whether the account exists. */
+function pretendedDelivery(name: string): object {
+  return { CodeDeliveryDetails: emailDelivery(name.includes('@') ? name : `${name}@example.com`) };
+}
+
 function userAttributes(user: StoredUser): { Name: string; Value: string }[] {
   const attributes = [{ Name: 'sub', Value: user.sub }];
   if (user.email !== undefined) {
@@ -206,12 +221,8 @@ const resendConfirmationCode: Operation = async (directory, input) => {
   const client = directory.client(input.ClientId);
   const name = requireString(input, 'Username');
   checkSecretHash(client, name, input.SecretHash);
-  const user = directory.findUser(client.pool, name);
-  if (!user && client.spec.preventUserExistenceErrors) {
-    // Looks like a delivery, so the answer does not reveal whether the account exists.
-    return { CodeDeliveryDetails: emailDelivery(name.includes('@') ? name : `${name}@example.com`) };
-  }
-  if (!user) throw new CognitoError('UserNotFoundException', 'Username/client id combination not found.');
+  const user = codeRecipient(directory, client, name);
+  if (!user) return pretendedDelivery(name);
   if (user.status === 'CONFIRMED') throw invalidParameter('User is already confirmed.');
   if (user.email === undefined || !client.pool.spec.autoVerifiedAttributes.includes('email')) {
     throw invalidParameter('Auto verification not turned on.');
@@ -313,11 +324,8 @@ const forgotPassword: Operation = async (directory, input) => {
   const client = directory.client(input.ClientId);
   const name = requireString(input, 'Username');
   checkSecretHash(client, name, input.SecretHash);
-  const user = directory.findUser(client.pool, name);
-  if (!user && client.spec.preventUserExistenceErrors) {
-    return { CodeDeliveryDetails: emailDelivery(name.includes('@') ? name : `${name}@example.com`) };
-  }
-  if (!user) throw new CognitoError('UserNotFoundException', 'Username/client id combination not found.');
+  const user = codeRecipient(directory, client, name);
+  if (!user) return pretendedDelivery(name);
   if (!user.enabled) throw notAuthorized('User is disabled.');
   if (user.email === undefined || (!user.emailVerified && user.status === 'UNCONFIRMED')) {
     throw invalidParameter(
