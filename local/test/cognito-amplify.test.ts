@@ -8,6 +8,7 @@ import { cognitoUserPoolsTokenProvider } from 'aws-amplify/auth/cognito';
 import type { KeyValueStorageInterface } from 'aws-amplify/utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LocalCognito } from '../src/services/cognito/index.js';
+import { SPA_USER_POOL } from './support/cognito-pool.js';
 
 /** Amplify's token storage, readable by the test so it can try the refresh token after sign-out. */
 class InspectableStorage implements KeyValueStorageInterface {
@@ -38,28 +39,7 @@ let clientId = '';
 
 beforeAll(async () => {
   await cognito.start();
-  const pool = await cognito.ensureUserPool({
-    logicalId: 'UserPool',
-    passwordPolicy: {
-      minimumLength: 8,
-      requireLowercase: true,
-      requireUppercase: true,
-      requireNumbers: true,
-      requireSymbols: true,
-    },
-    usernameAttributes: ['email'],
-    aliasAttributes: [],
-    autoVerifiedAttributes: ['email'],
-    allowAdminCreateUserOnly: false,
-    clients: [
-      {
-        logicalId: 'WebClient',
-        explicitAuthFlows: ['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
-        generateSecret: false,
-        preventUserExistenceErrors: true,
-      },
-    ],
-  });
+  const pool = await cognito.ensureUserPool(SPA_USER_POOL);
   clientId = pool.clientIds.WebClient ?? '';
   Amplify.configure({
     Auth: {

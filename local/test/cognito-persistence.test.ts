@@ -17,31 +17,12 @@ import {
   SignUpCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { afterEach, describe, expect, it } from 'vitest';
-import { LocalCognito, type UserPoolSpec } from '../src/services/cognito/index.js';
+import { LocalCognito } from '../src/services/cognito/index.js';
+import { SPA_USER_POOL } from './support/cognito-pool.js';
 
 const REGION = 'us-east-1';
 const PASSWORD = 'Correct-horse-9';
-const POOL: UserPoolSpec = {
-  logicalId: 'UserPool',
-  passwordPolicy: {
-    minimumLength: 8,
-    requireLowercase: true,
-    requireUppercase: true,
-    requireNumbers: true,
-    requireSymbols: false,
-  },
-  usernameAttributes: ['email'],
-  aliasAttributes: [],
-  autoVerifiedAttributes: ['email'],
-  allowAdminCreateUserOnly: false,
-  clients: [
-    {
-      logicalId: 'WebClient',
-      explicitAuthFlows: ['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
-      generateSecret: false,
-    },
-  ],
-};
+const POOL = SPA_USER_POOL;
 
 const cleanups: (() => Promise<void> | void)[] = [];
 

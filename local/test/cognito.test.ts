@@ -22,31 +22,16 @@ import { CognitoJwtVerifier } from 'aws-jwt-verify';
 import { isJwks, type Jwks } from 'aws-jwt-verify/jwk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LocalCognito, type UserPoolSpec } from '../src/services/cognito/index.js';
+import { SPA_USER_POOL } from './support/cognito-pool.js';
 
 const REGION = 'eu-west-1';
 const PASSWORD = 'Correct-horse-9';
 
-/** Shaped like the template's pool: e-mail sign-in, verified e-mail, strong policy, a public SPA client. */
+/** The template-shaped pool plus a client limited to SRP and one that reveals unknown users. */
 const POOL: UserPoolSpec = {
-  logicalId: 'UserPool6BA7E5F2',
-  passwordPolicy: {
-    minimumLength: 8,
-    requireLowercase: true,
-    requireUppercase: true,
-    requireNumbers: true,
-    requireSymbols: true,
-  },
-  usernameAttributes: ['email'],
-  aliasAttributes: [],
-  autoVerifiedAttributes: ['email'],
-  allowAdminCreateUserOnly: false,
+  ...SPA_USER_POOL,
   clients: [
-    {
-      logicalId: 'WebClient',
-      explicitAuthFlows: ['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
-      generateSecret: false,
-      preventUserExistenceErrors: true,
-    },
+    ...SPA_USER_POOL.clients,
     {
       logicalId: 'SrpOnlyClient',
       explicitAuthFlows: ['ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
