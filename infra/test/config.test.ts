@@ -25,13 +25,13 @@ describe('stage config', () => {
     expect(dev).toMatchObject({ removalPolicy: 'destroy', deletionProtection: false });
   });
 
-  it('requires retained, deletion-protected data in every stage but dev', () => {
-    const staging = { ...dev, name: 'staging' };
+  it('requires retained, deletion-protected data in every production stage, whatever its name', () => {
+    const staging = { ...dev, name: 'staging', production: true };
     expect(() => validateStageConfig(staging)).toThrow(
-      'stage "staging": removalPolicy must be "retain" outside dev',
+      'stage "staging": removalPolicy must be "retain" in a production stage',
     );
     expect(() => validateStageConfig({ ...staging, removalPolicy: 'retain' })).toThrow(
-      'stage "staging": deletionProtection must be true outside dev',
+      'stage "staging": deletionProtection must be true in a production stage',
     );
     expect(
       validateStageConfig({ ...staging, removalPolicy: 'retain', deletionProtection: true }),
@@ -55,8 +55,11 @@ describe('stage config', () => {
     [{ account: '1234' }, 'stage "prod": account must be 12 digits'],
     [{ region: 'Europe' }, 'stage "prod": region must be a region name'],
     [{ alarmEmail: 'nobody' }, 'stage "prod": alarmEmail must be an e-mail address'],
-    [{ removalPolicy: 'destroy' as const }, 'stage "prod": removalPolicy must be "retain" outside dev'],
-    [{ deletionProtection: false }, 'stage "prod": deletionProtection must be true outside dev'],
+    [
+      { removalPolicy: 'destroy' as const },
+      'stage "prod": removalPolicy must be "retain" in a production stage',
+    ],
+    [{ deletionProtection: false }, 'stage "prod": deletionProtection must be true in a production stage'],
     [{ apiThrottle: { rateLimit: 100, burstLimit: 10 } }, 'stage "prod": apiThrottle.burstLimit must be'],
     [
       { domain: { name: 'tasks.other.org', hostedZoneId: 'Z123ABC', zoneName: 'example.com' } },

@@ -12,6 +12,8 @@ const ctx: ResolveContext = {
   getAtt: (id, attribute) =>
     id === 'Fn' && attribute === 'Arn' ? 'arn:aws:lambda:eu-west-1:000000000000:function:fn' : undefined,
   importValue: (name) => exports[name],
+  stackOutput: (stack, output) =>
+    stack === 'TaskTracker-dev-Data' && output === 'OutputRefTable' ? 'tasks-table' : undefined,
   conditions: { IsDev: { 'Fn::Equals': ['dev', 'dev'] }, IsProd: { 'Fn::Not': [{ Condition: 'IsDev' }] } },
   mappings: { Sizes: { dev: { Memory: 256 } } },
 };
@@ -66,6 +68,16 @@ describe('resolveIntrinsic', () => {
 
   it('resolves Fn::ImportValue from another stack', () => {
     expect(resolve({ 'Fn::ImportValue': 'Data:TableName' })).toBe('tasks-table');
+  });
+
+  it('resolves Fn::GetStackOutput (a weak cross-stack reference) and names a missing output', () => {
+    const weak = (OutputName: string) => ({
+      'Fn::GetStackOutput': { StackName: 'TaskTracker-dev-Data', OutputName, Region: 'eu-west-1' },
+    });
+    expect(resolve(weak('OutputRefTable'))).toBe('tasks-table');
+    expect(() => resolve(weak('OutputRefGone'))).toThrow(
+      'stack TaskTracker-dev-Data has no output OutputRefGone',
+    );
   });
 
   it('evaluates Fn::If conditions, drops AWS::NoValue and reads Fn::FindInMap', () => {

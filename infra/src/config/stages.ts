@@ -38,6 +38,11 @@ export interface WebServiceConfig {
 export interface StageConfig {
   /** Stage name: stack names are `TaskTracker-<name>-<Concern>`. */
   readonly name: string;
+  /**
+   * Whether real users and data live here. A production stage must retain its data and keep
+   * deletion protection; checks that only matter for real traffic key off this flag, never the name.
+   */
+  readonly production: boolean;
   /** AWS account id; when unset the CLI's account is used, else the stage is environment-agnostic. */
   readonly account?: string;
   /** AWS region; same fallback as `account`. */
@@ -65,6 +70,7 @@ export interface StageConfig {
 export const STAGES: Readonly<Record<string, StageConfig>> = {
   dev: {
     name: 'dev',
+    production: false,
     natGateways: 1,
     web: { minCount: 2, maxCount: 4, cpu: 256, memoryMiB: 512 },
     logRetentionDays: 14,
@@ -76,6 +82,7 @@ export const STAGES: Readonly<Record<string, StageConfig>> = {
   },
   prod: {
     name: 'prod',
+    production: true,
     natGateways: 2,
     web: { minCount: 2, maxCount: 10, cpu: 512, memoryMiB: 1024 },
     logRetentionDays: 365,
@@ -157,10 +164,10 @@ export function validateStageConfig(config: StageConfig): StageConfig {
   ) {
     fail('apiThrottle.burstLimit', 'must be an integer ≥ apiThrottle.rateLimit');
   }
-  // Only dev holds throwaway data: every other stage (prod, and any staging added later) keeps it.
-  if (config.name !== 'dev') {
-    if (config.removalPolicy !== 'retain') fail('removalPolicy', 'must be "retain" outside dev');
-    if (!config.deletionProtection) fail('deletionProtection', 'must be true outside dev');
+  // A production stage holds real data: it is never deleted with its stack.
+  if (config.production) {
+    if (config.removalPolicy !== 'retain') fail('removalPolicy', 'must be "retain" in a production stage');
+    if (!config.deletionProtection) fail('deletionProtection', 'must be true in a production stage');
   }
   return config;
 }

@@ -15,6 +15,8 @@ export interface ResolveContext {
   getAtt(logicalId: string, attribute: string): string | undefined;
   /** `Fn::ImportValue` of an export of any stack of the assembly. */
   importValue(exportName: string): string | undefined;
+  /** `Fn::GetStackOutput` (CDK's weak cross-stack reference): an output of a stack of the assembly. */
+  stackOutput(stackName: string, outputName: string): string | undefined;
   /** The template's `Conditions`, for `Fn::If` and `Condition`. */
   readonly conditions?: Readonly<Record<string, unknown>>;
   /** The template's `Mappings`, for `Fn::FindInMap`. */
@@ -124,6 +126,17 @@ function resolveFunction(name: string, arg: unknown, ctx: ResolveContext, where:
       const imported = ctx.importValue(exportName);
       if (imported === undefined) throw new UnresolvableError(`${where}: no stack exports "${exportName}".`);
       return imported;
+    }
+    case 'Fn::GetStackOutput': {
+      const spec = resolveValue(arg, ctx, where) as Record<string, unknown> | null;
+      const stackName = spec && typeof spec === 'object' ? spec.StackName : undefined;
+      const outputName = spec && typeof spec === 'object' ? spec.OutputName : undefined;
+      if (typeof stackName !== 'string' || typeof outputName !== 'string')
+        throw new UnresolvableError(`${where}: Fn::GetStackOutput needs StackName and OutputName.`);
+      const output = ctx.stackOutput(stackName, outputName);
+      if (output === undefined)
+        throw new UnresolvableError(`${where}: stack ${stackName} has no output ${outputName}.`);
+      return output;
     }
     case 'Fn::GetAZs': {
       const region = stringOf(resolveValue(arg, ctx, where), name, where) || ctx.region;

@@ -71,6 +71,13 @@ export class PhysicalIds {
         if (!found) return undefined;
         return resolveString(found.value, this.context(found.stack), `export ${name}`);
       },
+      stackOutput: (stackName, outputName) => {
+        const producer = this.assembly.stacks.find((candidate) => candidate.stackName === stackName);
+        const output = producer?.template.Outputs?.[outputName];
+        if (!producer || !output || !Object.hasOwn(producer.template.Outputs ?? {}, outputName))
+          return undefined;
+        return resolveString(output.Value, this.context(producer), `${stackName} output ${outputName}`);
+      },
     };
   }
 
