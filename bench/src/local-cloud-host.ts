@@ -4,7 +4,7 @@
  * sends `ready` with the URLs, answers `codes` with the confirmation codes, exits on `stop`
  * (or when the parent goes away).
  */
-import { startLocalCloud } from '@tasktracker/local';
+import { cognitoService, portSpecs, startLocalCloud } from '@tasktracker/local';
 
 export type HostMessage =
   | {
@@ -24,9 +24,10 @@ function send(message: HostMessage): void {
 async function main(): Promise<void> {
   const cloud = await startLocalCloud({
     inMemory: true,
-    ports: { api: 0, web: 0, cognito: 0, dynamodb: 0 },
+    ports: Object.fromEntries(portSpecs().map((p) => [p.name, 0])),
     log: () => {},
   });
+  const cognito = cloud.service(cognitoService);
   let stopping = false;
   const stop = async (): Promise<void> => {
     if (stopping) return;
@@ -35,14 +36,21 @@ async function main(): Promise<void> {
     process.exit(0);
   };
   process.on('message', (message: ParentMessage) => {
-    if (message.type === 'codes') send({ type: 'codes', codes: [...cloud.confirmationCodes()] });
+    if (message.type === 'codes') send({ type: 'codes', codes: [...(cognito?.confirmationCodes() ?? [])] });
     if (message.type === 'stop') void stop();
   });
   process.on('disconnect', () => void stop());
+  const pool = cognito?.userPools()[0];
+  if (!pool) throw new Error('the app has no user pool');
   send({
     type: 'ready',
-    urls: { ...cloud.urls },
-    userPool: { ...cloud.userPool },
+    urls: {
+      web: cloud.url('ecs'),
+      api: cloud.url('apigateway'),
+      cognito: cloud.url('cognito'),
+      dynamodb: cloud.url('dynamodb'),
+    },
+    userPool: { id: pool.id, clientId: pool.clientId, region: pool.region },
   });
 }
 

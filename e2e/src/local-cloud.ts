@@ -1,18 +1,28 @@
 /** The local cloud a test file runs against: in memory, on ephemeral ports of 127.0.0.1. */
-import { type LocalCloud, startLocalCloud } from '@tasktracker/local';
+import { cognitoService, portSpecs, startLocalCloud } from '@tasktracker/local';
+import type { CloudUnderTest } from './cloud.js';
 import { useForFile } from './suite.js';
 
 /** Starts one local cloud for the calling test file and stops it after the file. */
 export function useLocalCloud() {
   const log: string[] = [];
-  return useForFile<LocalCloud>(
+  return useForFile<CloudUnderTest & { stop(): Promise<void> }>(
     async () => {
       try {
-        return await startLocalCloud({
+        const cloud = await startLocalCloud({
           inMemory: true,
-          ports: { api: 0, web: 0, cognito: 0, dynamodb: 0 },
+          ports: Object.fromEntries(portSpecs().map((p) => [p.name, 0])),
           log: (line) => log.push(line),
         });
+        const cognito = cloud.service(cognitoService);
+        const pool = cognito?.userPools()[0];
+        if (!cognito || !pool) throw new Error('the app has no user pool');
+        return {
+          urls: { web: cloud.url('ecs'), api: cloud.url('apigateway'), cognito: cloud.url('cognito') },
+          userPool: { id: pool.id, clientId: pool.clientId, region: pool.region },
+          confirmationCodes: () => cognito.confirmationCodes(),
+          stop: () => cloud.stop(),
+        };
       } catch (error) {
         // The cloud's own log says which service failed; show its tail with the error.
         throw new Error(

@@ -6,29 +6,45 @@ import { existsSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { parseArgs } from 'node:util';
-import { REPO_ROOT } from './assembly/index.js';
 import { LocalCloudError } from './errors.js';
-import { DEFAULT_PORTS, type LocalCloud, type LocalCloudOptions, startLocalCloud } from './index.js';
+import {
+  DEFAULT_DATA_DIR,
+  DEFAULT_PROFILE_FILE,
+  type LocalCloud,
+  type LocalCloudOptions,
+  startLocalCloud,
+} from './index.js';
 import { UnresolvableError } from './intrinsics/index.js';
+import { EMPTY_PROFILE, loadProfile } from './profile.js';
+import { portSpecs } from './registry.js';
 import { formatSummary } from './summary.js';
 
-const USAGE = `Usage: npm start -- [options]
+const PORTS = portSpecs();
 
-  --stage <name>          stage of the CDK app to run (default: dev)
-  --in-memory             keep all data in memory (a throwaway run)
-  --reset                 delete the data folder first (asks; --yes skips the question)
-  --yes                   answer yes to --reset's question
-  --data-dir <path>       data folder (default: <repo>/.local-cloud)
-  --api-port <port>       API Gateway port (default: ${DEFAULT_PORTS.api})
-  --web-port <port>       web app port (default: ${DEFAULT_PORTS.web})
-  --cognito-port <port>   Cognito port (default: ${DEFAULT_PORTS.cognito})
-  --dynamodb-port <port>  DynamoDB port (default: ${DEFAULT_PORTS.dynamodb})
-  --help                  show this help`;
+const USAGE = [
+  'Usage: npm start -- [options]',
+  '',
+  ...[
+    ['--stage <name>', 'stage of the CDK app to run (default: dev)'],
+    ['--assembly <dir>', 'run an already synthesized cloud assembly (cdk.out) instead of synthesizing'],
+    ['--profile <file|none>', "the app's local profile (default: infra/local-cloud.profile.ts)"],
+    ['--in-memory', 'keep all data in memory (a throwaway run)'],
+    ['--reset', 'delete the data folder first (asks; --yes skips the question)'],
+    ['--yes', "answer yes to --reset's question"],
+    ['--data-dir <path>', 'data folder (default: <repo>/.local-cloud)'],
+    ...PORTS.map((p) => [
+      `--${p.name}-port <port>`,
+      `${p.service} port (default: ${p.default}; 0 picks a free one)`,
+    ]),
+    ['--help', 'show this help'],
+  ].map(([flag = '', text = '']) => `  ${flag.padEnd(24)}${text}`),
+].join('\n');
 
 interface CliOptions extends LocalCloudOptions {
   reset: boolean;
   yes: boolean;
   help: boolean;
+  profileFile: string;
 }
 
 /** Parses argv; throws LocalCloudError with a one-line message on a bad flag or value. */
@@ -47,12 +63,12 @@ export function parseCli(argv: readonly string[]): CliOptions {
       throw new LocalCloudError(`--${flag} needs a port number 0-65535, got "${value}".`);
     return n;
   };
-  const ports = {
-    api: port('api-port', values['api-port']),
-    web: port('web-port', values['web-port']),
-    cognito: port('cognito-port', values['cognito-port']),
-    dynamodb: port('dynamodb-port', values['dynamodb-port']),
-  };
+  const ports = new Map<string, number>();
+  for (const spec of PORTS) {
+    const raw: unknown = (values as Record<string, unknown>)[`${spec.name}-port`];
+    const value = port(`${spec.name}-port`, typeof raw === 'string' ? raw : undefined);
+    if (value !== undefined) ports.set(spec.name, value);
+  }
   if (values.stage !== undefined && !/^[A-Za-z0-9-]+$/.test(values.stage))
     throw new LocalCloudError(`--stage needs a stage name (letters, digits, -), got "${values.stage}".`);
   if (values['in-memory'] && values.reset)
@@ -62,8 +78,10 @@ export function parseCli(argv: readonly string[]): CliOptions {
   return {
     ...(values.stage ? { stage: values.stage } : {}),
     ...(values['data-dir'] ? { dataDir: values['data-dir'] } : {}),
+    ...(values.assembly ? { assemblyDir: values.assembly } : {}),
+    profileFile: values.profile ?? DEFAULT_PROFILE_FILE,
     inMemory: values['in-memory'] ?? false,
-    ports: Object.fromEntries(Object.entries(ports).filter(([, v]) => v !== undefined)),
+    ports: Object.fromEntries(ports),
     reset: values.reset ?? false,
     yes: values.yes ?? false,
     help: values.help ?? false,
@@ -71,20 +89,20 @@ export function parseCli(argv: readonly string[]): CliOptions {
 }
 
 function parse(argv: readonly string[]) {
+  const portFlags = Object.fromEntries(PORTS.map((p) => [`${p.name}-port`, { type: 'string' as const }]));
   return parseArgs({
     args: [...argv],
     strict: true,
     allowPositionals: false,
     options: {
       stage: { type: 'string' },
+      assembly: { type: 'string' },
+      profile: { type: 'string' },
       'in-memory': { type: 'boolean' },
       reset: { type: 'boolean' },
       yes: { type: 'boolean', short: 'y' },
       'data-dir': { type: 'string' },
-      'api-port': { type: 'string' },
-      'web-port': { type: 'string' },
-      'cognito-port': { type: 'string' },
-      'dynamodb-port': { type: 'string' },
+      ...portFlags,
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -134,7 +152,7 @@ async function main(): Promise<void> {
     console.log(USAGE);
     return;
   }
-  const dataDir = options.dataDir ?? join(REPO_ROOT, '.local-cloud');
+  const dataDir = options.dataDir ?? DEFAULT_DATA_DIR;
   let starting: Promise<LocalCloud> | undefined;
   let stopping = false;
   const shutdown = (signal: string) => {
@@ -158,8 +176,13 @@ async function main(): Promise<void> {
   let cloud: LocalCloud;
   try {
     if (options.reset) await resetDataDir(dataDir, options.yes);
-    console.log(`Synthesizing the CDK app (stage ${options.stage ?? 'dev'}) and starting the local cloud…`);
-    starting = startLocalCloud({ ...options, dataDir });
+    const profile = options.profileFile === 'none' ? EMPTY_PROFILE : await loadProfile(options.profileFile);
+    console.log(
+      options.assemblyDir
+        ? `Starting the local cloud from the cloud assembly ${options.assemblyDir} (stage ${options.stage ?? 'dev'})…`
+        : `Synthesizing the CDK app (stage ${options.stage ?? 'dev'}) and starting the local cloud…`,
+    );
+    starting = startLocalCloud({ ...options, dataDir, profile });
     cloud = await starting;
   } catch (err) {
     if (stopping) return;

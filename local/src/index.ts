@@ -1,220 +1,201 @@
 /**
- * The local cloud: synthesizes the CDK app in process, reads the stage's cloud assembly and
- * stands up a local equivalent of each emulated resource. Tests, e2e and bench start it here.
+ * The local cloud: reads a stage's cloud assembly (synthesizing the app in process, or from an
+ * already synthesized folder) and stands up every service of the registry that has something to
+ * run, in dependency order. Tests, e2e and bench start it here; `npm start` is its CLI.
  */
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { type LocalAssembly, REPO_ROOT, resourcesOf, synthesizeStage } from './assembly/index.js';
+import {
+  type LocalAssembly,
+  REPO_ROOT,
+  readAssemblyDirectory,
+  readStageAssembly,
+  resourcesOf,
+} from './assembly/index.js';
 import { LocalCloudError, listenError } from './errors.js';
-import { PhysicalIds } from './intrinsics/physical-ids.js';
-import { ensurePortFree, freePort } from './ports.js';
-import type { LocalService, ServiceDescription } from './service.js';
-import { LocalApiGateway } from './services/apigateway/index.js';
-import { type AlarmNotification, LocalCloudWatch } from './services/cloudwatch/index.js';
-import { LocalCognito } from './services/cognito/index.js';
-import { LocalDynamoDb } from './services/dynamodb/index.js';
-import { LocalEcs } from './services/ecs/index.js';
-import { LocalLambda } from './services/lambda/index.js';
-import { readUserPools } from './user-pools.js';
+import { acquireDataLock, type DataLock, processExists } from './lock.js';
+import { checkPortsFree } from './ports.js';
+import { type AppProfile, loadProfile, type RunningCloud } from './profile.js';
+import { isCoreType, observedMetrics, physicalIdsOf, SERVICE_MODULES, startOrder } from './registry.js';
+import type {
+  LocalCloudSettings,
+  LocalService,
+  ServiceContext,
+  ServiceDescription,
+  ServiceModule,
+} from './service.js';
 
 export { LocalCloudError } from './errors.js';
-export type { ServiceDescription } from './service.js';
+export type { AppProfile } from './profile.js';
+export { EMPTY_PROFILE } from './profile.js';
+export { portSpecs } from './registry.js';
+export type { LocalService, ServiceDescription, ServiceModule } from './service.js';
+export { cloudwatchService } from './services/cloudwatch/module.js';
+export { type CognitoService, cognitoService } from './services/cognito/module.js';
 
-export interface LocalCloudOptions {
+/** Where `npm start` keeps data (and the synthesized app) unless `--data-dir` says otherwise. */
+export const DEFAULT_DATA_DIR = join(REPO_ROOT, '.local-cloud');
+
+/** The repository's own app profile: the task tracker's CDK app. */
+export const DEFAULT_PROFILE_FILE = join(REPO_ROOT, 'infra/local-cloud.profile.ts');
+
+export interface LocalCloudOptions extends LocalCloudSettings {
   /** The stage to run. @default 'dev' */
-  stage?: string;
+  readonly stage?: string;
   /** Where data persists between runs. @default `<repo>/.local-cloud` */
-  dataDir?: string;
+  readonly dataDir?: string;
   /** Keep everything in memory: a throwaway run. */
-  inMemory?: boolean;
-  /** 0 = an ephemeral port. @default api 3000, web 8080, cognito 9229, dynamodb 8000 */
-  ports?: { api?: number; web?: number; cognito?: number; dynamodb?: number };
-  log?: (line: string) => void;
-  /** An already-read assembly instead of synthesizing the task tracker's app (tests). */
-  assembly?: LocalAssembly;
-  /** Whether to run the web container. @default true */
-  web?: boolean;
-  /** The local Cognito's clock (epoch ms); tests move it to issue expired tokens. @default Date.now */
-  cognitoClock?: () => number;
-  /** Scales alarm periods down locally (0.01: a 60 s period lasts 0.6 s). @default 1 */
-  alarmPeriodScale?: number;
+  readonly inMemory?: boolean;
+  /** Ports by name (`api`, `web`, `cognito`, …, see `portSpecs()`); 0 = an ephemeral port. */
+  readonly ports?: Readonly<Record<string, number>>;
+  readonly log?: (line: string) => void;
+  /** An already-read assembly instead of synthesizing the app (tests). */
+  readonly assembly?: LocalAssembly;
+  /** A cloud assembly folder (`cdk.out`) to run instead of synthesizing the app. */
+  readonly assemblyDir?: string;
+  /** The app's local profile. @default the repository's `infra/local-cloud.profile.ts` */
+  readonly profile?: AppProfile;
 }
 
 export interface LocalCloud {
-  readonly urls: {
-    web: string;
-    api: string /* stage base URL ending with '/' */;
-    cognito: string;
-    dynamodb: string;
-  };
-  readonly userPool: { id: string; clientId: string; region: string };
-  confirmationCodes(): ReadonlyArray<{ username: string; code: string }>;
+  /** The stage's assembly as the local cloud runs it. */
+  readonly assembly: LocalAssembly;
+  /** The endpoint of a running service (`apigateway`, `cognito`, `ecs`, …); throws if it does not run. */
+  url(serviceId: string): string;
+  /** Every running service that has an address, in start order. */
+  endpoints(): ReadonlyArray<{ readonly id: string; readonly name: string; readonly url: string }>;
+  /** A running service, typed by its module; undefined when it does not run. */
+  service<T extends LocalService>(module: ServiceModule<T>): T | undefined;
   describe(): readonly ServiceDescription[];
+  /** Resources no running service stands up (listed, never silently dropped). */
   notEmulated(): ReadonlyArray<{ logicalId: string; type: string }>;
-  /** Alarm state changes published to SNS topics so far. */
-  notifications(): readonly AlarmNotification[];
   /** Start-up time in milliseconds, synth included. */
   readonly startupMs: number;
   stop(): Promise<void>;
 }
 
-export const DEFAULT_PORTS = { api: 3000, web: 8080, cognito: 9229, dynamodb: 8000 } as const;
-
-/** Resource types the local cloud stands up (or folds into what it stands up). */
-const EMULATED_TYPES = new Set([
-  'AWS::DynamoDB::Table',
-  'AWS::DynamoDB::GlobalTable',
-  'AWS::Cognito::UserPool',
-  'AWS::Cognito::UserPoolClient',
-  'AWS::Lambda::Function',
-  'AWS::ApiGateway::RestApi',
-  'AWS::ApiGateway::Resource',
-  'AWS::ApiGateway::Method',
-  'AWS::ApiGateway::Authorizer',
-  'AWS::ApiGateway::Stage',
-  'AWS::ApiGateway::Deployment',
-  'AWS::ApiGateway::GatewayResponse',
-  'AWS::ApiGateway::RequestValidator',
-  'AWS::ApiGateway::Model',
-  'AWS::CloudWatch::Alarm',
-  'AWS::Logs::MetricFilter',
-  'AWS::SNS::Topic',
-  'AWS::CDK::Metadata',
-]);
+interface Running {
+  readonly module: ServiceModule<LocalService>;
+  readonly service: LocalService;
+}
 
 export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<LocalCloud> {
   const started = Date.now();
   const log = options.log ?? ((line: string) => console.log(line));
   const stage = options.stage ?? 'dev';
-  const dataDir = options.inMemory ? undefined : (options.dataDir ?? join(REPO_ROOT, '.local-cloud'));
-  const ports = { ...DEFAULT_PORTS, ...options.ports };
+  const dataDir = options.inMemory ? undefined : (options.dataDir ?? DEFAULT_DATA_DIR);
   if (dataDir !== undefined && existsSync(dataDir) && !statSync(dataDir).isDirectory())
     throw new LocalCloudError(
       `The data folder ${dataDir} is a file; choose a folder with --data-dir <path>.`,
     );
-  // Assets import the SDK from the repo's node_modules (as Lambda's runtime provides it), so
-  // cdk.out stays inside the repo; a throwaway run gets its own folder, removed at stop.
-  const outdir = options.inMemory
-    ? mkdtempSync(
-        join(removeOrphanedOutdirs(mkdirOnce(join(REPO_ROOT, '.local-cloud'))), `tmp-${process.pid}-`),
-      )
-    : join(REPO_ROOT, '.local-cloud', `cdk.out-${stage}`);
-  const running: LocalService[] = [];
+  // Every mistake that needs no synth is reported before it: the stage, ports, the data folder.
+  const profile = options.profile ?? (await loadProfile(DEFAULT_PROFILE_FILE));
+  const synthesizing = !options.assembly && !options.assemblyDir;
+  if (synthesizing && profile.stages && !profile.stages.includes(stage))
+    throw new LocalCloudError(
+      `unknown stage "${stage}" (valid stages: ${profile.stages.join(', ')}); choose one with --stage <name>.`,
+    );
+  const ports = new Map(
+    SERVICE_MODULES.flatMap((m) =>
+      m.port ? [[m.port.name, options.ports?.[m.port.name] ?? m.port.default]] : [],
+    ),
+  );
+  await checkPortsFree(SERVICE_MODULES, ports);
+  const lock: DataLock | undefined = dataDir === undefined ? undefined : acquireDataLock(dataDir);
+  const running: Running[] = [];
+  let outdir: string | undefined;
   const cleanup = async () => {
-    for (const service of running.reverse()) await service.stop();
-    if (options.inMemory) rmSync(outdir, { recursive: true, force: true });
+    for (const { service } of [...running].reverse()) await service.stop();
+    running.length = 0;
+    if (options.inMemory && outdir) rmSync(outdir, { recursive: true, force: true });
+    lock?.release();
   };
   try {
-    const assembly = options.assembly ?? (await synthesizeStage(stage, outdir));
-    const ids = new PhysicalIds(assembly);
-    const start = async <T extends LocalService>(service: T): Promise<T> => {
-      await service.start();
-      running.push(service);
-      return service;
+    let assembly = options.assembly;
+    if (!assembly && options.assemblyDir) assembly = readAssemblyDirectory(options.assemblyDir, stage);
+    if (!assembly) {
+      outdir = synthOutdir(stage, options.inMemory === true);
+      assembly = await synthesize(profile, stage, outdir);
+    }
+    const ids = physicalIdsOf(assembly);
+    const observed = observedMetrics();
+    const runningCloud: RunningCloud = {
+      endpoint: (id) => running.find((r) => r.module.id === id)?.service.endpoint,
     };
-
-    const cloudwatch = new LocalCloudWatch({
+    const notEmulated = () => {
+      const owned = new Set(running.flatMap((r) => r.module.resourceTypes));
+      return resourcesOf(assembly)
+        .filter((r) => !owned.has(r.type) && !isCoreType(r.type))
+        .map((r) => ({ logicalId: r.logicalId, type: r.type }));
+    };
+    const contextOf = (module: ServiceModule<LocalService>): ServiceContext => ({
+      assembly,
       ids,
-      ...(dataDir ? { dataDir } : {}),
       log,
-      periodScale: options.alarmPeriodScale ?? 1,
+      dataDir,
+      port: module.port ? (ports.get(module.port.name) ?? 0) : 0,
+      profile,
+      settings: options,
+      get: <T extends LocalService>(dependency: ServiceModule<T>) => {
+        if (!module.dependsOn?.includes(dependency))
+          throw new Error(`${module.id} uses ${dependency.id} without declaring it in dependsOn.`);
+        return running.find((r) => r.module === dependency)?.service as T | undefined;
+      },
+      endpointEnvironment: () =>
+        Object.fromEntries(
+          running.flatMap(({ module: m, service }) =>
+            m.endpointEnv && service.endpoint
+              ? [[`AWS_ENDPOINT_URL_${m.endpointEnv}`, service.endpoint]]
+              : [],
+          ),
+        ),
+      profileEnvironment: (kind) =>
+        (kind === 'function' ? profile.functionEnvironment : profile.containerEnvironment)?.(runningCloud) ??
+        {},
+      localViews: () => {
+        const views = new Map<string, () => unknown>();
+        for (const { service } of running)
+          for (const [name, view] of service.localViews?.() ?? []) views.set(name, view);
+        return views;
+      },
+      observedMetrics: () => observed,
+      describeCloud: () => ({
+        services: running.map((r) => r.service.describe()),
+        notEmulated: notEmulated(),
+      }),
     });
-    const dynamodb = await start(
-      new LocalDynamoDb({ ids, port: ports.dynamodb, ...(dataDir ? { dataDir } : {}), log }),
-    );
-    const cognito = new LocalCognito({
-      host: '127.0.0.1',
-      port: ports.cognito,
-      ...(dataDir ? { dataDir } : {}),
-      region: assembly.region,
-      log,
-      ...(options.cognitoClock ? { clock: options.cognitoClock } : {}),
-    });
-    await start(cognito).catch((err: NodeJS.ErrnoException) => {
-      if (err.code === 'EADDRINUSE') throw listenError('Cognito', ports.cognito, '--cognito-port', err);
-      throw err instanceof LocalCloudError ? err : new LocalCloudError(err.message);
-    });
-    const clientIdsByPool = new Map<string, string[]>();
-    const pools = [];
-    for (const pool of readUserPools(ids)) {
-      const ensured = await cognito.ensureUserPool(pool.spec);
-      const { region } = pool.resource.stack;
-      ids.set(pool.resource.stack, pool.resource.logicalId, ensured.userPoolId, {
-        Arn: `arn:aws:cognito-idp:${region}:${'000000000000'}:userpool/${ensured.userPoolId}`,
-        ProviderName: `cognito-idp.${region}.amazonaws.com/${ensured.userPoolId}`,
-        ProviderURL: ensured.issuer,
-        UserPoolId: ensured.userPoolId,
+
+    for (const module of startOrder()) {
+      const service = module.create(contextOf(module));
+      if (!service) continue;
+      await service.start().catch((err: NodeJS.ErrnoException) => {
+        if (err.code === 'EADDRINUSE' && module.port)
+          throw listenError(module.name, ports.get(module.port.name) ?? 0, `--${module.port.name}-port`, err);
+        throw err;
       });
-      for (const client of pool.clientResources) {
-        const clientId = ensured.clientIds[client.logicalId];
-        if (clientId) ids.set(client.stack, client.logicalId, clientId, { ClientId: clientId });
-      }
-      clientIdsByPool.set(ensured.userPoolId, Object.values(ensured.clientIds));
-      pools.push({ id: ensured.userPoolId, clientId: Object.values(ensured.clientIds)[0] ?? '' });
+      running.push({ module, service });
     }
 
-    const lambda = await start(
-      new LocalLambda({
-        ids,
-        overrides: { DYNAMODB_ENDPOINT: dynamodb.url },
-        metrics: cloudwatch.metrics,
-        log,
-      }),
-    );
-    const gateway = await start(
-      new LocalApiGateway({
-        ids,
-        port: ports.api,
-        pools: { clientIds: (id) => clientIdsByPool.get(id) ?? [], jwks: (id) => cognito.jwks(id) },
-        invoke: (arn, event) => lambda.invoke(arn, event),
-        metrics: cloudwatch.metrics,
-        log,
-        localRoutes: {
-          alarms: () => ({ alarms: cloudwatch.alarmStates(), notifications: cloudwatch.notifications() }),
-          codes: () => cognito.confirmationCodes(),
-        },
-      }),
-    );
-    const firstApi = gateway.apis[0];
-    const apiUrl = firstApi ? gateway.stageUrl(firstApi) : `${gateway.url}/`;
-    let webUrl = '';
-    if (options.web !== false) {
-      const webPort = ports.web === 0 ? await freePort() : ports.web;
-      const ecs = new LocalEcs({
-        ids,
-        port: webPort,
-        rewrite: (value) => rewriteApiUrls(value, gateway),
-        overrides: { COGNITO_ENDPOINT: cognito.url, AUTH_FLOW: 'USER_PASSWORD_AUTH' },
-        log,
-      });
-      if (ecs.environment()) {
-        await ensurePortFree('The web container', webPort, '--web-port');
-        await start(ecs);
-        webUrl = ecs.url ?? '';
-      }
-    }
-    await start(cloudwatch);
-
-    const services: LocalService[] = [
-      dynamodb,
-      cognito,
-      lambda,
-      gateway,
-      ...running.filter((s) => s instanceof LocalEcs),
-      cloudwatch,
-    ];
-    const notEmulated = resourcesOf(assembly)
-      .filter((r) => !EMULATED_TYPES.has(r.type) && !(r.type === 'AWS::ECS::TaskDefinition' && webUrl))
-      .map((r) => ({ logicalId: r.logicalId, type: r.type }));
-    const region = assembly.region;
     const startupMs = Date.now() - started;
+    const runningAssembly = assembly;
     return {
-      urls: { web: webUrl, api: apiUrl, cognito: cognito.url, dynamodb: dynamodb.url },
-      userPool: { id: pools[0]?.id ?? '', clientId: pools[0]?.clientId ?? '', region },
-      confirmationCodes: () => cognito.confirmationCodes().map(({ username, code }) => ({ username, code })),
-      describe: () => services.map((service) => service.describe()),
-      notEmulated: () => notEmulated,
-      notifications: () => cloudwatch.notifications(),
+      assembly: runningAssembly,
+      url: (id) => {
+        const endpoint = runningCloud.endpoint(id);
+        if (endpoint === undefined)
+          throw new LocalCloudError(
+            `The local cloud runs no ${id} service (nothing in the assembly needs one).`,
+          );
+        return endpoint;
+      },
+      endpoints: () =>
+        running.flatMap(({ module, service }) =>
+          service.endpoint ? [{ id: module.id, name: module.name, url: service.endpoint }] : [],
+        ),
+      service: <T extends LocalService>(module: ServiceModule<T>) =>
+        running.find((r) => r.module === module)?.service as T | undefined,
+      describe: () => running.map((r) => r.service.describe()),
+      notEmulated,
       startupMs,
       stop: cleanup,
     };
@@ -224,36 +205,31 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
   }
 }
 
+/**
+ * Where the app is synthesized: Lambda assets import the SDK from the repo's node_modules (as
+ * Lambda's runtime provides it), so cdk.out stays inside the repo; a throwaway run gets its own
+ * folder, removed at stop.
+ */
+function synthOutdir(stage: string, inMemory: boolean): string {
+  const root = join(REPO_ROOT, '.local-cloud');
+  mkdirSync(root, { recursive: true });
+  if (!inMemory) return join(root, `cdk.out-${stage}`);
+  removeOrphanedOutdirs(root);
+  return mkdtempSync(join(root, `tmp-${process.pid}-`));
+}
+
+async function synthesize(profile: AppProfile, stage: string, outdir: string): Promise<LocalAssembly> {
+  if (!profile.synthesize)
+    throw new LocalCloudError(
+      'The app profile cannot synthesize the app; pass an already synthesized one with --assembly <cdk.out>.',
+    );
+  return readStageAssembly(await profile.synthesize({ stage, outdir }), stage);
+}
+
 /** Removes the throwaway cdk.out folders of in-memory runs whose process is gone (killed hard). */
-function removeOrphanedOutdirs(root: string): string {
+function removeOrphanedOutdirs(root: string): void {
   for (const name of readdirSync(root)) {
     const pid = Number(/^tmp-(\d+)-/.exec(name)?.[1]);
     if (pid && !processExists(pid)) rmSync(join(root, name), { recursive: true, force: true });
   }
-  return root;
-}
-
-function processExists(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-function mkdirOnce(dir: string): string {
-  mkdirSync(dir, { recursive: true });
-  return dir;
-}
-
-/** `https://<apiId>.execute-api.<region>.amazonaws.com/<stage>/…` → the local gateway's URL. */
-export function rewriteApiUrls(value: string, gateway: LocalApiGateway): string {
-  return value.replace(
-    /https:\/\/([a-z0-9]+)\.execute-api\.[a-z0-9-]+\.amazonaws\.com\/([^/\s]+)/g,
-    (match, apiId: string, stage: string) => {
-      const api = gateway.apis.find((candidate) => candidate.apiId === apiId);
-      return api ? `${gateway.url}/${stage}` : match;
-    },
-  );
 }

@@ -23,3 +23,14 @@ export async function closeServer(server: Server): Promise<void> {
     server.closeAllConnections();
   });
 }
+
+/**
+ * Whether a request was addressed to this server by a loopback name (`127.0.0.1`, `localhost`,
+ * `[::1]`) and its own port. A page on another site that rebinds its DNS name to 127.0.0.1 still
+ * sends its own name as Host, so this refuses it (DNS rebinding).
+ */
+export function addressedToLoopback(host: string | undefined, port: number): boolean {
+  if (host === undefined) return false;
+  const match = /^(127\.0\.0\.1|localhost|\[::1\]):(\d+)$/i.exec(host);
+  return match !== null && Number(match[2]) === port;
+}

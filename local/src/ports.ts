@@ -1,6 +1,7 @@
-/** Port checks for processes the local cloud does not listen for itself (the web container). */
+/** Port checks made before anything starts, so every conflict is told at once and early. */
 import { createServer } from 'node:net';
-import { listenError } from './errors.js';
+import { LocalCloudError, listenError } from './errors.js';
+import type { LocalService, ServiceModule } from './service.js';
 
 /** Resolves when `port` is free on 127.0.0.1; otherwise a one-line error naming the flag. */
 export function ensurePortFree(service: string, port: number, flag: string): Promise<void> {
@@ -9,6 +10,32 @@ export function ensurePortFree(service: string, port: number, flag: string): Pro
     probe.once('error', (err: NodeJS.ErrnoException) => reject(listenError(service, port, flag, err)));
     probe.listen(port, '127.0.0.1', () => probe.close(() => resolve()));
   });
+}
+
+/**
+ * Probes every fixed port the modules will listen on (0 = ephemeral is skipped) and throws one
+ * error listing every conflict with the flag that moves it.
+ */
+export async function checkPortsFree(
+  modules: readonly ServiceModule<LocalService>[],
+  ports: ReadonlyMap<string, number>,
+): Promise<void> {
+  const checks = modules.flatMap((module) => {
+    const spec = module.port;
+    const port = spec ? ports.get(spec.name) : undefined;
+    if (!spec || !port) return [];
+    return [
+      ensurePortFree(module.name, port, `--${spec.name}-port`).then(
+        () => undefined,
+        () => `${module.name} on ${port} (--${spec.name}-port <port>)`,
+      ),
+    ];
+  });
+  const conflicts = (await Promise.all(checks)).filter((c): c is string => c !== undefined);
+  if (conflicts.length === 0) return;
+  throw new LocalCloudError(
+    `${conflicts.length === 1 ? 'A port is' : 'Ports are'} already in use on 127.0.0.1: ${conflicts.join(', ')}. Stop what holds ${conflicts.length === 1 ? 'it' : 'them'}, or choose other ports (0 picks a free one).`,
+  );
 }
 
 /** A free ephemeral port on 127.0.0.1 (for a process that needs a number up front). */

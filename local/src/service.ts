@@ -1,7 +1,13 @@
 /**
- * The one small interface every emulated service implements. The local cloud starts
- * services in dependency order, prints their descriptions, and stops them in reverse.
+ * The one seam every emulated service goes through. A service is one module (`ServiceModule`)
+ * declaring what it emulates — resource types, how `Ref`/`GetAtt` of them read locally, the
+ * endpoint variable it gives functions, its port, the metrics it emits — and a `create` that
+ * returns the running part (`LocalService`). The local cloud derives everything else (flags,
+ * usage text, start order, the banner, the not-emulated list) from the registry of modules.
  */
+import type { AssemblyResource, LocalAssembly } from './assembly/index.js';
+import type { PhysicalIds } from './intrinsics/physical-ids.js';
+import type { AppProfile } from './profile.js';
 
 /** One emulated resource of the cloud assembly, as the start-up summary prints it. */
 export interface EmulatedResource {
@@ -13,18 +19,116 @@ export interface EmulatedResource {
   readonly url?: string;
   /** A short human detail: table name, pool id, route count. */
   readonly detail?: string;
+  /** Something the local cloud cannot do for this resource (an alarm it cannot evaluate). */
+  readonly warning?: string;
+}
+
+/** A link the banner and the console show for a service (codes page, alarms, …). */
+export interface ServiceLink {
+  readonly label: string;
+  readonly url: string;
 }
 
 export interface ServiceDescription {
   /** Service name as the summary prints it: `DynamoDB`, `Cognito`, `API Gateway`, … */
   readonly name: string;
   readonly resources: readonly EmulatedResource[];
+  /** Pages or endpoints worth a line of their own in the banner. */
+  readonly links?: readonly ServiceLink[];
 }
 
+/** The running part of a service. */
 export interface LocalService {
   /** Start listening / running; resolves when the service is ready for clients. */
   start(): Promise<void>;
   /** Stop and release every port, process and file handle; safe to call twice. */
   stop(): Promise<void>;
   describe(): ServiceDescription;
+  /**
+   * Where clients reach the service once started (`http://127.0.0.1:<port>`, or the API stage
+   * URL): printed in the banner, returned by `LocalCloud.url`, and given to functions as
+   * `AWS_ENDPOINT_URL_<SERVICE>` when the module declares `endpointEnv`.
+   */
+  readonly endpoint?: string | undefined;
+  /** JSON views the local console serves at `/_local/<name>` (alarms, codes, …). */
+  localViews?(): ReadonlyMap<string, () => unknown>;
+}
+
+/** What `Ref` and `Fn::GetAtt` of one resource mean locally. */
+export interface PhysicalEntry {
+  readonly ref: string;
+  readonly attributes: Readonly<Record<string, string>>;
+}
+
+/** How a resource type's physical ids read locally, for the types a module owns. */
+export type PhysicalIdRule = (
+  resource: AssemblyResource,
+  arn: (service: string, resourcePart: string) => string,
+) => PhysicalEntry;
+
+/** A port a service listens on; the CLI flag is `--<name>-port`. */
+export interface PortSpec {
+  /** Flag stem and key of `LocalCloudOptions.ports`: `api` → `--api-port`. */
+  readonly name: string;
+  readonly default: number;
+}
+
+/** What `create` receives: the assembly, the resolver, the services started before it. */
+export interface ServiceContext {
+  readonly assembly: LocalAssembly;
+  readonly ids: PhysicalIds;
+  readonly log: (line: string) => void;
+  /** The service's data folder root; undefined for an in-memory run. */
+  readonly dataDir: string | undefined;
+  /** The port to listen on (0 = ephemeral); 0 when the module declares none. */
+  readonly port: number;
+  readonly profile: AppProfile;
+  readonly settings: LocalCloudSettings;
+  /** A service created before this one (declare it in `dependsOn`), or undefined if it does not run. */
+  get<T extends LocalService>(module: ServiceModule<T>): T | undefined;
+  /** `AWS_ENDPOINT_URL_<SERVICE>` of every running service that declares one; call it after start. */
+  endpointEnvironment(): Record<string, string>;
+  /** The app profile's extra variables for functions or containers; call it after start. */
+  profileEnvironment(kind: 'function' | 'container'): Record<string, string>;
+  /** Every running service's description and what is not emulated, for the console. */
+  describeCloud(): {
+    readonly services: readonly ServiceDescription[];
+    readonly notEmulated: ReadonlyArray<{ readonly logicalId: string; readonly type: string }>;
+  };
+  /** Every running service's local views, by name; call it after start. */
+  localViews(): ReadonlyMap<string, () => unknown>;
+  /** The metric names each namespace's running services emit, for alarms that need them. */
+  observedMetrics(): ReadonlyMap<string, ReadonlySet<string>>;
+}
+
+/** Knobs of the local cloud that some services read (tests move clocks and scale periods). */
+export interface LocalCloudSettings {
+  /** The local Cognito's clock (epoch ms). @default Date.now */
+  readonly cognitoClock?: () => number;
+  /** Scales alarm periods down locally (0.01: a 60 s period lasts 0.6 s). @default 1 */
+  readonly alarmPeriodScale?: number;
+  /** Whether to run containers (ECS). @default true */
+  readonly containers?: boolean;
+}
+
+/** One emulated AWS service: everything the local cloud needs to know about it, in one place. */
+export interface ServiceModule<T extends LocalService = LocalService> {
+  /** Short id, unique in the registry: `dynamodb`, `cognito`, `apigateway`, … */
+  readonly id: string;
+  /** Name as people know it: `DynamoDB`, `API Gateway`. */
+  readonly name: string;
+  /** CloudFormation types this service stands up or folds into what it stands up. */
+  readonly resourceTypes: readonly string[];
+  /** `Ref`/`GetAtt` of its types; a type without a rule reads as CloudFormation's generated name. */
+  readonly physicalIds?: Readonly<Record<string, PhysicalIdRule>>;
+  /** Services that must be created and started first (their ids or endpoints are used here). */
+  readonly dependsOn?: readonly ServiceModule<LocalService>[];
+  /** The port it listens on, if any. */
+  readonly port?: PortSpec;
+  /** `DYNAMODB` → functions get `AWS_ENDPOINT_URL_DYNAMODB` = the service's endpoint. */
+  readonly endpointEnv?: string;
+  /** Metric names it records, by namespace (what its alarms can be evaluated on). */
+  readonly metrics?: Readonly<Record<string, readonly string[]>>;
+  /** The running part, or undefined when the assembly holds nothing for it. */
+  create(ctx: ServiceContext): T | undefined;
 }

@@ -1,40 +1,47 @@
-/** The start-up summary: what runs where, what is not emulated, and how long start-up took. */
+/**
+ * The start-up banner: one line per running service (its address and what it runs), the links
+ * worth knowing, and what is not emulated in one line — the console lists every resource.
+ */
 import type { LocalCloud } from './index.js';
+import type { ServiceDescription } from './service.js';
 
 export function formatSummary(cloud: LocalCloud): string {
-  const rows = cloud
-    .describe()
-    .flatMap((service) =>
-      service.resources.map((r) => [service.name, r.logicalId, r.type, r.url ?? '', r.detail ?? '']),
-    );
-  const widths = [0, 1, 2, 3].map((i) => Math.max(...rows.map((row) => (row[i] ?? '').length), 8));
-  const table = rows.map((row) =>
-    row
-      .map((cell, i) => (i < 4 ? cell.padEnd(widths[i] ?? 0) : cell))
-      .join('  ')
-      .trimEnd(),
-  );
-  const byType = new Map<string, string[]>();
-  for (const { type, logicalId } of cloud.notEmulated())
-    byType.set(type, [...(byType.get(type) ?? []), logicalId]);
-  const notEmulated = [...byType.entries()]
-    .sort(([a], [b]) => a.localeCompare(b))
-    .map(
-      ([type, ids]) =>
-        `  ${type} (${ids.length}): ${ids.slice(0, 4).join(', ')}${ids.length > 4 ? ', …' : ''}`,
-    );
+  const endpoints = new Map(cloud.endpoints().map((e) => [e.name, e.url]));
+  const services = cloud.describe();
+  const width = Math.max(...services.map((s) => s.name.length), 8);
+  const lines = services.map((service) => {
+    const endpoint = endpoints.get(service.name) ?? '';
+    return `  ${service.name.padEnd(width)}  ${endpoint.padEnd(28)}  ${counts(service)}`.trimEnd();
+  });
+  const links = services.flatMap((s) => (s.links ?? []).map((l) => `  ${l.label}: ${l.url}`));
+  const missing = cloud.notEmulated();
+  const types = [...new Set(missing.map((r) => r.type))].sort();
+  const consoleUrl = endpoints.get('Console');
+  const total = services.reduce((n, s) => n + s.resources.length, 0);
   return [
-    'Emulated resources:',
-    ...table.map((line) => `  ${line}`),
-    '',
-    `Not emulated (${cloud.notEmulated().length} resources, listed so nothing is silently dropped):`,
-    ...notEmulated,
-    '',
-    `API:            ${cloud.urls.api}`,
-    `Cognito:        ${cloud.urls.cognito} (confirmation codes: ${cloud.urls.cognito}/_local/)`,
-    `DynamoDB:       ${cloud.urls.dynamodb}`,
-    `Alarms:         ${new URL('/_local/alarms', cloud.urls.api).href}`,
-    ...(cloud.urls.web ? [`Open the app:   ${cloud.urls.web}`] : []),
-    `Local cloud ready in ${(cloud.startupMs / 1000).toFixed(1)} s. Ctrl-C stops everything.`,
+    `Local cloud for ${cloud.assembly.stageName} ready in ${(cloud.startupMs / 1000).toFixed(1)} s: ${total} resources emulated.`,
+    ...lines,
+    ...links,
+    missing.length === 0
+      ? 'Every resource of the assembly is emulated.'
+      : `Not emulated: ${missing.length} resources of ${types.length} types (${shortList(types)})${consoleUrl ? `, each listed at ${consoleUrl}` : ''}.`,
+    'Ctrl-C stops everything.',
   ].join('\n');
+}
+
+/** `1 RestApi, 14 Methods (3 with warnings)`. */
+function counts(service: ServiceDescription): string {
+  const byType = new Map<string, number>();
+  for (const r of service.resources) {
+    const name = r.type.split('::').pop() ?? r.type;
+    byType.set(name, (byType.get(name) ?? 0) + 1);
+  }
+  const warned = service.resources.filter((r) => r.warning !== undefined).length;
+  const text = [...byType].map(([name, n]) => `${n} ${name}${n === 1 ? '' : 's'}`).join(', ');
+  return warned === 0 ? text : `${text} (${warned} with warnings: see the console)`;
+}
+
+function shortList(types: readonly string[]): string {
+  const names = types.map((t) => t.replace(/^AWS::/, ''));
+  return names.length <= 4 ? names.join(', ') : `${names.slice(0, 4).join(', ')}, …`;
 }

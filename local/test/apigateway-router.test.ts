@@ -14,6 +14,7 @@ function method(httpMethod: string, resourcePath: string): ApiMethod {
     authorizationScopes: [],
     integrationType: 'AWS_PROXY',
     lambdaArn: 'arn',
+    integrationTimeoutMs: 29_000,
   };
 }
 

@@ -7,9 +7,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { portSpecs } from '../src/registry.js';
 
 const LOCAL_DIR = fileURLToPath(new URL('..', import.meta.url));
 const CLI = ['--import', 'tsx', 'src/cli.ts'];
+/** Every service on an ephemeral port, so a test's cloud never meets another's. */
+const EPHEMERAL_FLAGS = portSpecs().flatMap((p) => [`--${p.name}-port`, '0']);
 
 function runCli(args: string[]): { status: number; stdout: string; stderr: string } {
   try {
@@ -109,7 +112,15 @@ describe('the local cloud CLI', () => {
     try {
       for (const folder of ['cognito', 'dynamodb', 'cdk.out-dev']) mkdirSync(join(dataDir, folder));
       writeFileSync(join(dataDir, 'cognito', 'state.json'), '{}');
-      const result = runCli(['--reset', '--yes', '--data-dir', dataDir, '--stage', 'nope']);
+      const result = runCli([
+        '--reset',
+        '--yes',
+        '--data-dir',
+        dataDir,
+        '--stage',
+        'nope',
+        ...EPHEMERAL_FLAGS,
+      ]);
       expect(result.stdout).toContain(`Deleted the local data in ${dataDir}.`);
       expect(readdirSync(dataDir)).toEqual(['cdk.out-dev']);
       expect(result.status).toBe(1);
@@ -122,30 +133,23 @@ describe('the local cloud CLI', () => {
   });
 
   it('starts, serves, and on Ctrl-C stops every process it started', async () => {
-    const child = spawn(
-      process.execPath,
-      [
-        ...CLI,
-        '--in-memory',
-        '--api-port',
-        '0',
-        '--web-port',
-        '0',
-        '--cognito-port',
-        '0',
-        '--dynamodb-port',
-        '0',
-      ],
-      { cwd: LOCAL_DIR, stdio: ['ignore', 'pipe', 'pipe'] },
-    );
+    const child = spawn(process.execPath, [...CLI, '--in-memory', ...EPHEMERAL_FLAGS], {
+      cwd: LOCAL_DIR,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     try {
-      const output = await waitForOutput(child, /Local cloud ready in [\d.]+ s/);
-      const apiUrl = /API:\s+(\S+)/.exec(output)?.[1] ?? '';
+      const output = await waitForOutput(child, /Ctrl-C stops everything/);
+      const apiUrl = /^ {2}API Gateway\s+(\S+)/m.exec(output)?.[1] ?? '';
       expect((await fetch(new URL('health', apiUrl))).status).toBe(200);
-      // The summary names each emulated resource's URL and each type it does not emulate.
-      expect(output).toMatch(new RegExp(`AWS::ApiGateway::RestApi\\s+${apiUrl.replace(/[.]/g, '\\.')}`));
+      // The banner is short: a line per service, and what is not emulated in one line, listed
+      // in full by the console.
+      const banner = output.slice(output.indexOf('Local cloud for'));
+      expect(banner.trimEnd().split('\n').length).toBeLessThanOrEqual(25);
+      const consoleUrl = /^ {2}Console\s+(\S+)/m.exec(banner)?.[1] ?? '';
+      expect(banner).toMatch(/^Not emulated: \d+ resources of \d+ types \(.+\), each listed at http/m);
+      const page = await (await fetch(consoleUrl)).text();
       for (const type of ['AWS::EC2::VPC', 'AWS::EC2::NatGateway', 'AWS::WAFv2::WebACL'])
-        expect(output).toMatch(new RegExp(`^  ${type} \\(\\d+\\): \\w`, 'm'));
+        expect(page).toContain(type);
       const pids = descendants(child.pid ?? 0);
       expect(pids.length).toBeGreaterThanOrEqual(2);
       const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
@@ -158,15 +162,14 @@ describe('the local cloud CLI', () => {
   }, 60_000);
 
   it('leaves no process behind when it is killed without a chance to stop them', async () => {
-    const ports = ['--api-port', '0', '--web-port', '0', '--cognito-port', '0', '--dynamodb-port', '0'];
-    const child = spawn(process.execPath, [...CLI, '--in-memory', ...ports], {
+    const child = spawn(process.execPath, [...CLI, '--in-memory', ...EPHEMERAL_FLAGS], {
       cwd: LOCAL_DIR,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let pids: number[] = [];
     try {
-      const output = await waitForOutput(child, /Local cloud ready in [\d.]+ s/);
-      const apiUrl = /API:\s+(\S+)/.exec(output)?.[1] ?? '';
+      const output = await waitForOutput(child, /Ctrl-C stops everything/);
+      const apiUrl = /^ {2}API Gateway\s+(\S+)/m.exec(output)?.[1] ?? '';
       expect((await fetch(new URL('health', apiUrl))).status).toBe(200);
       pids = descendants(child.pid ?? 0);
       expect(pids.length).toBeGreaterThanOrEqual(2);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { LocalAssembly, TemplateResource } from '../src/assembly/index.js';
-import { PhysicalIds } from '../src/intrinsics/physical-ids.js';
+import { observedMetrics, physicalIdsOf } from '../src/registry.js';
 import { LocalCloudWatch } from '../src/services/cloudwatch/index.js';
 import { matchesFilterPattern } from '../src/services/cloudwatch/metrics.js';
 
@@ -18,7 +18,7 @@ function cloudWatchFor(resources: Record<string, TemplateResource>): LocalCloudW
       },
     ],
   };
-  return new LocalCloudWatch({ ids: new PhysicalIds(assembly), log: () => {} });
+  return new LocalCloudWatch({ ids: physicalIdsOf(assembly), observed: observedMetrics(), log: () => {} });
 }
 
 const TOPIC: TemplateResource = { Type: 'AWS::SNS::Topic' };

@@ -4,7 +4,7 @@
  * results, CORS, gateway responses, alarms and SNS notifications.
  */
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
+import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,8 +18,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalAssembly, readStageAssembly } from '../src/assembly/index.js';
 import { type LocalCloud, LocalCloudError, startLocalCloud } from '../src/index.js';
 import { buildFixtureApp } from './fixtures/app.js';
+import { codesOf, EPHEMERAL_PORTS, notificationsOf, userPoolOf } from './support/cloud.js';
 
-const EPHEMERAL = { api: 0, web: 0, cognito: 0, dynamodb: 0 };
 const outdir = mkdtempSync(join(tmpdir(), 'local-cloud-fixture-'));
 let assembly: LocalAssembly;
 let cloud: LocalCloud;
@@ -30,17 +30,17 @@ beforeAll(async () => {
   cloud = await startLocalCloud({
     assembly,
     inMemory: true,
-    ports: EPHEMERAL,
+    ports: EPHEMERAL_PORTS,
     log: () => {},
     alarmPeriodScale: 0.02,
   });
   const client = new CognitoIdentityProviderClient({
-    endpoint: cloud.urls.cognito,
-    region: cloud.userPool.region,
+    endpoint: cloud.url('cognito'),
+    region: userPoolOf(cloud).region,
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
   });
   const email = 'fixture@example.com';
-  const ClientId = cloud.userPool.clientId;
+  const ClientId = userPoolOf(cloud).clientId;
   await client.send(
     new SignUpCommand({
       ClientId,
@@ -49,7 +49,7 @@ beforeAll(async () => {
       UserAttributes: [{ Name: 'email', Value: email }],
     }),
   );
-  const code = cloud.confirmationCodes().find((c) => c.username === email)?.code;
+  const code = codesOf(cloud).find((c) => c.username === email)?.code;
   await client.send(new ConfirmSignUpCommand({ ClientId, Username: email, ConfirmationCode: code }));
   const auth = await client.send(
     new InitiateAuthCommand({
@@ -67,7 +67,7 @@ afterAll(async () => {
   rmSync(outdir, { recursive: true, force: true });
 });
 
-const call = (path: string, init: RequestInit = {}) => fetch(new URL(path, cloud.urls.api), init);
+const call = (path: string, init: RequestInit = {}) => fetch(new URL(path, cloud.url('apigateway')), init);
 const authorized = (path: string) => call(path, { headers: { Authorization: idToken } });
 
 describe('the local Lambda behind the local gateway', () => {
@@ -87,11 +87,11 @@ describe('the local Lambda behind the local gateway', () => {
     expect(body.event.requestContext.authorizer.claims).toMatchObject({
       email: 'fixture@example.com',
       token_use: 'id',
-      aud: cloud.userPool.clientId,
+      aud: userPoolOf(cloud).clientId,
     });
     expect(body.env).toMatchObject({
-      USER_POOL_ID: cloud.userPool.id,
-      DYNAMODB_ENDPOINT: cloud.urls.dynamodb,
+      USER_POOL_ID: userPoolOf(cloud).id,
+      AWS_ENDPOINT_URL_DYNAMODB: cloud.url('dynamodb'),
       AWS_REGION: 'eu-west-1',
     });
     expect(body.env.TABLE_NAME).toMatch(/^Fixture-dev-Data-TableCD117FA1-/);
@@ -107,10 +107,22 @@ describe('the local Lambda behind the local gateway', () => {
     expect((await authorized('modes/echo')).status).toBe(200);
   });
 
-  it("answers 504 past the function's timeout, and the next invocation gets a fresh process", async () => {
+  it("answers 502 past the function's timeout, as a Lambda proxy does, and the next invocation gets a fresh process", async () => {
     const response = await authorized('modes/slow');
-    expect(response.status).toBe(504);
+    expect(response.status).toBe(502);
+    expect(await response.json()).toEqual({ message: 'Internal server error' });
     expect((await authorized('modes/echo')).status).toBe(200);
+  });
+
+  it("answers 504 past the integration's own timeout (TimeoutInMillis), before the function's", async () => {
+    const response = await call('impatient/slow');
+    expect(response.status).toBe(504);
+    expect(await response.json()).toEqual({ message: 'Endpoint request timed out' });
+  });
+
+  it('gives functions the log group of their LoggingConfig', async () => {
+    const body = (await (await authorized('modes/echo')).json()) as { env: Record<string, string> };
+    expect(body.env.AWS_LAMBDA_LOG_GROUP_NAME).toMatch(/^Fixture-dev-Api-FnLogs/);
   });
 
   it('serves CORS preflight from the template and applies gateway-response headers to gateway errors', async () => {
@@ -137,11 +149,11 @@ describe('the local Lambda behind the local gateway', () => {
   it("raises the template's 5XX alarm and notifies its SNS topic", async () => {
     await authorized('modes/crash');
     await expect
-      .poll(() => cloud.notifications().map((n) => `${n.alarmName.includes('Api5xx')}:${n.newState}`), {
+      .poll(() => notificationsOf(cloud).map((n) => `${n.alarmName.includes('Api5xx')}:${n.newState}`), {
         timeout: 5000,
       })
       .toContain('true:ALARM');
-    const local = (await (await call('/_local/alarms')).json()) as {
+    const local = (await (await fetch(new URL('/_local/alarms', cloud.url('console')))).json()) as {
       alarms: Array<{ logicalId: string; state: string; notEvaluated?: string }>;
     };
     expect(local.alarms.find((a) => a.logicalId.startsWith('EcsCpu'))?.notEvaluated).toMatch(/not observed/);
@@ -151,32 +163,101 @@ describe('the local Lambda behind the local gateway', () => {
     await authorized('modes/log-error');
     await expect
       .poll(
-        () => cloud.notifications().some((n) => n.alarmName.includes('LogErrors') && n.newState === 'ALARM'),
+        () => notificationsOf(cloud).some((n) => n.alarmName.includes('LogErrors') && n.newState === 'ALARM'),
         { timeout: 5000 },
       )
       .toBe(true);
   });
 });
 
+describe('the local console', () => {
+  it('lists every resource it does not emulate, and the JSON views of the services', async () => {
+    const page = await (await fetch(cloud.url('console'))).text();
+    expect(page).toContain('AWS::EC2::VPC');
+    const index = (await (await fetch(new URL('/_local/', cloud.url('console')))).json()) as {
+      views: string[];
+    };
+    expect(index.views).toEqual(expect.arrayContaining(['/_local/alarms', '/_local/codes']));
+  });
+
+  it('answers only requests addressed to its own loopback host and port (no DNS rebinding)', async () => {
+    const { port } = new URL(cloud.url('console'));
+    const status = (host: string) =>
+      new Promise<number>((resolve, reject) => {
+        const req = request({ host: '127.0.0.1', port, path: '/_local/alarms', headers: { host } }, (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        });
+        req.once('error', reject).end();
+      });
+    expect(await status(`attacker.example:${port}`)).toBe(403);
+    expect(await status('127.0.0.1:1')).toBe(403);
+    expect(await status(`localhost:${port}`)).toBe(200);
+  });
+
+  it('is read-only, and a view named like an Object.prototype member is a 404', async () => {
+    expect((await fetch(new URL('/_local/alarms', cloud.url('console')), { method: 'POST' })).status).toBe(
+      405,
+    );
+    for (const name of ['constructor', '__proto__', 'toString', 'valueOf', 'hasOwnProperty'])
+      expect((await fetch(new URL(`/_local/${name}`, cloud.url('console')))).status).toBe(404);
+  });
+});
+
+/** Listens on `count` ephemeral ports of 127.0.0.1, so a test can find them taken. */
+async function blockPorts(count: number): Promise<Server[]> {
+  return Promise.all(
+    Array.from({ length: count }, async () => {
+      const blocker = createServer();
+      await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+      return blocker;
+    }),
+  );
+}
+
 describe('bad situations', () => {
   it.each([
     ['api', 'API Gateway'],
     ['cognito', 'Cognito'],
     ['dynamodb', 'DynamoDB'],
+    ['console', 'Console'],
   ] as const)('names the port in use and the flag that changes it (--%s-port)', async (flag, service) => {
-    const blocker: Server = createServer();
-    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
-    const port = (blocker.address() as AddressInfo).port;
+    const blockers = await blockPorts(1);
+    const port = (blockers[0]?.address() as AddressInfo | undefined)?.port ?? 0;
     try {
       await expect(
-        startLocalCloud({ assembly, inMemory: true, ports: { ...EPHEMERAL, [flag]: port }, log: () => {} }),
+        startLocalCloud({
+          assembly,
+          inMemory: true,
+          ports: { ...EPHEMERAL_PORTS, [flag]: port },
+          log: () => {},
+        }),
       ).rejects.toThrow(
         new LocalCloudError(
-          `${service} cannot listen on 127.0.0.1:${port}: the port is already in use (choose another with --${flag}-port <port>).`,
+          `A port is already in use on 127.0.0.1: ${service} on ${port} (--${flag}-port <port>). Stop what holds it, or choose other ports (0 picks a free one).`,
         ),
       );
     } finally {
-      blocker.close();
+      for (const blocker of blockers) blocker.close();
+    }
+  });
+
+  it('names every port in use in one message, before reading the assembly', async () => {
+    const blockers = await blockPorts(2);
+    const [api, web] = blockers.map((b) => (b.address() as AddressInfo).port);
+    try {
+      await expect(
+        startLocalCloud({
+          assemblyDir: join(outdir, 'no-such-assembly'),
+          inMemory: true,
+          ports: { ...EPHEMERAL_PORTS, api: api ?? 0, web: web ?? 0 },
+          log: () => {},
+        }),
+      ).rejects.toThrow(
+        `Ports are already in use on 127.0.0.1: API Gateway on ${api} (--api-port <port>), ECS on ${web} (--web-port <port>).`,
+      );
+    } finally {
+      for (const blocker of blockers) blocker.close();
     }
   });
 
@@ -185,7 +266,7 @@ describe('bad situations', () => {
     mkdirSync(join(dataDir, 'cognito'), { recursive: true });
     const files = ['state.json', 'keys.json'];
     for (const file of files) writeFileSync(join(dataDir, 'cognito', file), 'garbage{');
-    const started = startLocalCloud({ assembly, dataDir, ports: EPHEMERAL, log: () => {} });
+    const started = startLocalCloud({ assembly, dataDir, ports: EPHEMERAL_PORTS, log: () => {} });
     await expect(started).rejects.toBeInstanceOf(LocalCloudError);
     await expect(started).rejects.toThrow(/--reset/);
     for (const file of files) expect(readFileSync(join(dataDir, 'cognito', file), 'utf8')).toBe('garbage{');

@@ -14,6 +14,7 @@ import { ROUTES } from '@tasktracker/api/routes';
 import { TABLE_SCHEMA } from '@tasktracker/api/table-schema';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalCloud, startLocalCloud } from '../src/index.js';
+import { codesOf, EPHEMERAL_PORTS, userPoolOf } from './support/cloud.js';
 import { resignWithForeignKey } from './support/tokens.js';
 
 const PASSWORD = 'Correct-Horse-9-Battery';
@@ -25,13 +26,13 @@ let clockOffsetMs = 0;
 beforeAll(async () => {
   cloud = await startLocalCloud({
     inMemory: true,
-    ports: { api: 0, web: 0, cognito: 0, dynamodb: 0 },
+    ports: EPHEMERAL_PORTS,
     log: () => {},
     cognitoClock: () => Date.now() + clockOffsetMs,
   });
   cognito = new CognitoIdentityProviderClient({
-    endpoint: cloud.urls.cognito,
-    region: cloud.userPool.region,
+    endpoint: cloud.url('cognito'),
+    region: userPoolOf(cloud).region,
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
   });
 }, 90_000);
@@ -44,7 +45,7 @@ afterAll(async () => {
 /** Signs up, confirms with the code the local Cognito shows, signs in; returns the tokens. */
 async function newUser(name: string): Promise<{ idToken: string; accessToken: string }> {
   const email = `${name}-${Date.now()}@example.com`;
-  const ClientId = cloud.userPool.clientId;
+  const ClientId = userPoolOf(cloud).clientId;
   await cognito.send(
     new SignUpCommand({
       ClientId,
@@ -53,7 +54,7 @@ async function newUser(name: string): Promise<{ idToken: string; accessToken: st
       UserAttributes: [{ Name: 'email', Value: email }],
     }),
   );
-  const code = cloud.confirmationCodes().find((c) => c.username === email)?.code;
+  const code = codesOf(cloud).find((c) => c.username === email)?.code;
   expect(code).toBeDefined();
   await cognito.send(new ConfirmSignUpCommand({ ClientId, Username: email, ConfirmationCode: code }));
   const auth = await cognito.send(
@@ -73,7 +74,7 @@ function api(path: string, init: RequestInit & { token?: string } = {}): Promise
   const headers = new Headers(init.headers);
   if (init.token !== undefined) headers.set('Authorization', init.token);
   if (init.body !== undefined) headers.set('Content-Type', 'application/json');
-  return fetch(new URL(path.replace(/^\//, ''), cloud.urls.api), { ...init, headers });
+  return fetch(new URL(path.replace(/^\//, ''), cloud.url('apigateway')), { ...init, headers });
 }
 
 describe('the local cloud running the task tracker', () => {
@@ -230,7 +231,7 @@ describe('the local cloud running the task tracker', () => {
       const response = await api(route.path.replace('{id}', 'some-id'), {
         method: 'OPTIONS',
         headers: {
-          Origin: cloud.urls.web,
+          Origin: cloud.url('ecs'),
           'Access-Control-Request-Method': route.method,
           'Access-Control-Request-Headers': `authorization,content-type,${IDEMPOTENCY_HEADER.toLowerCase()}`,
         },
@@ -247,8 +248,8 @@ describe('the local cloud running the task tracker', () => {
 
   it("creates the template's table: keys, the status index and on-demand billing", async () => {
     const dynamodb = new DynamoDBClient({
-      endpoint: cloud.urls.dynamodb,
-      region: cloud.userPool.region,
+      endpoint: cloud.url('dynamodb'),
+      region: userPoolOf(cloud).region,
       credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
     });
     try {
@@ -270,7 +271,7 @@ describe('the local cloud running the task tracker', () => {
   });
 
   it("applies the template's password policy and e-mail sign-in", async () => {
-    const ClientId = cloud.userPool.clientId;
+    const ClientId = userPoolOf(cloud).clientId;
     const email = `weak-${Date.now()}@example.com`;
     const attributes = [{ Name: 'email', Value: email }];
     for (const weak of ['Aa1!aaa', 'alllowercase-9', 'ALLUPPERCASE-9', 'No-Digits-Here', 'NoSymbols99']) {
@@ -299,12 +300,12 @@ describe('the local cloud running the task tracker', () => {
   });
 
   it('runs the web container with the local API, pool and Cognito endpoint in its runtime config', async () => {
-    const config = (await (await fetch(`${cloud.urls.web}/config.json`)).json()) as Record<string, string>;
+    const config = (await (await fetch(`${cloud.url('ecs')}/config.json`)).json()) as Record<string, string>;
     expect(config).toMatchObject({
-      apiUrl: cloud.urls.api,
-      userPoolId: cloud.userPool.id,
-      userPoolClientId: cloud.userPool.clientId,
-      cognitoEndpoint: cloud.urls.cognito,
+      apiUrl: cloud.url('apigateway'),
+      userPoolId: userPoolOf(cloud).id,
+      userPoolClientId: userPoolOf(cloud).clientId,
+      cognitoEndpoint: cloud.url('cognito'),
       authFlow: 'USER_PASSWORD_AUTH',
     });
   });

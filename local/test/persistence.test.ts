@@ -7,17 +7,18 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { readStageAssembly } from '../src/assembly/index.js';
 import { type LocalCloud, LocalCloudError, startLocalCloud } from '../src/index.js';
 import { buildFixtureApp } from './fixtures/app.js';
+import { EPHEMERAL_PORTS, userPoolOf } from './support/cloud.js';
 
 const outdir = mkdtempSync(join(tmpdir(), 'local-cloud-persist-'));
 const assembly = readStageAssembly(buildFixtureApp(outdir).app.synth(), 'dev');
 const dataDir = join(outdir, 'data');
-const ports = { api: 0, web: 0, cognito: 0, dynamodb: 0 };
+const ports = EPHEMERAL_PORTS;
 
 afterAll(() => rmSync(outdir, { recursive: true, force: true }));
 
 function dynamodb(cloud: LocalCloud): DynamoDBClient {
   return new DynamoDBClient({
-    endpoint: cloud.urls.dynamodb,
+    endpoint: cloud.url('dynamodb'),
     region: 'eu-west-1',
     credentials: { accessKeyId: 'l', secretAccessKey: 'l' },
   });
@@ -40,13 +41,13 @@ describe('the data folder', () => {
       }),
     );
     client.destroy();
-    const poolId = first.userPool.id;
+    const poolId = userPoolOf(first).id;
     await first.stop();
 
     const second = await startLocalCloud({ assembly, dataDir, ports, log: () => {} });
     try {
       expect(tableName(second)).toBe(name);
-      expect(second.userPool.id).toBe(poolId);
+      expect(userPoolOf(second).id).toBe(poolId);
       const again = dynamodb(second);
       const item = await again.send(
         new GetItemCommand({ TableName: name, Key: { pk: { S: 'USER#1' }, sk: { S: 'TASK#1' } } }),
@@ -63,7 +64,7 @@ describe('the data folder', () => {
     try {
       await expect(startLocalCloud({ assembly, dataDir, ports, log: () => {} })).rejects.toThrow(
         new LocalCloudError(
-          `The data folder ${dataDir} is in use by another local cloud; stop that one first, or use --in-memory or another --data-dir.`,
+          `The data folder ${dataDir} is in use by another local cloud (pid ${process.pid}); stop that one first, or use --in-memory or another --data-dir.`,
         ),
       );
     } finally {

@@ -2,10 +2,9 @@
  * Reads the cloud assembly of one stage: every stack's template, its file assets (Lambda code
  * directories) and exports. The local cloud depends on this, never on infra internals.
  */
-import { existsSync, readFileSync, rmdirSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import type { CloudAssembly } from 'aws-cdk-lib/cx-api';
+import { CloudAssembly, type CloudFormationStackArtifact } from 'aws-cdk-lib/cx-api';
 import { LocalCloudError } from '../errors.js';
 
 /** One resource of a template, as CloudFormation declares it. */
@@ -70,23 +69,35 @@ export function resourcesOf(assembly: LocalAssembly, type?: string): AssemblyRes
 }
 
 /**
- * Finds the nested assembly of `stage` (`dev` matches `TaskTracker-dev`, or any stage whose
- * construct id ends in `-dev`) in a synthesized app and reads its stacks.
+ * Reads the stage `stage` of a synthesized app: the nested assembly (a CDK `Stage`) named `stage`
+ * or ending in `-<stage>` (`dev` matches `TaskTracker-dev`). An app without stages is one stage:
+ * its top-level stacks.
  */
 export function readStageAssembly(cloudAssembly: CloudAssembly, stage: string): LocalAssembly {
   const nested = cloudAssembly.nestedAssemblies;
+  if (nested.length === 0) {
+    if (cloudAssembly.stacks.length === 0)
+      throw new LocalCloudError(`The cloud assembly ${cloudAssembly.directory} holds no stacks to run.`);
+    return stageOf(cloudAssembly.directory, cloudAssembly.directory, cloudAssembly.stacks);
+  }
   const artifact =
-    nested.find((a) => a.displayName === stage || a.displayName === `TaskTracker-${stage}`) ??
-    nested.find((a) => a.displayName.endsWith(`-${stage}`));
+    nested.find((a) => a.displayName === stage) ?? nested.find((a) => a.displayName.endsWith(`-${stage}`));
   if (!artifact) {
-    const known = nested.map((a) => a.displayName).join(', ') || 'none';
+    const known = nested.map((a) => a.displayName).join(', ');
     throw new LocalCloudError(
-      `The CDK app has no stage "${stage}" (stages: ${known}); choose one with --stage <name>.`,
+      `The cloud assembly has no stage "${stage}" (stages: ${known}); choose one with --stage <name>.`,
     );
   }
   const assembly = artifact.nestedAssembly;
   // Stacks outside the stage (a shared image repository) may export values the stage imports.
-  const stackArtifacts = [...assembly.stacks, ...cloudAssembly.stacks];
+  return stageOf(artifact.displayName, assembly.directory, [...assembly.stacks, ...cloudAssembly.stacks]);
+}
+
+function stageOf(
+  stageName: string,
+  directory: string,
+  stackArtifacts: readonly CloudFormationStackArtifact[],
+): LocalAssembly {
   const stacks = stackArtifacts.map((stack): StackTemplate => {
     const region = stack.environment.region.startsWith('unknown-')
       ? DEFAULT_REGION
@@ -98,12 +109,30 @@ export function readStageAssembly(cloudAssembly: CloudAssembly, stage: string): 
       fileAssets: readFileAssets(dirname(stack.templateFullPath), stack.id),
     };
   });
-  return {
-    stageName: artifact.displayName,
-    directory: assembly.directory,
-    region: stacks[0]?.region ?? DEFAULT_REGION,
-    stacks,
-  };
+  return { stageName, directory, region: stacks[0]?.region ?? DEFAULT_REGION, stacks };
+}
+
+/**
+ * Reads an already synthesized cloud assembly folder (what `cdk synth` writes to `cdk.out`) and
+ * the stage `stage` in it; a folder that is not an assembly is a one-line error.
+ */
+export function readAssemblyDirectory(directory: string, stage: string): LocalAssembly {
+  const folder = resolve(directory);
+  if (!existsSync(folder) || !statSync(folder).isDirectory())
+    throw new LocalCloudError(`--assembly ${directory}: no such folder.`);
+  if (!existsSync(join(folder, 'manifest.json')))
+    throw new LocalCloudError(
+      `--assembly ${directory} is not a cloud assembly (it has no manifest.json); pass the folder \`cdk synth\` writes, e.g. cdk.out.`,
+    );
+  let cloudAssembly: CloudAssembly;
+  try {
+    cloudAssembly = new CloudAssembly(folder);
+  } catch (err) {
+    throw new LocalCloudError(
+      `--assembly ${directory} cannot be read as a cloud assembly: ${(err as Error).message.split('\n')[0]}`,
+    );
+  }
+  return readStageAssembly(cloudAssembly, stage);
 }
 
 /** Reads `<stack>.assets.json`: asset hash / object key → absolute source folder. */
@@ -126,43 +155,5 @@ function readFileAssets(directory: string, artifactId: string): Map<string, stri
   return assets;
 }
 
-/** The shape of infra's `buildApp`, checked at run time: the local cloud only needs the app. */
-interface InfraEntry {
-  buildApp(options: { outdir?: string; stages?: string[]; pipeline?: boolean; validation?: boolean }): {
-    app: { synth(): CloudAssembly };
-  };
-}
-
 /** The repository root (the folder holding `local/`). */
 export const REPO_ROOT = resolve(dirname(new URL(import.meta.url).pathname), '../../..');
-
-/**
- * Synthesizes the task tracker's CDK app in process (no CLI round trip) into `outdir` and reads
- * the assembly of `stage`. Lambda bundling happens here, exactly as for a deploy.
- */
-export async function synthesizeStage(stage: string, outdir: string): Promise<LocalAssembly> {
-  const entryFile = join(REPO_ROOT, 'infra/src/app.ts');
-  if (!existsSync(entryFile))
-    throw new LocalCloudError(`The CDK app is missing: ${entryFile} does not exist.`);
-  const entry = (await import(pathToFileURL(entryFile).href)) as Partial<InfraEntry>;
-  if (typeof entry.buildApp !== 'function')
-    throw new LocalCloudError(`${entryFile} does not export buildApp().`);
-  let built: ReturnType<InfraEntry['buildApp']>;
-  try {
-    built = entry.buildApp({ outdir, stages: [stage], pipeline: false, validation: false });
-  } catch (err) {
-    // The stage config refuses a name it does not know: the user's mistake, not a crash.
-    const message = (err as Error).message.split('\n')[0] ?? '';
-    if (/unknown stage/i.test(message)) {
-      // The App created the (still empty) outdir; remove it, and only if empty.
-      try {
-        rmdirSync(outdir);
-      } catch {
-        // Not empty or already gone: leave it.
-      }
-      throw new LocalCloudError(`${message}; choose one with --stage <name>.`);
-    }
-    throw err;
-  }
-  return readStageAssembly(built.app.synth(), stage);
-}

@@ -13,6 +13,8 @@ export interface ResolveContext {
   ref(logicalId: string): string | undefined;
   /** `Fn::GetAtt`; undefined when the resource or attribute is unknown here. */
   getAtt(logicalId: string, attribute: string): string | undefined;
+  /** Why a resource cannot be resolved locally (its type is not emulated), if that is why. */
+  unavailable?(logicalId: string): string | undefined;
   /** `Fn::ImportValue` of an export of any stack of the assembly. */
   importValue(exportName: string): string | undefined;
   /** `Fn::GetStackOutput` (CDK's weak cross-stack reference): an output of a stack of the assembly. */
@@ -148,7 +150,7 @@ function resolveFunction(name: string, arg: unknown, ctx: ResolveContext, where:
       const [map, top, second] = expectArray(arg, name, where, 3).map((part) =>
         stringOf(resolveValue(part, ctx, where), name, where),
       );
-      const found = ctx.mappings?.[map ?? '']?.[top ?? '']?.[second ?? ''];
+      const found = own(own(own(ctx.mappings, map), top), second);
       if (found === undefined)
         throw new UnresolvableError(`${where}: Fn::FindInMap ${map}.${top}.${second} is not defined.`);
       return found;
@@ -181,8 +183,12 @@ function resolveFunction(name: string, arg: unknown, ctx: ResolveContext, where:
 function resolveRef(name: string, ctx: ResolveContext, where: string): unknown {
   if (name === 'AWS::NoValue') return NO_VALUE;
   const value = name.startsWith('AWS::') ? pseudoParameter(name, ctx) : ctx.ref(name);
-  if (value === undefined)
-    throw new UnresolvableError(`${where}: cannot resolve Ref ${name} in stack ${ctx.stackName}.`);
+  if (value === undefined) {
+    const why = ctx.unavailable?.(name);
+    throw new UnresolvableError(
+      `${where}: cannot resolve Ref ${name} in stack ${ctx.stackName}${why ? ` (${why})` : ''}.`,
+    );
+  }
   return value;
 }
 
@@ -195,8 +201,9 @@ function resolveGetAtt(arg: unknown, ctx: ResolveContext, where: string): string
         );
   const value = ctx.getAtt(logicalId ?? '', attribute ?? '');
   if (value === undefined) {
+    const why = ctx.unavailable?.(logicalId ?? '');
     throw new UnresolvableError(
-      `${where}: cannot resolve Fn::GetAtt ${logicalId}.${attribute} in stack ${ctx.stackName}.`,
+      `${where}: cannot resolve Fn::GetAtt ${logicalId}.${attribute} in stack ${ctx.stackName}${why ? ` (${why})` : ''}.`,
     );
   }
   return value;
@@ -209,7 +216,7 @@ function resolveSub(arg: unknown, ctx: ResolveContext, where: string): string {
     /\$\{(!?)([^}]+)\}/g,
     (_match, literal: string, name: string) => {
       if (literal) return `\${${name}}`;
-      if (name in vars) return stringOf(vars[name], 'Fn::Sub', where);
+      if (Object.hasOwn(vars, name)) return stringOf(vars[name], 'Fn::Sub', where);
       if (name.startsWith('AWS::')) return stringOf(resolveRef(name, ctx, where), 'Fn::Sub', where);
       const dot = name.indexOf('.');
       if (dot > 0) return resolveGetAtt([name.slice(0, dot), name.slice(dot + 1)], ctx, where);
@@ -219,9 +226,15 @@ function resolveSub(arg: unknown, ctx: ResolveContext, where: string): string {
 }
 
 function evaluateCondition(name: string, ctx: ResolveContext, where: string): boolean {
-  const condition = ctx.conditions?.[name];
+  const condition = own(ctx.conditions, name);
   if (condition === undefined) throw new UnresolvableError(`${where}: condition ${name} is not defined.`);
   return truthy(resolveValue(condition, ctx, `${where} (condition ${name})`));
+}
+
+/** A template's own entry, never one inherited from `Object.prototype` (`constructor`, `toString`). */
+function own(record: unknown, name: string | undefined): unknown {
+  if (typeof record !== 'object' || record === null || name === undefined) return undefined;
+  return Object.hasOwn(record, name) ? (record as Record<string, unknown>)[name] : undefined;
 }
 
 function truthy(value: unknown): boolean {

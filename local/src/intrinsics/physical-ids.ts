@@ -1,7 +1,9 @@
 /**
- * The physical-id table: what `Ref` and `Fn::GetAtt` of each resource mean locally. Names are
- * derived like CloudFormation's (`<stack>-<logicalId>-<SUFFIX>`) from a hash, so they stay the
- * same across runs; services overwrite entries whose ids they assign (Cognito pool ids).
+ * The physical-id table: what `Ref` and `Fn::GetAtt` of each resource mean locally. Each service
+ * module gives the rule for the types it owns; names are derived like CloudFormation's
+ * (`<stack>-<logicalId>-<SUFFIX>`) from a hash, so they stay the same across runs, and services
+ * overwrite entries whose ids they assign at start (Cognito pool ids). A resource no module owns
+ * has no local meaning: resolving it from an emulated resource is an error naming both.
  */
 import { createHash } from 'node:crypto';
 import {
@@ -10,25 +12,32 @@ import {
   resourcesOf,
   type StackTemplate,
 } from '../assembly/index.js';
+import type { PhysicalEntry, PhysicalIdRule } from '../service.js';
 import { type ResolveContext, resolveIntrinsic, resolveString } from './index.js';
 
 /** The account id every local ARN carries. */
 export const LOCAL_ACCOUNT_ID = '000000000000';
 
-interface PhysicalEntry {
-  ref: string;
-  attributes: Record<string, string>;
-  /** Not emulated: any attribute resolves to a placeholder, since nothing local serves it. */
-  placeholder?: boolean;
+interface Entry extends PhysicalEntry {
+  /** Set when no local service owns the resource's type: it cannot be resolved locally. */
+  readonly notEmulatedType?: string;
 }
 
 export class PhysicalIds {
-  private readonly entries = new Map<string, PhysicalEntry>();
+  private readonly entries = new Map<string, Entry>();
   private readonly exports = new Map<string, { stack: StackTemplate; value: unknown }>();
 
-  constructor(private readonly assembly: LocalAssembly) {
+  /**
+   * @param rules `Ref`/`GetAtt` rules by resource type, from the service modules.
+   * @param owned every type some service owns (a type may be owned without a rule of its own).
+   */
+  constructor(
+    private readonly assembly: LocalAssembly,
+    rules: ReadonlyMap<string, PhysicalIdRule> = new Map(),
+    owned: ReadonlySet<string> = new Set(rules.keys()),
+  ) {
     for (const resource of resourcesOf(assembly))
-      this.entries.set(key(resource.stack, resource.logicalId), defaultEntry(resource));
+      this.entries.set(key(resource.stack, resource.logicalId), entryOf(resource, rules, owned));
     for (const stack of assembly.stacks) {
       for (const [outputId, output] of Object.entries(stack.template.Outputs ?? {})) {
         if (output.Export === undefined) continue;
@@ -48,9 +57,15 @@ export class PhysicalIds {
     this.entries.set(key(stack, logicalId), { ref, attributes: { ...previous?.attributes, ...attributes } });
   }
 
+  /** The type of a resource no local service owns, or undefined. */
+  notEmulatedType(stack: StackTemplate, logicalId: string): string | undefined {
+    return this.entries.get(key(stack, logicalId))?.notEmulatedType;
+  }
+
   /** `Ref` of a resource. */
   ref(stack: StackTemplate, logicalId: string): string | undefined {
-    return this.entries.get(key(stack, logicalId))?.ref;
+    const entry = this.entries.get(key(stack, logicalId));
+    return entry?.notEmulatedType === undefined ? entry?.ref : undefined;
   }
 
   /** The resolve context of one stack. */
@@ -61,10 +76,21 @@ export class PhysicalIds {
       accountId: LOCAL_ACCOUNT_ID,
       conditions: stack.template.Conditions,
       mappings: stack.template.Mappings,
-      ref: (logicalId) => this.entries.get(key(stack, logicalId))?.ref ?? parameterDefault(stack, logicalId),
+      ref: (logicalId) => {
+        const entry = this.entries.get(key(stack, logicalId));
+        if (entry) return entry.notEmulatedType === undefined ? entry.ref : undefined;
+        return parameterDefault(stack, logicalId);
+      },
       getAtt: (logicalId, attribute) => {
         const entry = this.entries.get(key(stack, logicalId));
-        return entry?.attributes[attribute] ?? (entry?.placeholder ? `${entry.ref}.${attribute}` : undefined);
+        if (entry?.notEmulatedType !== undefined || !entry) return undefined;
+        return Object.hasOwn(entry.attributes, attribute) ? entry.attributes[attribute] : undefined;
+      },
+      unavailable: (logicalId) => {
+        const type = this.entries.get(key(stack, logicalId))?.notEmulatedType;
+        return type === undefined
+          ? undefined
+          : `${logicalId} is an ${type}, which the local cloud does not emulate`;
       },
       importValue: (name) => {
         const found = this.exports.get(name);
@@ -90,6 +116,15 @@ export class PhysicalIds {
     );
   }
 
+  /** Resolves a part of a resource's property (one field of a list entry); `where` names it. */
+  resolveValue(resource: AssemblyResource, value: unknown, where: string): unknown {
+    return resolveIntrinsic(
+      value,
+      this.context(resource.stack),
+      `${resource.stack.stackName}/${resource.logicalId}.${where}`,
+    );
+  }
+
   /** The assembly this table describes. */
   get source(): LocalAssembly {
     return this.assembly;
@@ -101,7 +136,8 @@ function key(stack: StackTemplate, logicalId: string): string {
 }
 
 function parameterDefault(stack: StackTemplate, name: string): string | undefined {
-  const value = stack.template.Parameters?.[name]?.Default;
+  const parameters = stack.template.Parameters ?? {};
+  const value = Object.hasOwn(parameters, name) ? parameters[name]?.Default : undefined;
   return value === undefined ? undefined : String(value);
 }
 
@@ -122,82 +158,23 @@ export function generatedName(resource: AssemblyResource, max = 255): string {
   return `${base}-${suffix}`;
 }
 
-function literal(resource: AssemblyResource, property: string): string | undefined {
-  const value = resource.properties[property];
-  return typeof value === 'string' ? value : undefined;
-}
-
-function defaultEntry(resource: AssemblyResource): PhysicalEntry {
+function entryOf(
+  resource: AssemblyResource,
+  rules: ReadonlyMap<string, PhysicalIdRule>,
+  owned: ReadonlySet<string>,
+): Entry {
   const { region } = resource.stack;
   const arn = (service: string, resourcePart: string) =>
     `arn:aws:${service}:${region}:${LOCAL_ACCOUNT_ID}:${resourcePart}`;
-  switch (resource.type) {
-    case 'AWS::DynamoDB::Table':
-    case 'AWS::DynamoDB::GlobalTable': {
-      const name = literal(resource, 'TableName') ?? generatedName(resource);
-      return {
-        ref: name,
-        attributes: {
-          Arn: arn('dynamodb', `table/${name}`),
-          StreamArn: arn('dynamodb', `table/${name}/stream/local`),
-        },
-      };
-    }
-    case 'AWS::Lambda::Function': {
-      const name = literal(resource, 'FunctionName') ?? generatedName(resource, 64);
-      return { ref: name, attributes: { Arn: arn('lambda', `function:${name}`) } };
-    }
-    case 'AWS::ApiGateway::RestApi': {
-      const id = stableSuffix(`${resource.stack.stackName}/${resource.logicalId}`, 10, true);
-      return { ref: id, attributes: { RestApiId: id, RootResourceId: stableSuffix(`${id}/root`, 10, true) } };
-    }
-    case 'AWS::ApiGateway::Resource':
-    case 'AWS::ApiGateway::Authorizer':
-    case 'AWS::ApiGateway::Deployment': {
-      // API Gateway's ids are short lower-case strings like `6wpa7g`.
-      const id = stableSuffix(`${resource.stack.stackName}/${resource.logicalId}`, 6, true);
-      return { ref: id, attributes: { ResourceId: id, AuthorizerId: id, DeploymentId: id } };
-    }
-    case 'AWS::ApiGateway::Stage': {
-      const name = literal(resource, 'StageName') ?? 'prod';
-      return { ref: name, attributes: {} };
-    }
-    case 'AWS::SNS::Topic': {
-      const name = literal(resource, 'TopicName') ?? generatedName(resource, 256);
-      const topicArn = arn('sns', name);
-      return { ref: topicArn, attributes: { TopicArn: topicArn, TopicName: name } };
-    }
-    case 'AWS::Logs::LogGroup': {
-      const name = literal(resource, 'LogGroupName') ?? generatedName(resource, 512);
-      return { ref: name, attributes: { Arn: arn('logs', `log-group:${name}:*`) } };
-    }
-    case 'AWS::IAM::Role': {
-      const name = literal(resource, 'RoleName') ?? generatedName(resource, 64);
-      return {
-        ref: name,
-        attributes: { Arn: `arn:aws:iam::${LOCAL_ACCOUNT_ID}:role/${name}`, RoleId: stableSuffix(name, 21) },
-      };
-    }
-    case 'AWS::Cognito::UserPool': {
-      // Replaced by the local Cognito's pool id once the pool exists.
-      const id = `${region}_${stableSuffix(resource.logicalId, 9, false)}`;
-      return {
-        ref: id,
-        attributes: {
-          Arn: arn('cognito-idp', `userpool/${id}`),
-          ProviderName: `cognito-idp.${region}.amazonaws.com/${id}`,
-          ProviderURL: `https://cognito-idp.${region}.amazonaws.com/${id}`,
-          UserPoolId: id,
-        },
-      };
-    }
-    default: {
-      const id = `${resource.logicalId}-${stableSuffix(`${resource.stack.stackName}/${resource.logicalId}`, 8, true)}`;
-      return { ref: id, attributes: { Arn: arn(serviceOf(resource.type), id) }, placeholder: true };
-    }
-  }
+  const rule = rules.get(resource.type);
+  if (rule) return rule(resource, arn);
+  // Owned but without a rule: CloudFormation's generated name, no attributes.
+  if (owned.has(resource.type)) return { ref: generatedName(resource), attributes: {} };
+  return { ref: generatedName(resource), attributes: {}, notEmulatedType: resource.type };
 }
 
-function serviceOf(type: string): string {
-  return (type.split('::')[1] ?? 'local').toLowerCase();
+/** A literal string property of a resource (a name the template fixes), for physical-id rules. */
+export function literalProperty(resource: AssemblyResource, property: string): string | undefined {
+  const value = resource.properties[property];
+  return typeof value === 'string' ? value : undefined;
 }

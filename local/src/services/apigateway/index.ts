@@ -5,7 +5,6 @@
  */
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { listenError } from '../../errors.js';
 import { LOCAL_ACCOUNT_ID, type PhysicalIds } from '../../intrinsics/physical-ids.js';
 import { closeServer, listenOnLoopback } from '../../loopback.js';
 import type { LocalService, ServiceDescription } from '../../service.js';
@@ -29,8 +28,6 @@ export interface LocalApiGatewayOptions {
   readonly invoke: (functionArn: string, event: unknown) => Promise<InvokeOutcome>;
   readonly metrics: MetricSink;
   readonly log: (line: string) => void;
-  /** Extra local-only GET endpoints under `/_local/` (alarms, codes). */
-  readonly localRoutes?: Record<string, () => unknown>;
 }
 
 interface GatewayError {
@@ -83,6 +80,24 @@ export class LocalApiGateway implements LocalService {
     return `${this.url}/${api.stageName}/`;
   }
 
+  /**
+   * Rewrites deployed invoke URLs of this gateway's APIs
+   * (`https://<apiId>.execute-api.<region>.amazonaws.com/<stage>/…`) to the local ones.
+   */
+  localUrls(value: string): string {
+    return value.replace(
+      /https:\/\/([a-z0-9]+)\.execute-api\.[a-z0-9-]+\.amazonaws\.com\/([^/\s]+)/g,
+      (match, apiId: string, stage: string) =>
+        this.apis.some((api) => api.apiId === apiId) ? `${this.url}/${stage}` : match,
+    );
+  }
+
+  /** The first API's stage URL (what a client calls), once started. */
+  get endpoint(): string | undefined {
+    const [first] = this.apis;
+    return this.listeningUrl === undefined || !first ? undefined : this.stageUrl(first);
+  }
+
   async start(): Promise<void> {
     const server = createServer((req, res) => {
       this.handle(req, res).catch((err: unknown) => {
@@ -90,10 +105,7 @@ export class LocalApiGateway implements LocalService {
         if (!res.headersSent) sendJson(res, 500, { message: 'Internal server error' });
       });
     });
-    const port = this.options.port;
-    this.listeningUrl = await listenOnLoopback(server, port).catch((err: NodeJS.ErrnoException) => {
-      throw listenError('API Gateway', port, '--api-port', err);
-    });
+    this.listeningUrl = await listenOnLoopback(server, this.options.port);
     this.server = server;
   }
 
@@ -126,13 +138,6 @@ export class LocalApiGateway implements LocalService {
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const receivedAt = Date.now();
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-    const local = url.pathname.startsWith('/_local/')
-      ? this.options.localRoutes?.[url.pathname.slice('/_local/'.length)]
-      : undefined;
-    if (local && req.method === 'GET') {
-      sendJson(res, 200, local());
-      return;
-    }
     const [, stageName = '', ...rest] = url.pathname.split('/');
     const api = this.apis.find((candidate) => candidate.stageName === stageName);
     if (!api) {
@@ -202,7 +207,16 @@ export class LocalApiGateway implements LocalService {
         ...(claims ? { claims } : {}),
       },
     );
-    const outcome = await this.options.invoke(method.lambdaArn, event);
+    const outcome = await withTimeout(
+      this.options.invoke(method.lambdaArn, event),
+      method.integrationTimeoutMs,
+    );
+    if (outcome === undefined) {
+      this.options.log(
+        `[API Gateway] ${event.requestContext.requestId}: no answer within the integration timeout (${method.integrationTimeoutMs} ms) → 504`,
+      );
+      return this.sendGatewayError(api, req, res, ERRORS.timeout);
+    }
     return this.sendIntegrationResult(api, req, res, outcome, event.requestContext.requestId);
   }
 
@@ -213,11 +227,15 @@ export class LocalApiGateway implements LocalService {
     outcome: InvokeOutcome,
     requestId: string,
   ): number {
-    if (outcome.kind === 'timeout') return this.sendGatewayError(api, req, res, ERRORS.timeout);
     if (outcome.kind !== 'result') {
-      this.options.log(
-        `[API Gateway] ${requestId}: Lambda ${outcome.kind === 'error' ? `${outcome.errorType}: ${outcome.errorMessage}` : outcome.errorMessage} → 502`,
-      );
+      // A function that times out fails the invocation: a Lambda proxy answers 502, like a crash.
+      const why =
+        outcome.kind === 'error'
+          ? `${outcome.errorType}: ${outcome.errorMessage}`
+          : outcome.kind === 'timeout'
+            ? `timed out after ${outcome.durationMs} ms`
+            : outcome.errorMessage;
+      this.options.log(`[API Gateway] ${requestId}: Lambda ${why} → 502`);
       return this.sendGatewayError(api, req, res, ERRORS.integrationFailure);
     }
     const result = proxyResult(outcome.payload);
@@ -369,6 +387,15 @@ async function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
     if (size <= MAX_BODY_BYTES) chunks.push(chunk as Buffer);
   }
   return size > MAX_BODY_BYTES ? undefined : Buffer.concat(chunks);
+}
+
+/** The promise's value, or undefined once `ms` have passed without one. */
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<undefined>((resolve) => {
+    timer = setTimeout(() => resolve(undefined), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
 function sendJson(res: ServerResponse, status: number, body: unknown): void {

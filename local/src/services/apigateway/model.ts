@@ -26,6 +26,8 @@ export interface ApiMethod {
   readonly authorizationScopes: readonly string[];
   /** The function ARN of an `AWS_PROXY` integration. */
   readonly lambdaArn?: string;
+  /** The integration's `TimeoutInMillis`: past it the gateway answers 504 (default 29 s). */
+  readonly integrationTimeoutMs: number;
   readonly mock?: MockIntegration;
   readonly integrationType: string;
   /** What the method's request validator enforces, if it has one. */
@@ -57,6 +59,9 @@ export interface RestApiModel {
   /** Types that make up the API but that the gateway does not enforce (validators, usage plans…). */
   readonly notEnforced: readonly string[];
 }
+
+/** API Gateway's default (and, for REST APIs, maximum by default) integration timeout. */
+export const DEFAULT_INTEGRATION_TIMEOUT_MS = 29_000;
 
 /** Reads every `AWS::ApiGateway::RestApi` of the assembly. */
 export function readRestApis(ids: PhysicalIds): RestApiModel[] {
@@ -186,6 +191,7 @@ function readMethod(
   const integration = (get('Integration') ?? {}) as {
     Type?: string;
     Uri?: string;
+    TimeoutInMillis?: number;
     IntegrationResponses?: Array<{
       StatusCode?: string;
       ResponseParameters?: Record<string, string>;
@@ -205,6 +211,7 @@ function readMethod(
     ...(authorizer ? { authorizer } : {}),
     authorizationScopes: ((get('AuthorizationScopes') ?? []) as unknown[]).map(String),
     integrationType: integration.Type ?? 'NONE',
+    integrationTimeoutMs: Number(integration.TimeoutInMillis ?? DEFAULT_INTEGRATION_TIMEOUT_MS),
     ...(lambdaArn ? { lambdaArn } : {}),
     ...(mockResponse ? { mock: readMock(mockResponse) } : {}),
   };

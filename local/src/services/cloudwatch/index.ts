@@ -15,12 +15,6 @@ export type { MetricSink } from './metrics.js';
 
 export type AlarmState = 'OK' | 'ALARM' | 'INSUFFICIENT_DATA';
 
-/** Metrics the local cloud records itself (plus the custom metrics of log metric filters). */
-const OBSERVED: Record<string, readonly string[]> = {
-  'AWS/Lambda': ['Invocations', 'Errors', 'Duration'],
-  'AWS/ApiGateway': ['Count', '4XXError', '5XXError', 'Latency'],
-};
-
 export interface AlarmDefinition {
   readonly logicalId: string;
   readonly alarmName: string;
@@ -67,6 +61,8 @@ export interface LocalCloudWatchOptions {
   /** `notifications.jsonl` goes here; undefined keeps notifications in memory only. */
   readonly dataDir?: string;
   readonly log: (line: string) => void;
+  /** Metric names the running services record, by namespace (filter metrics come on top). */
+  readonly observed?: ReadonlyMap<string, ReadonlySet<string>>;
   /**
    * Multiplies every alarm period locally, so tests can see a 60 s alarm fire in 0.6 s (0.01).
    * @default 1
@@ -112,6 +108,7 @@ export class LocalCloudWatch implements LocalService {
         ...this.alarms.map((alarm) => ({
           logicalId: alarm.logicalId,
           type: 'AWS::CloudWatch::Alarm',
+          ...(alarm.notEvaluated ? { warning: `not evaluated: ${alarm.notEvaluated}` } : {}),
           detail: alarm.notEvaluated
             ? `NOT EVALUATED: ${alarm.notEvaluated}`
             : `${alarm.namespace} ${alarm.metricName} ${alarm.statistic} ${comparisonSymbol(alarm.comparison)} ${alarm.threshold} over ${alarm.datapointsToAlarm}/${alarm.evaluationPeriods}×${alarm.periodSeconds}s`,
@@ -137,6 +134,10 @@ export class LocalCloudWatch implements LocalService {
     return this.sent;
   }
 
+  localViews(): ReadonlyMap<string, () => unknown> {
+    return new Map([['alarms', () => ({ alarms: this.alarmStates(), notifications: this.notifications() })]]);
+  }
+
   /** Evaluates every alarm once (the timer calls this; tests may too). */
   evaluate(now = Date.now()): void {
     for (const alarm of this.alarms) {
@@ -145,7 +146,9 @@ export class LocalCloudWatch implements LocalService {
       const old = this.states.get(alarm.alarmName) ?? 'INSUFFICIENT_DATA';
       if (state === old) continue;
       this.states.set(alarm.alarmName, state);
-      this.options.log(`[CloudWatch] Alarm ${alarm.alarmName}: ${old} → ${state} (${reason})`);
+      // Settling from INSUFFICIENT_DATA to OK at start is not news; entering or leaving ALARM is.
+      if (old === 'ALARM' || state === 'ALARM')
+        this.options.log(`[CloudWatch] Alarm ${alarm.alarmName}: ${old} → ${state} (${reason})`);
       for (const topicArn of alarm.actions[state])
         this.publish({
           time: new Date(now).toISOString(),
@@ -254,7 +257,7 @@ export class LocalCloudWatch implements LocalService {
   private whyNotEvaluated(alarm: AlarmDefinition, resource: AssemblyResource): string | undefined {
     if (resource.properties.Metrics !== undefined) return 'metric math alarms are not evaluated locally';
     if (this.metrics.isFilterMetric(alarm.namespace, alarm.metricName)) return undefined;
-    if (OBSERVED[alarm.namespace]?.includes(alarm.metricName)) return undefined;
+    if (this.options.observed?.get(alarm.namespace)?.has(alarm.metricName)) return undefined;
     return `${alarm.namespace} ${alarm.metricName} is not observed by the local cloud`;
   }
 }

@@ -14,7 +14,7 @@ import {
 import dynalite from 'dynalite';
 import { Level } from 'level';
 import { type AssemblyResource, resourcesOf } from '../../assembly/index.js';
-import { LocalCloudError, listenError } from '../../errors.js';
+import { LocalCloudError } from '../../errors.js';
 import type { PhysicalIds } from '../../intrinsics/physical-ids.js';
 import { closeServer, listenOnLoopback } from '../../loopback.js';
 import type { LocalService, ServiceDescription } from '../../service.js';
@@ -44,6 +44,15 @@ export class LocalDynamoDb implements LocalService {
     return this.listeningUrl;
   }
 
+  get endpoint(): string | undefined {
+    return this.listeningUrl;
+  }
+
+  /** Whether the assembly declares any table (no table, nothing to serve). */
+  get hasTables(): boolean {
+    return this.tables.length > 0;
+  }
+
   get folder(): string | undefined {
     return this.options.dataDir === undefined ? undefined : join(this.options.dataDir, 'dynamodb');
   }
@@ -58,10 +67,7 @@ export class LocalDynamoDb implements LocalService {
       deleteTableMs: 0,
       updateTableMs: 0,
     });
-    const port = this.options.port;
-    this.listeningUrl = await listenOnLoopback(server, port).catch((err: NodeJS.ErrnoException) => {
-      throw listenError('DynamoDB', port, '--dynamodb-port', err);
-    });
+    this.listeningUrl = await listenOnLoopback(server, this.options.port);
     this.server = server;
     await this.createTables();
   }

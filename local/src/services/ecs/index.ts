@@ -9,21 +9,22 @@ import { createInterface } from 'node:readline';
 import { type AssemblyResource, REPO_ROOT, resourcesOf } from '../../assembly/index.js';
 import { LocalCloudError } from '../../errors.js';
 import type { PhysicalIds } from '../../intrinsics/physical-ids.js';
+import { ensurePortFree, freePort } from '../../ports.js';
 import type { LocalService, ServiceDescription } from '../../service.js';
 
 /** Stops the container when the local cloud's process dies without stopping it (see the file). */
 const PARENT_WATCH = new URL('./parent-watch.mjs', import.meta.url).href;
 
-/** The task definition metadata infra sets to say which Dockerfile builds the container. */
-export const LOCAL_CONTAINER_METADATA = 'tasktracker:local-container';
-
 export interface LocalEcsOptions {
   readonly ids: PhysicalIds;
+  /** 0 picks a free port. */
   readonly port: number;
+  /** The task definition metadata key whose `{ dockerfile, containerName }` names the Dockerfile. */
+  readonly metadataKey: string;
   /** Applied to every resolved environment value (rewrites the deployed API URL to the local one). */
   readonly rewrite: (value: string) => string;
   /** Variables added on top of the task definition's (local overrides, said so in the summary). */
-  readonly overrides: Record<string, string>;
+  readonly overrides: () => Record<string, string>;
   readonly log: (line: string) => void;
   /** How the web build is made when it is missing or stale. @default `npm run build -w web` */
   readonly buildCommand?: readonly string[];
@@ -94,18 +95,23 @@ export class LocalEcs implements LocalService {
     );
   }
 
-  get url(): string | undefined {
+  get endpoint(): string | undefined {
     return this.listeningUrl;
   }
 
+  /** Whether the assembly has a task definition whose container the local cloud can run. */
+  get hasContainer(): boolean {
+    return this.containers.length > 0;
+  }
+
   /** The container's resolved environment (with overrides), for the summary and tests. */
-  environment(): Record<string, string> | undefined {
+  environment(port: number): Record<string, string> | undefined {
     const container = this.containers[0];
     if (!container) return undefined;
     return {
       ...container.environment,
-      ...this.options.overrides,
-      PORT: String(this.options.port),
+      ...this.options.overrides(),
+      PORT: String(port),
       HOST: '127.0.0.1',
     };
   }
@@ -113,6 +119,8 @@ export class LocalEcs implements LocalService {
   async start(): Promise<void> {
     const container = this.containers[0];
     if (!container) return;
+    const port = this.options.port === 0 ? await freePort() : this.options.port;
+    await ensurePortFree('The web container', port, '--web-port');
     const appDir = dirname(container.dockerfile);
     const command = parseDockerfile(readFileSync(container.dockerfile, 'utf8'));
     await buildIfStale(container.dockerfile, this.options);
@@ -123,7 +131,7 @@ export class LocalEcs implements LocalService {
       isNode ? ['--import', PARENT_WATCH, ...args] : args,
       {
         cwd: appDir,
-        env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...command.env, ...this.environment() },
+        env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...command.env, ...this.environment(port) },
         stdio: ['ignore', 'pipe', 'pipe', ...(isNode ? (['ipc'] as const) : [])],
       },
     );
@@ -136,7 +144,7 @@ export class LocalEcs implements LocalService {
           this.options.log(`[${container.containerName}] ${line}`),
         );
     }
-    const url = `http://127.0.0.1:${this.options.port}`;
+    const url = `http://127.0.0.1:${port}`;
     await waitForHealth(url, child);
     this.listeningUrl = url;
   }
@@ -159,32 +167,41 @@ export class LocalEcs implements LocalService {
         logicalId: container.taskDefinition.logicalId,
         type: 'AWS::ECS::TaskDefinition',
         ...(this.listeningUrl === undefined ? {} : { url: this.listeningUrl }),
-        detail: `container ${container.containerName} as a local process (${Object.keys(this.options.overrides).join(', ')} are local overrides)`,
+        detail: `container ${container.containerName} as a local process (${Object.keys(this.options.overrides()).join(', ') || 'no'} local overrides)`,
       })),
     };
   }
 
   private containerOf(taskDefinition: AssemblyResource): WebContainer[] {
-    const metadata = taskDefinition.metadata[LOCAL_CONTAINER_METADATA] as
-      | { dockerfile?: string; containerName?: string }
-      | undefined;
+    const metadata = Object.hasOwn(taskDefinition.metadata, this.options.metadataKey)
+      ? (taskDefinition.metadata[this.options.metadataKey] as { dockerfile?: string; containerName?: string })
+      : undefined;
     if (!metadata?.dockerfile) return [];
-    const definitions = (this.options.ids.resolve(taskDefinition, 'ContainerDefinitions') ?? []) as Array<{
-      Name?: string;
-      Environment?: Array<{ Name: string; Value: string }>;
-      PortMappings?: Array<{ ContainerPort?: number }>;
-    }>;
-    const definition = definitions.find((d) => d.Name === metadata.containerName) ?? definitions[0];
-    const environment = Object.fromEntries(
-      (definition?.Environment ?? []).map((e) => [e.Name, this.options.rewrite(String(e.Value))]),
+    // Only what runs locally is resolved: the image URI and log settings name AWS-only resources.
+    const raw = taskDefinition.properties.ContainerDefinitions;
+    const definitions = (Array.isArray(raw) ? raw : []) as Array<Record<string, unknown>>;
+    const index = Math.max(
+      0,
+      definitions.findIndex((d) => d.Name === metadata.containerName),
     );
+    const field = (name: string) =>
+      this.options.ids.resolveValue(
+        taskDefinition,
+        definitions[index]?.[name],
+        `ContainerDefinitions[${index}].${name}`,
+      );
+    const variables = (field('Environment') ?? []) as Array<{ Name: string; Value: unknown }>;
+    const environment = Object.fromEntries(
+      variables.map((e) => [e.Name, this.options.rewrite(String(e.Value))]),
+    );
+    const portMappings = (field('PortMappings') ?? []) as Array<{ ContainerPort?: number }>;
     return [
       {
         taskDefinition,
-        containerName: definition?.Name ?? metadata.containerName ?? 'web',
+        containerName: String(field('Name') ?? metadata.containerName ?? 'web'),
         dockerfile: join(REPO_ROOT, metadata.dockerfile),
         environment,
-        containerPort: Number(definition?.PortMappings?.[0]?.ContainerPort ?? 8080),
+        containerPort: Number(portMappings[0]?.ContainerPort ?? 8080),
       },
     ];
   }

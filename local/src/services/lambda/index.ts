@@ -30,8 +30,11 @@ export type InvokeOutcome =
 
 export interface LocalLambdaOptions {
   readonly ids: PhysicalIds;
-  /** Extra variables every function gets (the local endpoint overrides). */
-  readonly overrides: Record<string, string>;
+  /**
+   * Variables every function gets on top of the template's: the local endpoints
+   * (`AWS_ENDPOINT_URL_<SERVICE>`) and the app profile's. Read when a worker starts.
+   */
+  readonly environment: () => Record<string, string>;
   readonly metrics: MetricSink;
   readonly log: (line: string) => void;
   /** Warm processes per function at most; further invocations queue. @default 2 */
@@ -49,6 +52,8 @@ interface FunctionConfig {
   readonly timeoutMs: number;
   readonly memoryMb: number;
   readonly environment: Record<string, string>;
+  /** Where the function's logs go: `LoggingConfig.LogGroup`, else `/aws/lambda/<name>`. */
+  readonly logGroupName: string;
 }
 
 interface Worker {
@@ -203,7 +208,7 @@ class LocalFunction {
 
   private logLine(line: string): void {
     this.options.log(`[${this.config.logicalId}] ${line}`);
-    this.options.metrics.logLine(`/aws/lambda/${this.config.name}`, line);
+    this.options.metrics.logLine(this.config.logGroupName, line);
   }
 
   private environment(): Record<string, string> {
@@ -221,17 +226,15 @@ class LocalFunction {
       AWS_LAMBDA_FUNCTION_NAME: config.name,
       AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(config.memoryMb),
       AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
-      AWS_LAMBDA_LOG_GROUP_NAME: `/aws/lambda/${config.name}`,
+      AWS_LAMBDA_LOG_GROUP_NAME: config.logGroupName,
       AWS_LAMBDA_LOG_STREAM_NAME: `local/[$LATEST]${randomUUID().replaceAll('-', '')}`,
       AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs20.x',
       AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand',
-      AWS_XRAY_CONTEXT_MISSING: 'IGNORE_ERROR',
-      POWERTOOLS_TRACE_ENABLED: 'false',
       LAMBDA_TASK_ROOT: config.codeDir,
       LAMBDA_RUNTIME_DIR: config.codeDir,
       _HANDLER: config.handler,
       ...config.environment,
-      ...this.options.overrides,
+      ...this.options.environment(),
     };
   }
 }
@@ -269,6 +272,11 @@ export class LocalLambda implements LocalService {
     return [...this.functions.values()].map((fn) => fn.config);
   }
 
+  /** Whether the assembly declares any function. */
+  get hasFunctions(): boolean {
+    return this.resources.length > 0;
+  }
+
   describe(): ServiceDescription {
     return {
       name: 'Lambda',
@@ -289,6 +297,7 @@ export class LocalLambda implements LocalService {
     const environment = Object.fromEntries(
       Object.entries(variables).map(([key, value]) => [key, String(value)]),
     );
+    const logging = ids.resolve(resource, 'LoggingConfig') as { LogGroup?: unknown } | undefined;
     return {
       logicalId: resource.logicalId,
       name,
@@ -298,6 +307,7 @@ export class LocalLambda implements LocalService {
       timeoutMs: Number(ids.resolve(resource, 'Timeout') ?? 3) * 1000,
       memoryMb: Number(ids.resolve(resource, 'MemorySize') ?? 128),
       environment,
+      logGroupName: typeof logging?.LogGroup === 'string' ? logging.LogGroup : `/aws/lambda/${name}`,
     };
   }
 

@@ -1,0 +1,28 @@
+/**
+ * The task tracker's local profile: what the local cloud (`npm start`) needs to know about this
+ * CDK app beyond its cloud assembly — how to synthesize a stage, and the variables that point the
+ * web container at the local Cognito.
+ */
+import { buildApp } from './src/app.js';
+import { STAGE_NAMES } from './src/config/stages.js';
+import { LOCAL_CONTAINER_METADATA_KEY } from './src/web.js';
+
+export const profile = {
+  stages: STAGE_NAMES,
+  /** In process, without validation or nag (the `npm run synth` gate runs those). */
+  synthesize: ({ stage, outdir }: { stage: string; outdir: string }) =>
+    buildApp({ outdir, stages: [stage], pipeline: false, validation: false }).app.synth(),
+  containerMetadataKey: LOCAL_CONTAINER_METADATA_KEY,
+  // The functions' tracer needs an X-Ray daemon, which the local cloud does not run.
+  functionEnvironment: () => ({
+    POWERTOOLS_TRACE_ENABLED: 'false',
+    AWS_XRAY_CONTEXT_MISSING: 'IGNORE_ERROR',
+  }),
+  containerEnvironment: (cloud: { endpoint(serviceId: string): string | undefined }) => {
+    const cognito = cloud.endpoint('cognito');
+    return {
+      ...(cognito === undefined ? {} : { COGNITO_ENDPOINT: cognito }),
+      AUTH_FLOW: 'USER_PASSWORD_AUTH',
+    };
+  },
+};

@@ -1,0 +1,137 @@
+/**
+ * The registry entry of Cognito: the template's user pools and app clients, created in the local
+ * Cognito at start. Their ids are assigned then (and kept per data folder), so services that
+ * read pool or client ids declare Cognito in `dependsOn`.
+ */
+import type { JsonWebKey } from 'node:crypto';
+import { resourcesOf } from '../../assembly/index.js';
+import { LocalCloudError } from '../../errors.js';
+import { LOCAL_ACCOUNT_ID, stableSuffix } from '../../intrinsics/physical-ids.js';
+import type { LocalService, ServiceContext, ServiceDescription, ServiceModule } from '../../service.js';
+import { readUserPools } from '../../user-pools.js';
+import { type CodeRecord, LocalCognito } from './index.js';
+
+/** A user pool as it runs locally. */
+export interface RunningUserPool {
+  readonly id: string;
+  /** The first app client's id (the SPA's, in the task tracker). */
+  readonly clientId: string;
+  readonly clientIds: readonly string[];
+  readonly region: string;
+}
+
+/** The local Cognito with the template's pools in it. */
+export class CognitoService implements LocalService {
+  private readonly cognito: LocalCognito;
+  private readonly running = new Map<string, RunningUserPool>();
+
+  constructor(private readonly ctx: ServiceContext) {
+    this.cognito = new LocalCognito({
+      host: '127.0.0.1',
+      port: ctx.port,
+      ...(ctx.dataDir === undefined ? {} : { dataDir: ctx.dataDir }),
+      region: ctx.assembly.region,
+      log: ctx.log,
+      ...(ctx.settings.cognitoClock ? { clock: ctx.settings.cognitoClock } : {}),
+    });
+  }
+
+  private started = false;
+
+  get endpoint(): string | undefined {
+    return this.started ? this.cognito.url : undefined;
+  }
+
+  async start(): Promise<void> {
+    await this.cognito.start().catch((err: NodeJS.ErrnoException) => {
+      // A port in use is the registry's to report (it knows the flag); anything else here is
+      // about the data folder, which the user can fix.
+      if (err.code === 'EADDRINUSE' || err instanceof LocalCloudError) throw err;
+      throw new LocalCloudError(err.message);
+    });
+    this.started = true;
+    const { ids } = this.ctx;
+    for (const pool of readUserPools(ids)) {
+      const ensured = await this.cognito.ensureUserPool(pool.spec);
+      const { region } = pool.resource.stack;
+      ids.set(pool.resource.stack, pool.resource.logicalId, ensured.userPoolId, {
+        Arn: `arn:aws:cognito-idp:${region}:${LOCAL_ACCOUNT_ID}:userpool/${ensured.userPoolId}`,
+        ProviderName: `cognito-idp.${region}.amazonaws.com/${ensured.userPoolId}`,
+        ProviderURL: ensured.issuer,
+        UserPoolId: ensured.userPoolId,
+      });
+      const clientIds: string[] = [];
+      for (const client of pool.clientResources) {
+        const clientId = ensured.clientIds[client.logicalId];
+        if (clientId === undefined) continue;
+        ids.set(client.stack, client.logicalId, clientId, { ClientId: clientId });
+        clientIds.push(clientId);
+      }
+      this.running.set(ensured.userPoolId, {
+        id: ensured.userPoolId,
+        clientId: clientIds[0] ?? '',
+        clientIds,
+        region,
+      });
+    }
+  }
+
+  stop(): Promise<void> {
+    return this.cognito.stop();
+  }
+
+  describe(): ServiceDescription {
+    const described = this.cognito.describe();
+    return { ...described, links: [{ label: 'Confirmation codes', url: `${this.cognito.url}/_local/` }] };
+  }
+
+  localViews(): ReadonlyMap<string, () => unknown> {
+    return new Map([['codes', () => this.confirmationCodes()]]);
+  }
+
+  /** The template's pools, in template order. */
+  userPools(): readonly RunningUserPool[] {
+    return [...this.running.values()];
+  }
+
+  /** App client ids of a pool (what the authorizer accepts as `aud`). */
+  clientIds(userPoolId: string): string[] {
+    return [...(this.running.get(userPoolId)?.clientIds ?? [])];
+  }
+
+  /** The pool's public signing keys. */
+  jwks(userPoolId: string): { keys: JsonWebKey[] } {
+    return this.cognito.jwks(userPoolId);
+  }
+
+  /** Codes the local Cognito "sent", oldest first. */
+  confirmationCodes(): ReadonlyArray<CodeRecord> {
+    return this.cognito.confirmationCodes();
+  }
+}
+
+export const cognitoService: ServiceModule<CognitoService> = {
+  id: 'cognito',
+  name: 'Cognito',
+  resourceTypes: ['AWS::Cognito::UserPool', 'AWS::Cognito::UserPoolClient'],
+  physicalIds: {
+    // Replaced by the local Cognito's ids once the pool exists.
+    'AWS::Cognito::UserPool': (resource, arn) => {
+      const { region } = resource.stack;
+      const id = `${region}_${stableSuffix(resource.logicalId, 9)}`;
+      return {
+        ref: id,
+        attributes: {
+          Arn: arn('cognito-idp', `userpool/${id}`),
+          ProviderName: `cognito-idp.${region}.amazonaws.com/${id}`,
+          ProviderURL: `https://cognito-idp.${region}.amazonaws.com/${id}`,
+          UserPoolId: id,
+        },
+      };
+    },
+  },
+  port: { name: 'cognito', default: 9229 },
+  endpointEnv: 'COGNITO_IDENTITY_PROVIDER',
+  create: (ctx) =>
+    resourcesOf(ctx.assembly, 'AWS::Cognito::UserPool').length > 0 ? new CognitoService(ctx) : undefined,
+};

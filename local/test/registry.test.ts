@@ -1,0 +1,129 @@
+/**
+ * The registry of local services: start order from declared dependencies, one owner per resource
+ * type, ports with unique flags, and a resource no service owns failing loudly where it is used.
+ */
+import { describe, expect, it } from 'vitest';
+import type { LocalAssembly, TemplateResource } from '../src/assembly/index.js';
+import { EMPTY_PROFILE, startLocalCloud } from '../src/index.js';
+import { UnresolvableError } from '../src/intrinsics/index.js';
+import { physicalIdsOf, portSpecs, SERVICE_MODULES, startOrder } from '../src/registry.js';
+import type { LocalService, ServiceModule } from '../src/service.js';
+import { EPHEMERAL_PORTS } from './support/cloud.js';
+
+const module = (id: string, dependsOn: ServiceModule<LocalService>[] = []): ServiceModule<LocalService> => ({
+  id,
+  name: id,
+  resourceTypes: [],
+  dependsOn,
+  create: () => undefined,
+});
+
+function assemblyOf(resources: Record<string, TemplateResource>): LocalAssembly {
+  return {
+    stageName: 'T-dev',
+    directory: '/nowhere',
+    region: 'eu-west-1',
+    stacks: [
+      {
+        stackName: 'T-dev-App',
+        region: 'eu-west-1',
+        template: { Resources: resources },
+        fileAssets: new Map(),
+      },
+    ],
+  };
+}
+
+describe('the service registry', () => {
+  it('starts each service after the services it depends on, otherwise in list order', () => {
+    // Arrange
+    const a = module('a');
+    const b = module('b', [a]);
+    const c = module('c');
+    // Act
+    const order = startOrder([b, c, a]).map((m) => m.id);
+    // Assert
+    expect(order).toEqual(['a', 'b', 'c']);
+  });
+
+  it('refuses a dependency cycle, naming it', () => {
+    const a = module('a');
+    const b = module('b', [a]);
+    (a.dependsOn as ServiceModule<LocalService>[]).push(b);
+    expect(() => startOrder([a, b])).toThrow('Local services depend on each other in a cycle: a → b → a.');
+  });
+
+  it('gives each resource type one owner, each port one flag, each endpoint one variable', () => {
+    const types = SERVICE_MODULES.flatMap((m) => m.resourceTypes);
+    const ports = portSpecs().map((p) => p.name);
+    const endpoints = SERVICE_MODULES.flatMap((m) => (m.endpointEnv ? [m.endpointEnv] : []));
+    expect(new Set(types).size).toBe(types.length);
+    expect(new Set(ports).size).toBe(ports.length);
+    expect(new Set(endpoints).size).toBe(endpoints.length);
+  });
+
+  it("reads Ref and GetAtt of an owned type by its module's rule", () => {
+    const ids = physicalIdsOf(
+      assemblyOf({ Table: { Type: 'AWS::DynamoDB::Table', Properties: { TableName: 'tasks' } } }),
+    );
+    const ctx = ids.context(ids.source.stacks[0] as LocalAssembly['stacks'][number]);
+    expect(ctx.ref('Table')).toBe('tasks');
+    expect(ctx.getAtt('Table', 'Arn')).toBe('arn:aws:dynamodb:eu-west-1:000000000000:table/tasks');
+  });
+
+  it('fails at start, naming the resource and attribute, when an emulated resource uses one nobody emulates', async () => {
+    // Arrange: a function whose environment names a queue the local cloud cannot stand up.
+    const assembly = assemblyOf({
+      Queue: { Type: 'AWS::SQS::Queue' },
+      Fn: {
+        Type: 'AWS::Lambda::Function',
+        Properties: {
+          Handler: 'index.handler',
+          Code: { ZipFile: 'exports.handler = async () => ({})' },
+          Environment: { Variables: { QUEUE_URL: { 'Fn::GetAtt': ['Queue', 'QueueUrl'] } } },
+        },
+      },
+    });
+    // Act
+    const started = startLocalCloud({
+      assembly,
+      inMemory: true,
+      ports: EPHEMERAL_PORTS,
+      profile: EMPTY_PROFILE,
+      log: () => {},
+    });
+    // Assert
+    await expect(started).rejects.toBeInstanceOf(UnresolvableError);
+    await expect(started).rejects.toThrow(
+      'T-dev-App/Fn.Environment.Variables.QUEUE_URL: cannot resolve Fn::GetAtt Queue.QueueUrl in stack T-dev-App (Queue is an AWS::SQS::Queue, which the local cloud does not emulate).',
+    );
+  });
+
+  it('lists what it does not emulate and gives functions the endpoint of each service that has one', async () => {
+    const assembly = assemblyOf({
+      Queue: { Type: 'AWS::SQS::Queue' },
+      Table: {
+        Type: 'AWS::DynamoDB::Table',
+        Properties: {
+          KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+          AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
+          BillingMode: 'PAY_PER_REQUEST',
+        },
+      },
+    });
+    const cloud = await startLocalCloud({
+      assembly,
+      inMemory: true,
+      ports: EPHEMERAL_PORTS,
+      profile: EMPTY_PROFILE,
+      log: () => {},
+    });
+    try {
+      expect(cloud.notEmulated()).toEqual([{ logicalId: 'Queue', type: 'AWS::SQS::Queue' }]);
+      expect(cloud.endpoints().map((e) => e.id)).toEqual(['dynamodb', 'console']);
+      expect(() => cloud.url('cognito')).toThrow('The local cloud runs no cognito service');
+    } finally {
+      await cloud.stop();
+    }
+  });
+});
