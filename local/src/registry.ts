@@ -13,11 +13,13 @@ import { consoleService } from './services/console/index.js';
 import { dynamodbService } from './services/dynamodb/module.js';
 import { ecsService } from './services/ecs/module.js';
 import { lambdaService } from './services/lambda/module.js';
+import { ssmService } from './services/ssm/index.js';
 
 export const SERVICE_MODULES: readonly ServiceModule<LocalService>[] = [
   cloudwatchService,
   dynamodbService,
   cognitoService,
+  ssmService,
   lambdaService,
   apigatewayService,
   ecsService,

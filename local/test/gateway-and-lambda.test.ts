@@ -120,9 +120,10 @@ describe('the local Lambda behind the local gateway', () => {
     expect(await response.json()).toEqual({ message: 'Endpoint request timed out' });
   });
 
-  it('gives functions the log group of their LoggingConfig', async () => {
+  it('gives functions the template log group (LoggingConfig) and the local SSM endpoint', async () => {
     const body = (await (await authorized('modes/echo')).json()) as { env: Record<string, string> };
     expect(body.env.AWS_LAMBDA_LOG_GROUP_NAME).toMatch(/^Fixture-dev-Api-FnLogs/);
+    expect(body.env.AWS_ENDPOINT_URL_SSM).toBe(cloud.url('ssm'));
   });
 
   it('serves CORS preflight from the template and applies gateway-response headers to gateway errors', async () => {

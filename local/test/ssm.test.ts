@@ -1,0 +1,84 @@
+/**
+ * SSM Parameter Store through the registry: the fixture's `AWS::SSM::Parameter` answers the AWS
+ * SDK's GetParameter/GetParameters with its resolved value, from a test and from a function.
+ */
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  GetParameterCommand,
+  GetParametersCommand,
+  ParameterNotFound,
+  PutParameterCommand,
+  SSMClient,
+} from '@aws-sdk/client-ssm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { REPO_ROOT, readStageAssembly } from '../src/assembly/index.js';
+import { type LocalCloud, startLocalCloud } from '../src/index.js';
+import { buildFixtureApp } from './fixtures/app.js';
+import { EPHEMERAL_PORTS } from './support/cloud.js';
+
+// Inside the repository: the fixture function imports the AWS SDK from its node_modules, as a
+// function on Lambda's runtime would find the SDK the runtime provides.
+const outdir = mkdtempSync(join(mkdirOnce(join(REPO_ROOT, '.local-cloud')), 'test-ssm-'));
+let cloud: LocalCloud;
+let ssm: SSMClient;
+
+beforeAll(async () => {
+  const assembly = readStageAssembly(buildFixtureApp(outdir).app.synth(), 'dev');
+  cloud = await startLocalCloud({ assembly, inMemory: true, ports: EPHEMERAL_PORTS, log: () => {} });
+  ssm = new SSMClient({
+    endpoint: cloud.url('ssm'),
+    region: 'eu-west-1',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
+}, 60_000);
+
+afterAll(async () => {
+  ssm?.destroy();
+  await cloud?.stop();
+  rmSync(outdir, { recursive: true, force: true });
+});
+
+describe('the local SSM Parameter Store', () => {
+  it("answers GetParameter with the template's value, its intrinsics resolved", async () => {
+    // Act
+    const { Parameter } = await ssm.send(new GetParameterCommand({ Name: '/fixture/greeting' }));
+    // Assert
+    expect(Parameter).toMatchObject({ Name: '/fixture/greeting', Type: 'String', Version: 1 });
+    expect(Parameter?.Value).toMatch(/^hello from Fixture-dev-Data-TableCD117FA1-/);
+    expect(Parameter?.ARN).toBe('arn:aws:ssm:eu-west-1:000000000000:parameter/fixture/greeting');
+  });
+
+  it('answers an unknown name with ParameterNotFound, as SSM does', async () => {
+    await expect(ssm.send(new GetParameterCommand({ Name: '/fixture/nope' }))).rejects.toBeInstanceOf(
+      ParameterNotFound,
+    );
+  });
+
+  it('answers GetParameters with the found ones and the invalid names', async () => {
+    const out = await ssm.send(new GetParametersCommand({ Names: ['/fixture/greeting', 'constructor'] }));
+    expect(out.Parameters?.map((p) => p.Name)).toEqual(['/fixture/greeting']);
+    expect(out.InvalidParameters).toEqual(['constructor']);
+  });
+
+  it('refuses writes: the store holds what the template deploys', async () => {
+    await expect(
+      ssm.send(new PutParameterCommand({ Name: '/fixture/greeting', Value: 'x', Overwrite: true })),
+    ).rejects.toThrow(/read-only \(GetParameter, GetParameters\), not PutParameter/);
+  });
+
+  it('is what a function reads with the AWS SDK, found through AWS_ENDPOINT_URL_SSM', async () => {
+    // Act: the fixture function calls GetParameter with an SDK client configured with nothing.
+    const response = await fetch(new URL('files/greeting', cloud.url('apigateway')));
+    // Assert
+    expect(response.status).toBe(200);
+    expect(((await response.json()) as { greeting: string }).greeting).toMatch(
+      /^hello from Fixture-dev-Data-/,
+    );
+  });
+});
+
+function mkdirOnce(dir: string): string {
+  mkdirSync(dir, { recursive: true });
+  return dir;
+}
