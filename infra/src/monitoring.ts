@@ -1,16 +1,15 @@
 import { TABLE_SCHEMA } from '@tasktracker/api/table-schema';
-import { Duration, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import { Duration, Stack, type StackProps, Stage } from 'aws-cdk-lib';
 import type * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as ecs from 'aws-cdk-lib/aws-ecs';
 import type * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
-import * as iam from 'aws-cdk-lib/aws-iam';
-import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import * as sns from 'aws-cdk-lib/aws-sns';
+import type * as sns from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
+import { AlarmTopic } from './alarm-topic.js';
 import type { RouteFunction } from './api-functions.js';
 import {
   type AlarmDefinition,
@@ -44,43 +43,20 @@ export class MonitoringStack extends Stack {
     super(scope, id, props);
     const { config, api, table, service, loadBalancer } = props;
 
-    // CloudWatch publishes to an encrypted topic only with a customer managed key it may use.
-    const topicKey = new kms.Key(this, 'AlarmTopicKey', {
-      description: `Encrypts the task tracker ${config.name} alarm topic`,
-      enableKeyRotation: true,
-    });
-    topicKey.addToResourcePolicy(
-      new iam.PolicyStatement({
-        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
-        actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
-        resources: ['*'],
-      }),
-    );
-    this.alarmTopic = new sns.Topic(this, 'AlarmTopic', {
+    // Alarms are named `<stage id>-<alarm id>`: the topic lets CloudWatch publish for those only.
+    const alarmTopic = new AlarmTopic(this, 'Alarms', {
       displayName: `Task tracker ${config.name} alarms`,
-      masterKey: topicKey,
-      enforceSSL: true,
+      alarmNamePrefix: `${Stage.of(this)?.stageName || this.stackName}-`,
+      subscriptions: config.alarmSubscriptions,
     });
-    if (config.alarmEmail) {
-      const subscription = new sns.Subscription(this, 'AlarmEmail', {
-        topic: this.alarmTopic,
-        protocol: sns.SubscriptionProtocol.EMAIL,
-        endpoint: config.alarmEmail,
-      });
-      Validations.of(subscription).acknowledge({
-        id: 'Serverless-SNSRedrivePolicy',
-        reason:
-          'An operator e-mail: SNS retries delivery and counts failures in NumberOfNotificationsFailed; a dead-letter queue nobody reads adds nothing.',
-      });
-    }
+    this.alarmTopic = alarmTopic.topic;
 
     const alarms: Record<string, cloudwatch.Alarm> = {};
     const alarm = (alarmId: string, definition: AlarmDefinition, dimensionsMap: Record<string, string>) => {
-      const created = metricOf(definition, dimensionsMap).createAlarm(
-        this,
-        alarmId,
-        alarmOptions(definition),
-      );
+      const created = metricOf(definition, dimensionsMap).createAlarm(this, alarmId, {
+        ...alarmOptions(definition),
+        alarmName: alarmTopic.alarmName(alarmId),
+      });
       created.addAlarmAction(new actions.SnsAction(this.alarmTopic));
       alarms[alarmId] = created;
       return created;
@@ -103,7 +79,12 @@ export class MonitoringStack extends Stack {
 
     const durationWidgets: cloudwatch.IWidget[] = [];
     for (const [routeId, routeFunction] of Object.entries(props.functions)) {
-      this.addLogErrorAlarm(routeId, routeFunction.logGroup, alarms);
+      this.addLogErrorAlarm(
+        routeId,
+        routeFunction.logGroup,
+        alarms,
+        alarmTopic.alarmName(`${routeId}LogErrors`),
+      );
       const duration = metricOf(MONITORING.functionDuration, {
         FunctionName: routeFunction.function.functionName,
       });
@@ -139,6 +120,7 @@ export class MonitoringStack extends Stack {
     routeId: string,
     logGroup: logs.ILogGroup,
     alarms: Record<string, cloudwatch.Alarm>,
+    alarmName: string,
   ) {
     const definition = MONITORING.functionLogErrors;
     const metricName = `${routeId}${definition.metricNameSuffix}`;
@@ -155,6 +137,7 @@ export class MonitoringStack extends Stack {
       .metric({ statistic: definition.statistic, period: Duration.seconds(definition.periodSeconds) })
       .createAlarm(this, alarmId, {
         ...alarmOptions(definition),
+        alarmName,
         alarmDescription: `${routeId}: ${definition.description}`,
       });
     created.addAlarmAction(new actions.SnsAction(this.alarmTopic));

@@ -16,6 +16,12 @@ beforeAll(async () => {
 /** The alarm topic's logical id: every alarm must notify it. */
 const topicRef = () => ({ Ref: Object.keys(template.findResources('AWS::SNS::Topic'))[0] });
 
+/** The alarms whose properties match, as JSON. */
+const alarmsWhere = (properties: Record<string, unknown>) =>
+  Object.values(template.findResources('AWS::CloudWatch::Alarm', { Properties: properties })).map(
+    (resource) => resource.Properties as Record<string, unknown>,
+  );
+
 const ALARMS: ReadonlyArray<readonly [string, AlarmDefinition, readonly string[]]> = [
   ['API 5XX errors', MONITORING.apiServerErrors, ['ApiName', 'Stage']],
   ['API latency', MONITORING.apiLatency, ['ApiName', 'Stage']],
@@ -134,26 +140,24 @@ describe('monitoring stack: alarms', () => {
 });
 
 describe('monitoring stack: topic and dashboard', () => {
-  it('encrypts the alarm topic with a rotating key CloudWatch may use, and enforces SSL', () => {
-    template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
-    template.hasResourceProperties('AWS::KMS::Key', {
-      EnableKeyRotation: true,
-      KeyPolicy: {
-        Statement: Match.arrayWith([
-          Match.objectLike({
-            Principal: { Service: 'cloudwatch.amazonaws.com' },
-            Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
-          }),
-        ]),
-      },
-    });
-    template.hasResourceProperties('AWS::SNS::TopicPolicy', {
-      PolicyDocument: {
-        Statement: Match.arrayWith([
-          Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
-        ]),
-      },
-    });
+  it('names every alarm so that the topic policy lets CloudWatch publish its state changes', () => {
+    // Arrange
+    const policy = Object.values(template.findResources('AWS::SNS::TopicPolicy'))[0];
+    const statements = policy?.Properties.PolicyDocument.Statement as Array<Record<string, unknown>>;
+    const cloudWatch = statements.find(
+      (statement) => JSON.stringify(statement.Principal) === '{"Service":"cloudwatch.amazonaws.com"}',
+    );
+    const condition = cloudWatch?.Condition as { ArnLike?: Record<string, unknown> } | undefined;
+    const arnLike = JSON.stringify(condition?.ArnLike?.['aws:SourceArn']);
+    const prefix = /:alarm:([^*"]+)\*/.exec(arnLike)?.[1];
+
+    // Act
+    const names = alarmsWhere({}).map((alarm) => String(alarm.AlarmName));
+
+    // Assert
+    expect(prefix).toBe('TaskTracker-dev-');
+    expect(names.length).toBeGreaterThan(0);
+    expect(names.filter((name) => !name.startsWith(prefix ?? '?'))).toEqual([]);
   });
 
   it('subscribes no e-mail when the stage sets none', () => {
