@@ -10,15 +10,15 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { customMetricsNamespace } from './config/monitoring.js';
 import type { StageConfig } from './config/stages.js';
 import { removalPolicyOf } from './removal.js';
 
 /** The repository root: esbuild's project root and home of the one lockfile. */
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
-/** Service name and metrics namespace the functions report under (Powertools). */
+/** Service name the functions report under (Powertools). */
 export const API_SERVICE_NAME = 'tasktracker-api';
-export const API_METRICS_NAMESPACE = 'TaskTracker';
 
 /** Timeout and memory of every API function: they make at most two DynamoDB calls. */
 export const FUNCTION_TIMEOUT = Duration.seconds(10);
@@ -70,12 +70,19 @@ export class RouteFunction extends Construct {
       timeout: FUNCTION_TIMEOUT,
       tracing: lambda.Tracing.ACTIVE,
       logGroup: this.logGroup,
+      // JSON: the runtime's own failures (uncaught errors, timeouts, init errors) become records
+      // with fields, which the error metric filter selects without matching any message text.
+      // Failed-run reports are WARN records, so the system level keeps them; INFO adds each
+      // invocation's report (duration, memory).
+      loggingFormat: lambda.LoggingFormat.JSON,
+      applicationLogLevelV2: lambda.ApplicationLogLevel[config.logLevel],
+      systemLogLevelV2: lambda.SystemLogLevel.INFO,
       description: `${route.method} ${route.path}`,
       environment: {
         ...(usesTable ? { [API_ENV.tableName]: table.tableName } : {}),
         [API_ENV.logLevel]: config.logLevel,
         [API_ENV.serviceName]: API_SERVICE_NAME,
-        [API_ENV.metricsNamespace]: API_METRICS_NAMESPACE,
+        [API_ENV.metricsNamespace]: customMetricsNamespace(config.name),
         [API_ENV.corsAllowedOrigin]: props.corsAllowedOrigin,
         NODE_OPTIONS: '--enable-source-maps',
       },

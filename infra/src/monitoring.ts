@@ -1,22 +1,23 @@
 import { TABLE_SCHEMA } from '@tasktracker/api/table-schema';
-import { Duration, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import { Duration, Stack, type StackProps, Stage } from 'aws-cdk-lib';
 import type * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as ecs from 'aws-cdk-lib/aws-ecs';
 import type * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
-import * as iam from 'aws-cdk-lib/aws-iam';
-import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import * as sns from 'aws-cdk-lib/aws-sns';
+import type * as sns from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
+import { AlarmTopic } from './alarm-topic.js';
 import type { RouteFunction } from './api-functions.js';
 import {
   type AlarmDefinition,
   type Comparison,
+  customMetricsNamespace,
   type MissingData,
   MONITORING,
+  type RateAlarmDefinition,
   type WidgetDefinition,
 } from './config/monitoring.js';
 import type { StageConfig } from './config/stages.js';
@@ -44,69 +45,70 @@ export class MonitoringStack extends Stack {
     super(scope, id, props);
     const { config, api, table, service, loadBalancer } = props;
 
-    // CloudWatch publishes to an encrypted topic only with a customer managed key it may use.
-    const topicKey = new kms.Key(this, 'AlarmTopicKey', {
-      description: `Encrypts the task tracker ${config.name} alarm topic`,
-      enableKeyRotation: true,
-    });
-    topicKey.addToResourcePolicy(
-      new iam.PolicyStatement({
-        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
-        actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
-        resources: ['*'],
-      }),
-    );
-    this.alarmTopic = new sns.Topic(this, 'AlarmTopic', {
+    // Alarms are named `<stage id>-<alarm id>`: the topic lets CloudWatch publish for those only.
+    const alarmTopic = new AlarmTopic(this, 'Alarms', {
       displayName: `Task tracker ${config.name} alarms`,
-      masterKey: topicKey,
-      enforceSSL: true,
+      alarmNamePrefix: `${Stage.of(this)?.stageName || this.stackName}-`,
+      subscriptions: config.alarmSubscriptions,
     });
-    if (config.alarmEmail) {
-      const subscription = new sns.Subscription(this, 'AlarmEmail', {
-        topic: this.alarmTopic,
-        protocol: sns.SubscriptionProtocol.EMAIL,
-        endpoint: config.alarmEmail,
-      });
-      Validations.of(subscription).acknowledge({
-        id: 'Serverless-SNSRedrivePolicy',
-        reason:
-          'An operator e-mail: SNS retries delivery and counts failures in NumberOfNotificationsFailed; a dead-letter queue nobody reads adds nothing.',
-      });
-    }
+    this.alarmTopic = alarmTopic.topic;
 
     const alarms: Record<string, cloudwatch.Alarm> = {};
-    const alarm = (alarmId: string, definition: AlarmDefinition, dimensionsMap: Record<string, string>) => {
-      const created = metricOf(definition, dimensionsMap).createAlarm(
-        this,
-        alarmId,
-        alarmOptions(definition),
-      );
+    const alarm = (
+      alarmId: string,
+      metric: cloudwatch.IMetric,
+      definition: AlarmOptionsOf,
+      description = definition.description,
+    ) => {
+      const created = new cloudwatch.Alarm(this, alarmId, {
+        metric,
+        alarmName: alarmTopic.alarmName(alarmId),
+        ...alarmOptions(definition),
+        alarmDescription: description,
+      });
       created.addAlarmAction(new actions.SnsAction(this.alarmTopic));
       alarms[alarmId] = created;
-      return created;
     };
 
     const apiDimensions = { ApiName: api.restApiName, Stage: api.deploymentStage.stageName };
-    alarm('ApiServerErrors', MONITORING.apiServerErrors, apiDimensions);
-    alarm('ApiLatency', MONITORING.apiLatency, apiDimensions);
+    const simple = (alarmId: string, definition: AlarmDefinition, dimensions: Record<string, string>) =>
+      alarm(alarmId, metricOf(definition, dimensions), definition);
+    simple('ApiServerErrors', MONITORING.apiServerErrors, apiDimensions);
+    simple('ApiLatency', MONITORING.apiLatency, apiDimensions);
     const tableDimensions = { TableName: table.tableName };
-    alarm('TableReadCapacity', MONITORING.tableReadCapacity, tableDimensions);
-    alarm('TableWriteCapacity', MONITORING.tableWriteCapacity, tableDimensions);
-    alarm('TableReadThrottles', MONITORING.tableReadThrottles, tableDimensions);
-    alarm('TableWriteThrottles', MONITORING.tableWriteThrottles, tableDimensions);
     const indexDimensions = { ...tableDimensions, GlobalSecondaryIndexName: TABLE_SCHEMA.statusIndex.name };
-    alarm('IndexReadThrottles', MONITORING.indexReadThrottles, indexDimensions);
-    alarm('IndexWriteThrottles', MONITORING.indexWriteThrottles, indexDimensions);
+    // The index consumes its own units (its writes are not in the table's figure): alarm on both.
+    const perSecond = (definition: RateAlarmDefinition) =>
+      perSecondSum(definition, { table: tableDimensions, index: indexDimensions });
+    alarm('TableReadCapacity', perSecond(MONITORING.tableReadCapacity), MONITORING.tableReadCapacity);
+    alarm('TableWriteCapacity', perSecond(MONITORING.tableWriteCapacity), MONITORING.tableWriteCapacity);
+    simple('TableReadThrottles', MONITORING.tableReadThrottles, tableDimensions);
+    simple('TableWriteThrottles', MONITORING.tableWriteThrottles, tableDimensions);
+    simple('IndexReadThrottles', MONITORING.indexReadThrottles, indexDimensions);
+    simple('IndexWriteThrottles', MONITORING.indexWriteThrottles, indexDimensions);
     const serviceDimensions = { ClusterName: service.cluster.clusterName, ServiceName: service.serviceName };
-    alarm('ServiceCpu', MONITORING.serviceCpu, serviceDimensions);
-    alarm('ServiceMemory', MONITORING.serviceMemory, serviceDimensions);
+    simple('ServiceCpu', MONITORING.serviceCpu, serviceDimensions);
+    simple('ServiceMemory', MONITORING.serviceMemory, serviceDimensions);
 
+    const namespace = customMetricsNamespace(config.name);
     const durationWidgets: cloudwatch.IWidget[] = [];
     for (const [routeId, routeFunction] of Object.entries(props.functions)) {
-      this.addLogErrorAlarm(routeId, routeFunction.logGroup, alarms);
-      const duration = metricOf(MONITORING.functionDuration, {
-        FunctionName: routeFunction.function.functionName,
-      });
+      const errors = MONITORING.functionLogErrors;
+      alarm(
+        `${routeId}LogErrors`,
+        this.errorLogMetric(routeId, routeFunction.logGroup, namespace),
+        errors,
+        `${routeId}: ${errors.description}`,
+      );
+      const functionDimensions = { FunctionName: routeFunction.function.functionName };
+      for (const [suffix, definition] of [
+        ['InvocationErrors', MONITORING.functionErrors],
+        ['Throttles', MONITORING.functionThrottles],
+      ] as const) {
+        const metric = metricOf(definition, functionDimensions);
+        alarm(`${routeId}${suffix}`, metric, definition, `${routeId}: ${definition.description}`);
+      }
+      const duration = metricOf(MONITORING.functionDuration, functionDimensions);
       durationWidgets.push(
         new cloudwatch.GraphWidget({
           title: `${routeId} ${MONITORING.functionDuration.title}`,
@@ -134,31 +136,32 @@ export class MonitoringStack extends Stack {
     );
   }
 
-  /** A metric filter counting a function's error log lines, and an alarm on it. */
-  private addLogErrorAlarm(
-    routeId: string,
-    logGroup: logs.ILogGroup,
-    alarms: Record<string, cloudwatch.Alarm>,
-  ) {
+  /**
+   * A metric filter counting a function's error log events, by field: an error level, or a
+   * runtime report of a failed init or invocation. Message text never matches, so a caller who
+   * gets "error" or "Task timed out" logged cannot move the metric.
+   */
+  private errorLogMetric(routeId: string, logGroup: logs.ILogGroup, namespace: string): cloudwatch.IMetric {
     const definition = MONITORING.functionLogErrors;
-    const metricName = `${routeId}${definition.metricNameSuffix}`;
+    const { stringValue, any, all } = logs.FilterPattern;
     const filter = new logs.MetricFilter(this, `${routeId}ErrorFilter`, {
       logGroup,
-      filterPattern: logs.FilterPattern.anyTerm(...definition.terms),
-      metricNamespace: definition.namespace,
-      metricName,
+      filterPattern: any(
+        ...definition.errorLevels.map((level) => stringValue('$.level', '=', level)),
+        all(
+          any(...definition.runReports.map((type) => stringValue('$.type', '=', type))),
+          stringValue('$.record.status', '!=', 'success'),
+        ),
+      ),
+      metricNamespace: namespace,
+      metricName: `${routeId}${definition.metricNameSuffix}`,
       metricValue: '1',
       defaultValue: 0,
     });
-    const alarmId = `${routeId}LogErrors`;
-    const created = filter
-      .metric({ statistic: definition.statistic, period: Duration.seconds(definition.periodSeconds) })
-      .createAlarm(this, alarmId, {
-        ...alarmOptions(definition),
-        alarmDescription: `${routeId}: ${definition.description}`,
-      });
-    created.addAlarmAction(new actions.SnsAction(this.alarmTopic));
-    alarms[alarmId] = created;
+    return filter.metric({
+      statistic: definition.statistic,
+      period: Duration.seconds(definition.periodSeconds),
+    });
   }
 }
 
@@ -174,8 +177,11 @@ const MISSING_DATA: Record<MissingData, cloudwatch.TreatMissingData> = {
   missing: cloudwatch.TreatMissingData.MISSING,
 };
 
+/** What an alarm takes from a definition, whatever metric it watches. */
+type AlarmOptionsOf = Omit<AlarmDefinition, 'namespace' | 'metricName'>;
+
 /** Alarm props (threshold, periods, comparison, missing data) of a definition. */
-function alarmOptions(definition: Omit<AlarmDefinition, 'namespace' | 'metricName'>) {
+function alarmOptions(definition: AlarmOptionsOf) {
   return {
     alarmDescription: definition.description,
     threshold: definition.threshold,
@@ -195,5 +201,26 @@ function metricOf(
     statistic: definition.statistic,
     period: Duration.seconds(definition.periodSeconds),
     dimensionsMap,
+  });
+}
+
+/**
+ * The per-second rate of a Sum metric over several dimension sets together: metric math
+ * `(FILL(a, 0) + FILL(b, 0)) / PERIOD(a)`. FILL keeps one idle dimension set (no datapoint) from
+ * blanking the sum.
+ */
+function perSecondSum(
+  definition: RateAlarmDefinition,
+  dimensionSets: Readonly<Record<string, Record<string, string>>>,
+): cloudwatch.MathExpression {
+  const ids = Object.keys(dimensionSets);
+  const usingMetrics = Object.fromEntries(
+    Object.entries(dimensionSets).map(([id, dimensions]) => [id, metricOf(definition, dimensions)]),
+  );
+  return new cloudwatch.MathExpression({
+    expression: `(${ids.map((id) => `FILL(${id}, 0)`).join(' + ')}) / PERIOD(${ids[0]})`,
+    usingMetrics,
+    period: Duration.seconds(definition.periodSeconds),
+    label: `${definition.metricName} per second (${ids.join(' + ')})`,
   });
 }

@@ -3,6 +3,7 @@ import { TABLE_SCHEMA } from '@tasktracker/api/table-schema';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ACCESS_LOG_FIELDS } from '../src/api.js';
+import { customMetricsNamespace } from '../src/config/monitoring.js';
 import { STAGES } from '../src/config/stages.js';
 import { type DevAssembly, devAssembly, type TemplateJson } from './support/assembly.js';
 
@@ -72,7 +73,7 @@ describe('api stack: functions', () => {
       expect(variables).toMatchObject({
         POWERTOOLS_LOG_LEVEL: dev?.logLevel,
         POWERTOOLS_SERVICE_NAME: 'tasktracker-api',
-        POWERTOOLS_METRICS_NAMESPACE: 'TaskTracker',
+        POWERTOOLS_METRICS_NAMESPACE: customMetricsNamespace('dev'),
       });
       expect('TABLE_NAME' in variables).toBe(route.tableActions.length > 0);
     },

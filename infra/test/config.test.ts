@@ -33,8 +33,9 @@ describe('stage config', () => {
     expect(() => validateStageConfig({ ...staging, removalPolicy: 'retain' })).toThrow(
       'stage "staging": deletionProtection must be true in a production stage',
     );
+    const subscribed = { alarmSubscriptions: { emails: ['oncall@example.com'] } };
     expect(
-      validateStageConfig({ ...staging, removalPolicy: 'retain', deletionProtection: true }),
+      validateStageConfig({ ...staging, ...subscribed, removalPolicy: 'retain', deletionProtection: true }),
     ).toBeTruthy();
   });
 
@@ -54,7 +55,10 @@ describe('stage config', () => {
     [{ logRetentionDays: 10 }, 'stage "prod": logRetentionDays must be one of'],
     [{ account: '1234' }, 'stage "prod": account must be 12 digits'],
     [{ region: 'Europe' }, 'stage "prod": region must be a region name'],
-    [{ alarmEmail: 'nobody' }, 'stage "prod": alarmEmail must be an e-mail address'],
+    [
+      { alarmSubscriptions: { emails: ['nobody'] } },
+      'stage "prod": alarmSubscriptions.emails[0] must be an e-mail address',
+    ],
     [
       { removalPolicy: 'destroy' as const },
       'stage "prod": removalPolicy must be "retain" in a production stage',
@@ -77,7 +81,7 @@ describe('stage config', () => {
     const config = {
       ...prod,
       domain: { name: 'tasks.example.com', hostedZoneId: 'Z0123456789ABC', zoneName: 'example.com' },
-      alarmEmail: 'ops@example.com',
+      alarmSubscriptions: { emails: ['ops@example.com'] },
     };
     expect(validateStageConfig(config)).toBe(config);
   });

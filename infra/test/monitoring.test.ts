@@ -2,13 +2,15 @@ import { ROUTES } from '@tasktracker/api/routes';
 import { TABLE_SCHEMA } from '@tasktracker/api/table-schema';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { type AlarmDefinition, MONITORING } from '../src/config/monitoring.js';
-import { devAssembly, type TemplateJson } from './support/assembly.js';
+import { type AlarmDefinition, customMetricsNamespace, MONITORING } from '../src/config/monitoring.js';
+import { STAGE_NAMES } from '../src/config/stages.js';
+import { type DevAssembly, devAssembly, type TemplateJson } from './support/assembly.js';
 
+let assembly: DevAssembly;
 let template: Template;
 let json: TemplateJson;
 beforeAll(async () => {
-  const assembly = await devAssembly();
+  assembly = await devAssembly();
   template = assembly.template('Monitoring');
   json = assembly.json('Monitoring');
 }, 120_000);
@@ -16,11 +18,38 @@ beforeAll(async () => {
 /** The alarm topic's logical id: every alarm must notify it. */
 const topicRef = () => ({ Ref: Object.keys(template.findResources('AWS::SNS::Topic'))[0] });
 
+interface MetricStat {
+  readonly Id: string;
+  readonly Expression?: string;
+  readonly ReturnData?: boolean;
+  readonly MetricStat?: {
+    readonly Metric: {
+      readonly Namespace: string;
+      readonly MetricName: string;
+      readonly Dimensions: ReadonlyArray<{ readonly Name: string; readonly Value: unknown }>;
+    };
+    readonly Period: number;
+    readonly Stat: string;
+  };
+}
+
+/** Where a resource names a metric namespace. */
+interface NamespacedProps {
+  readonly MetricTransformations?: ReadonlyArray<{ readonly MetricNamespace: string }>;
+  readonly Namespace?: string;
+  readonly Metrics?: readonly MetricStat[];
+  readonly Environment?: { readonly Variables: Readonly<Record<string, string>> };
+}
+
+/** The alarms whose properties match, as JSON. */
+const alarmsWhere = (properties: Record<string, unknown>) =>
+  Object.values(template.findResources('AWS::CloudWatch::Alarm', { Properties: properties })).map(
+    (resource) => resource.Properties as Record<string, unknown>,
+  );
+
 const ALARMS: ReadonlyArray<readonly [string, AlarmDefinition, readonly string[]]> = [
   ['API 5XX errors', MONITORING.apiServerErrors, ['ApiName', 'Stage']],
   ['API latency', MONITORING.apiLatency, ['ApiName', 'Stage']],
-  ['table read capacity', MONITORING.tableReadCapacity, ['TableName']],
-  ['table write capacity', MONITORING.tableWriteCapacity, ['TableName']],
   ['table read throttles', MONITORING.tableReadThrottles, ['TableName']],
   ['table write throttles', MONITORING.tableWriteThrottles, ['TableName']],
   ['status index read throttles', MONITORING.indexReadThrottles, ['GlobalSecondaryIndexName', 'TableName']],
@@ -40,8 +69,13 @@ describe('monitoring thresholds (ARCHITECTURE.md)', () => {
       threshold: 2000,
       comparison: 'GreaterThanThreshold',
     });
-    expect(MONITORING.tableReadCapacity.threshold).toBe(100);
-    expect(MONITORING.tableWriteCapacity.threshold).toBe(100);
+    for (const capacity of [MONITORING.tableReadCapacity, MONITORING.tableWriteCapacity]) {
+      expect(capacity).toMatchObject({
+        statistic: 'Sum',
+        threshold: 100,
+        comparison: 'GreaterThanThreshold',
+      });
+    }
     for (const throttles of [
       MONITORING.tableReadThrottles,
       MONITORING.tableWriteThrottles,
@@ -83,24 +117,19 @@ describe('monitoring stack: alarms', () => {
   });
 
   it.each(ROUTES.map((route) => [route.id]))(
-    'counts %s error log lines with a metric filter and alarms on any',
+    'counts %s error log events with a metric filter in the stage namespace and alarms on any',
     (routeId) => {
       const definition = MONITORING.functionLogErrors;
       const metricName = `${routeId}${definition.metricNameSuffix}`;
+      const namespace = customMetricsNamespace('dev');
       template.hasResourceProperties('AWS::Logs::MetricFilter', {
-        FilterPattern: definition.terms.map((term) => `?"${term}"`).join(' '),
         LogGroupName: { 'Fn::ImportValue': Match.stringLikeRegexp(`${routeId}Logs`) },
         MetricTransformations: [
-          {
-            MetricNamespace: definition.namespace,
-            MetricName: metricName,
-            MetricValue: '1',
-            DefaultValue: 0,
-          },
+          { MetricNamespace: namespace, MetricName: metricName, MetricValue: '1', DefaultValue: 0 },
         ],
       });
       template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-        Namespace: definition.namespace,
+        Namespace: namespace,
         MetricName: metricName,
         Statistic: definition.statistic,
         Period: definition.periodSeconds,
@@ -134,26 +163,24 @@ describe('monitoring stack: alarms', () => {
 });
 
 describe('monitoring stack: topic and dashboard', () => {
-  it('encrypts the alarm topic with a rotating key CloudWatch may use, and enforces SSL', () => {
-    template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
-    template.hasResourceProperties('AWS::KMS::Key', {
-      EnableKeyRotation: true,
-      KeyPolicy: {
-        Statement: Match.arrayWith([
-          Match.objectLike({
-            Principal: { Service: 'cloudwatch.amazonaws.com' },
-            Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
-          }),
-        ]),
-      },
-    });
-    template.hasResourceProperties('AWS::SNS::TopicPolicy', {
-      PolicyDocument: {
-        Statement: Match.arrayWith([
-          Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
-        ]),
-      },
-    });
+  it('names every alarm so that the topic policy lets CloudWatch publish its state changes', () => {
+    // Arrange
+    const policy = Object.values(template.findResources('AWS::SNS::TopicPolicy'))[0];
+    const statements = policy?.Properties.PolicyDocument.Statement as Array<Record<string, unknown>>;
+    const cloudWatch = statements.find(
+      (statement) => JSON.stringify(statement.Principal) === '{"Service":"cloudwatch.amazonaws.com"}',
+    );
+    const condition = cloudWatch?.Condition as { ArnLike?: Record<string, unknown> } | undefined;
+    const arnLike = JSON.stringify(condition?.ArnLike?.['aws:SourceArn']);
+    const prefix = /:alarm:([^*"]+)\*/.exec(arnLike)?.[1];
+
+    // Act
+    const names = alarmsWhere({}).map((alarm) => String(alarm.AlarmName));
+
+    // Assert
+    expect(prefix).toBe('TaskTracker-dev-');
+    expect(names.length).toBeGreaterThan(0);
+    expect(names.filter((name) => !name.startsWith(prefix ?? '?'))).toEqual([]);
   });
 
   it('subscribes no e-mail when the stage sets none', () => {
@@ -175,5 +202,112 @@ describe('monitoring stack: topic and dashboard', () => {
     const requests = MONITORING.albRequests;
     expect(body).toContain(`\\"${requests.namespace}\\",\\"${requests.metricName}\\"`);
     expect(body).toContain(`\\"period\\":${requests.periodSeconds},\\"stat\\":\\"${requests.statistic}\\"`);
+  });
+});
+
+describe('monitoring stack: custom metrics are per stage', () => {
+  it('gives every stage its own custom namespace', () => {
+    const namespaces = STAGE_NAMES.map(customMetricsNamespace);
+    expect(new Set(namespaces).size).toBe(STAGE_NAMES.length);
+  });
+
+  it('publishes every custom metric of the stage (filters, alarms, Powertools) to its namespace', () => {
+    // Arrange
+    const resources = [...Object.values(json.Resources), ...Object.values(assembly.json('Api').Resources)];
+    const props = (type: string) =>
+      resources.filter((r) => r.Type === type).map((r) => (r.Properties ?? {}) as NamespacedProps);
+
+    // Act
+    const namespaces = [
+      ...props('AWS::Logs::MetricFilter').flatMap((p) =>
+        p.MetricTransformations?.map((t) => t.MetricNamespace),
+      ),
+      ...props('AWS::CloudWatch::Alarm').flatMap((p) => [
+        p.Namespace,
+        ...(p.Metrics ?? []).map((m) => m.MetricStat?.Metric.Namespace),
+      ]),
+      ...props('AWS::Lambda::Function').map((p) => p.Environment?.Variables.POWERTOOLS_METRICS_NAMESPACE),
+    ];
+    const custom = namespaces.filter((namespace) => namespace !== undefined && !namespace.startsWith('AWS/'));
+
+    // Assert
+    // Per function: its error filter, the alarm on it and its Powertools namespace.
+    expect(custom).toHaveLength(3 * ROUTES.length);
+    expect(new Set(custom)).toEqual(new Set([customMetricsNamespace('dev')]));
+  });
+});
+
+describe('monitoring stack: DynamoDB capacity per second', () => {
+  it.each([
+    ['read', MONITORING.tableReadCapacity],
+    ['write', MONITORING.tableWriteCapacity],
+  ] as const)('alarms when table and index together consume > 100 %s units per second', (_, definition) => {
+    // Arrange + Act
+    const alarms = alarmsWhere({
+      Metrics: Match.arrayWith([
+        Match.objectLike({
+          MetricStat: Match.objectLike({ Metric: Match.objectLike({ MetricName: definition.metricName }) }),
+        }),
+      ]),
+    });
+
+    // Assert
+    expect(alarms).toHaveLength(1);
+    const alarm = alarms[0] ?? {};
+    expect(alarm).toMatchObject({
+      Threshold: definition.threshold,
+      ComparisonOperator: definition.comparison,
+      EvaluationPeriods: definition.evaluationPeriods,
+      TreatMissingData: definition.treatMissingData,
+      AlarmActions: [topicRef()],
+    });
+    const metrics = alarm.Metrics as MetricStat[];
+    const expression = metrics.find((m) => m.ReturnData !== false);
+    const inputs = metrics.filter((m) => m.MetricStat);
+    expect(inputs.map((m) => m.MetricStat?.Stat)).toEqual(['Sum', 'Sum']);
+    expect(inputs.map((m) => m.MetricStat?.Period)).toEqual([60, 60]);
+    expect(
+      inputs.map((m) =>
+        m.MetricStat?.Metric.Dimensions.map((d) => d.Name)
+          .sort()
+          .join(),
+      ),
+    ).toEqual(['TableName', 'GlobalSecondaryIndexName,TableName']);
+    expect(JSON.stringify(inputs[1]?.MetricStat?.Metric.Dimensions)).toContain(TABLE_SCHEMA.statusIndex.name);
+    const [table, index] = inputs.map((m) => m.Id);
+    expect(expression?.Expression).toBe(`(FILL(${table}, 0) + FILL(${index}, 0)) / PERIOD(${table})`);
+  });
+});
+
+describe('monitoring stack: per-function Lambda alarms', () => {
+  it.each(
+    ROUTES.flatMap((route) =>
+      [MONITORING.functionErrors, MONITORING.functionThrottles].map(
+        (definition) => [route.id, definition.metricName, definition] as const,
+      ),
+    ),
+  )('alarms on %s AWS/Lambda %s, notifying the topic', (routeId, _, definition) => {
+    // Arrange
+    const functionName = Match.objectLike({
+      'Fn::ImportValue': Match.stringLikeRegexp(`${routeId}Function`),
+    });
+
+    // Act
+    const alarms = alarmsWhere({
+      Namespace: 'AWS/Lambda',
+      MetricName: definition.metricName,
+      Dimensions: [{ Name: 'FunctionName', Value: functionName }],
+    });
+
+    // Assert
+    expect(alarms).toHaveLength(1);
+    expect(alarms[0]).toMatchObject({
+      Statistic: definition.statistic,
+      Period: definition.periodSeconds,
+      Threshold: definition.threshold,
+      ComparisonOperator: definition.comparison,
+      TreatMissingData: definition.treatMissingData,
+      AlarmActions: [topicRef()],
+    });
   });
 });

@@ -221,10 +221,14 @@ describe('a stage with a domain and an alarm e-mail', () => {
     expect(findings).toEqual([]);
   });
 
-  it('subscribes the alarm e-mail to the alarm topic', () => {
+  it('subscribes the alarm e-mail and HTTPS endpoint to the alarm topic', () => {
     monitoring.hasResourceProperties('AWS::SNS::Subscription', {
       Protocol: 'email',
-      Endpoint: DOMAIN_CONFIG.alarmEmail,
+      Endpoint: DOMAIN_CONFIG.alarmSubscriptions?.emails[0],
+    });
+    monitoring.hasResourceProperties('AWS::SNS::Subscription', {
+      Protocol: 'https',
+      Endpoint: DOMAIN_CONFIG.alarmSubscriptions?.httpsEndpoint,
     });
   });
 

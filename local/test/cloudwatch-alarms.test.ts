@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import type { LocalAssembly, TemplateResource } from '../src/assembly/index.js';
 import { observedMetrics, physicalIdsOf } from '../src/registry.js';
 import { LocalCloudWatch } from '../src/services/cloudwatch/index.js';
-import { matchesFilterPattern } from '../src/services/cloudwatch/metrics.js';
 
 function cloudWatchFor(resources: Record<string, TemplateResource>): LocalCloudWatch {
   const assembly: LocalAssembly = {
@@ -89,16 +88,5 @@ describe('local CloudWatch alarms', () => {
       'AWS/ECS CPUUtilization is not observed by the local cloud',
     );
     expect(cw.describe().resources[0]?.detail).toMatch(/^NOT EVALUATED/);
-  });
-});
-
-describe('metric filter patterns', () => {
-  it('matches terms like CloudWatch Logs', () => {
-    expect(matchesFilterPattern('?"ERROR" ?"Error" ?"error"', '{"level":"ERROR"}')).toBe(true);
-    expect(matchesFilterPattern('?"ERROR" ?"Error" ?"error"', '{"level":"INFO"}')).toBe(false);
-    expect(matchesFilterPattern('ERROR timeout', 'ERROR: timeout')).toBe(true);
-    expect(matchesFilterPattern('ERROR timeout', 'ERROR: refused')).toBe(false);
-    expect(matchesFilterPattern('ERROR -retry', 'ERROR will retry')).toBe(false);
-    expect(matchesFilterPattern('', 'anything')).toBe(true);
   });
 });

@@ -33,19 +33,39 @@ export interface WidgetDefinition {
   readonly title: string;
 }
 
-/** Alarm of a log metric filter: every matching log event counts 1 in a custom metric. */
+/**
+ * An alarm on a rate: each period's `Sum` divided by the period (`m / PERIOD(m)` in metric math),
+ * so `threshold` is per second whatever the period.
+ */
+export interface RateAlarmDefinition extends AlarmDefinition {
+  readonly statistic: 'Sum';
+}
+
+/**
+ * Alarm of a log metric filter that counts a function's error log events, by field. The functions
+ * log in Lambda's JSON format, so the runtime's own failures are JSON records too and no text term
+ * (which a caller could put in a message) is needed.
+ */
 export interface LogErrorAlarmDefinition extends Omit<AlarmDefinition, 'namespace' | 'metricName'> {
-  /** Custom metric namespace the filters publish to. */
-  readonly namespace: string;
-  /** Metric name is `<route id><suffix>`, e.g. `CreateTaskErrors`. */
+  /** Metric name is `<route id><suffix>`, e.g. `CreateTaskErrors`, in the stage's custom namespace. */
   readonly metricNameSuffix: string;
   /**
-   * Terms of the filter pattern; any one matching counts the event. Filter terms are
-   * case-sensitive, so the spelling variants are listed: Powertools writes `"level":"ERROR"`, the
-   * Node.js runtime `ERROR` / `Error:` for uncaught exceptions, libraries `error`.
+   * Values of `$.level` that make an event an error: Powertools writes `ERROR` and `CRITICAL`, the
+   * Node.js runtime `ERROR` (console.error, uncaught exceptions, init errors) and `FATAL`.
    */
-  readonly terms: readonly string[];
+  readonly errorLevels: readonly string[];
+  /**
+   * Lambda system log records (`$.type`) that report how an init or an invocation ended; one whose
+   * `$.record.status` is not `success` is a failure: a timeout, a crash, running out of memory.
+   */
+  readonly runReports: readonly string[];
 }
+
+/**
+ * The namespace of a stage's custom metrics: the log metric filters' and the API's Powertools
+ * metrics. One per stage, so dev's errors never feed prod's alarms.
+ */
+export const customMetricsNamespace = (stageName: string): string => `TaskTracker/${stageName}`;
 
 /**
  * Alarm periods of 60 s notice problems quickly; the ECS pair uses 2 × 5 min, that is, the
@@ -75,6 +95,10 @@ export const MONITORING = {
     treatMissingData: 'notBreaching',
     description: 'Average API latency was above 2000 ms.',
   },
+  /**
+   * Consumed capacity of the table and its status index together, in units per second averaged
+   * over a minute (an on-demand table reports the Sum of units per period).
+   */
   tableReadCapacity: {
     namespace: 'AWS/DynamoDB',
     metricName: 'ConsumedReadCapacityUnits',
@@ -84,7 +108,7 @@ export const MONITORING = {
     threshold: 100,
     comparison: 'GreaterThanThreshold',
     treatMissingData: 'notBreaching',
-    description: 'The table consumed more than 100 read capacity units in a minute.',
+    description: 'The table and its index consumed more than 100 read capacity units per second.',
   },
   tableWriteCapacity: {
     namespace: 'AWS/DynamoDB',
@@ -95,7 +119,7 @@ export const MONITORING = {
     threshold: 100,
     comparison: 'GreaterThanThreshold',
     treatMissingData: 'notBreaching',
-    description: 'The table consumed more than 100 write capacity units in a minute.',
+    description: 'The table and its index consumed more than 100 write capacity units per second.',
   },
   /**
    * Throttles: ReadThrottleEvents/WriteThrottleEvents carry only the TableName dimension and count
@@ -172,16 +196,40 @@ export const MONITORING = {
     description: 'Web service memory was above 80 % for 10 minutes.',
   },
   functionLogErrors: {
-    namespace: 'TaskTracker/Functions',
     metricNameSuffix: 'Errors',
-    terms: ['ERROR', 'Error', 'error'],
+    errorLevels: ['ERROR', 'CRITICAL', 'FATAL'],
+    runReports: ['platform.initReport', 'platform.report'],
     statistic: 'Sum',
     periodSeconds: 60,
     evaluationPeriods: 1,
     threshold: 1,
     comparison: 'GreaterThanOrEqualToThreshold',
     treatMissingData: 'notBreaching',
-    description: 'The function logged at least one error.',
+    description: 'The function logged at least one error, or an init or invocation of it failed.',
+  },
+  /** Invocations that failed in Lambda's eyes (uncaught error, timeout, crash): they may log nothing. */
+  functionErrors: {
+    namespace: 'AWS/Lambda',
+    metricName: 'Errors',
+    statistic: 'Sum',
+    periodSeconds: 60,
+    evaluationPeriods: 1,
+    threshold: 1,
+    comparison: 'GreaterThanOrEqualToThreshold',
+    treatMissingData: 'notBreaching',
+    description: 'At least one invocation failed (uncaught error, timeout or crash).',
+  },
+  /** Invocations Lambda refused for lack of concurrency: the API answered them with an error. */
+  functionThrottles: {
+    namespace: 'AWS/Lambda',
+    metricName: 'Throttles',
+    statistic: 'Sum',
+    periodSeconds: 60,
+    evaluationPeriods: 1,
+    threshold: 1,
+    comparison: 'GreaterThanOrEqualToThreshold',
+    treatMissingData: 'notBreaching',
+    description: 'Lambda throttled at least one invocation.',
   },
   functionDuration: {
     namespace: 'AWS/Lambda',
@@ -200,8 +248,8 @@ export const MONITORING = {
 } as const satisfies {
   readonly apiServerErrors: AlarmDefinition;
   readonly apiLatency: AlarmDefinition;
-  readonly tableReadCapacity: AlarmDefinition;
-  readonly tableWriteCapacity: AlarmDefinition;
+  readonly tableReadCapacity: RateAlarmDefinition;
+  readonly tableWriteCapacity: RateAlarmDefinition;
   readonly tableReadThrottles: AlarmDefinition;
   readonly tableWriteThrottles: AlarmDefinition;
   readonly indexReadThrottles: AlarmDefinition;
@@ -209,6 +257,8 @@ export const MONITORING = {
   readonly serviceCpu: AlarmDefinition;
   readonly serviceMemory: AlarmDefinition;
   readonly functionLogErrors: LogErrorAlarmDefinition;
+  readonly functionErrors: AlarmDefinition;
+  readonly functionThrottles: AlarmDefinition;
   readonly functionDuration: WidgetDefinition;
   readonly albRequests: WidgetDefinition;
 };

@@ -35,6 +35,18 @@ export interface WebServiceConfig {
   readonly memoryMiB: number;
 }
 
+/** Who the stage's alarm topic notifies. */
+export interface AlarmSubscriptionConfig {
+  /** E-mail addresses subscribed to the alarm topic; each confirms once, from the e-mail SNS sends. */
+  readonly emails: readonly string[];
+  /**
+   * An HTTPS endpoint subscribed to the alarm topic (an incident or chat tool's SNS integration);
+   * it must confirm the subscription SNS posts to it.
+   * @default none
+   */
+  readonly httpsEndpoint?: string;
+}
+
 export interface StageConfig {
   /** Stage name: stack names are `TaskTracker-<name>-<Concern>`. */
   readonly name: string;
@@ -52,8 +64,8 @@ export interface StageConfig {
   readonly web: WebServiceConfig;
   /** Custom domain; without one the web app is served over HTTP on the load balancer's DNS name. */
   readonly domain?: DomainConfig;
-  /** Subscribed by e-mail to the alarm topic when set. */
-  readonly alarmEmail?: string;
+  /** Who the alarms notify; required in a production stage. @default nobody */
+  readonly alarmSubscriptions?: AlarmSubscriptionConfig;
   /** Retention of every log group, in days (a value CloudWatch Logs accepts). */
   readonly logRetentionDays: number;
   readonly removalPolicy: StageRemovalPolicy;
@@ -91,6 +103,8 @@ export const STAGES: Readonly<Record<string, StageConfig>> = {
     threatProtection: 'enforced',
     apiThrottle: { rateLimit: 500, burstLimit: 1000 },
     logLevel: 'INFO',
+    // An example address: replace it with the team's before deploying prod.
+    alarmSubscriptions: { emails: ['oncall@example.com'] },
   },
 };
 
@@ -153,9 +167,7 @@ export function validateStageConfig(config: StageConfig): StageConfig {
     if (name !== zoneName && !name.endsWith(`.${zoneName}`))
       fail('domain.name', `must be inside domain.zoneName (${zoneName})`);
   }
-  if (config.alarmEmail !== undefined && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(config.alarmEmail)) {
-    fail('alarmEmail', 'must be an e-mail address');
-  }
+  if (config.alarmSubscriptions) validateAlarmSubscriptions(config.alarmSubscriptions, fail);
   if (!isPositiveInt(config.apiThrottle.rateLimit))
     fail('apiThrottle.rateLimit', 'must be a positive integer');
   if (
@@ -168,8 +180,35 @@ export function validateStageConfig(config: StageConfig): StageConfig {
   if (config.production) {
     if (config.removalPolicy !== 'retain') fail('removalPolicy', 'must be "retain" in a production stage');
     if (!config.deletionProtection) fail('deletionProtection', 'must be true in a production stage');
+    const { emails = [], httpsEndpoint } = config.alarmSubscriptions ?? {};
+    if (emails.length === 0 && httpsEndpoint === undefined) {
+      fail('alarmSubscriptions', 'must name an e-mail address or HTTPS endpoint in a production stage');
+    }
   }
   return config;
+}
+
+/** Checks the alarm subscriptions' addresses; `fail` names the stage and key. */
+function validateAlarmSubscriptions(
+  subscriptions: AlarmSubscriptionConfig,
+  fail: (key: string, problem: string) => never,
+): void {
+  const seen = new Set<string>();
+  subscriptions.emails.forEach((email, i) => {
+    const key = `alarmSubscriptions.emails[${i}]`;
+    if (!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(email)) fail(key, 'must be an e-mail address');
+    // SNS would keep one subscription per address and protocol; a repeat is a typo.
+    if (seen.has(email.toLowerCase())) fail(key, `repeats ${email}`);
+    seen.add(email.toLowerCase());
+  });
+  const { httpsEndpoint } = subscriptions;
+  const isHttps = (url: string) => URL.canParse(url) && new URL(url).protocol === 'https:';
+  if (httpsEndpoint !== undefined && !isHttps(httpsEndpoint)) {
+    fail(
+      'alarmSubscriptions.httpsEndpoint',
+      'must be an https:// URL (alarms must not travel in clear text)',
+    );
+  }
 }
 
 /** The names of the configured stages, in declaration order. */

@@ -25,7 +25,7 @@ export const DOMAIN_CONFIG: StageConfig = {
   ...(STAGES.dev as StageConfig),
   name: 'domaintest',
   domain: { name: 'tasks.example.com', hostedZoneId: 'Z0123456789ABCDEFGHIJ', zoneName: 'example.com' },
-  alarmEmail: 'oncall@example.com',
+  alarmSubscriptions: { emails: ['oncall@example.com'], httpsEndpoint: 'https://alerts.example.com/sns' },
 };
 
 /** An app for stacks built directly in a test: the offline CloudFormation validator costs seconds per synth. */

@@ -3,6 +3,7 @@
  * CloudWatch, plus the custom metrics of the template's log metric filters.
  */
 import type { AssemblyResource } from '../../assembly/index.js';
+import { compileFilterPattern, type LogEventMatcher } from './filter-pattern.js';
 
 /** Where services report what CloudWatch would see. */
 export interface MetricSink {
@@ -46,11 +47,15 @@ export function metricKey(
 
 export class MetricStore implements MetricSink {
   private readonly series = new Map<string, Datapoint[]>();
+  /** Patterns compiled once, at start: a pattern that cannot be evaluated fails there, not per line. */
+  private readonly matchers: readonly LogEventMatcher[];
 
   constructor(
     private readonly filters: readonly MetricFilter[] = [],
     private readonly clock: () => number = Date.now,
-  ) {}
+  ) {
+    this.matchers = filters.map((filter) => compileFilterPattern(filter.pattern));
+  }
 
   record(
     namespace: string,
@@ -67,11 +72,11 @@ export class MetricStore implements MetricSink {
   }
 
   logLine(logGroupName: string, line: string): void {
-    for (const filter of this.filters) {
-      if (filter.logGroupName === logGroupName && matchesFilterPattern(filter.pattern, line)) {
+    this.filters.forEach((filter, i) => {
+      if (filter.logGroupName === logGroupName && this.matchers[i]?.(line)) {
         this.record(filter.namespace, filter.metricName, {}, filter.value);
       }
-    }
+    });
   }
 
   datapoints(key: string, from: number, to: number): number[] {
@@ -82,27 +87,6 @@ export class MetricStore implements MetricSink {
   isFilterMetric(namespace: string, metricName: string): boolean {
     return this.filters.some((f) => f.namespace === namespace && f.metricName === metricName);
   }
-}
-
-/**
- * CloudWatch Logs filter-pattern matching for term patterns: `ERROR`, `"some phrase"`, all terms
- * must match; `?A ?B` any term; `-term` must not match; `""` or ` ` matches everything. JSON and
- * space-delimited patterns match lines containing each quoted value (an approximation).
- */
-export function matchesFilterPattern(pattern: string, line: string): boolean {
-  const trimmed = pattern.trim();
-  if (trimmed === '' || trimmed === '""') return true;
-  const terms = [...trimmed.matchAll(/([?-]?)(?:"([^"]*)"|([^\s"]+))/g)].map((m) => ({
-    op: m[1] ?? '',
-    text: m[2] ?? m[3] ?? '',
-  }));
-  if (trimmed.startsWith('{') || trimmed.startsWith('[')) {
-    const quoted = [...trimmed.matchAll(/"([^"]*)"/g)].map((m) => m[1] ?? '');
-    return quoted.every((text) => line.includes(text));
-  }
-  const any = terms.filter((t) => t.op === '?');
-  if (any.length > 0) return any.some((t) => line.includes(t.text));
-  return terms.every((t) => (t.op === '-' ? !line.includes(t.text) : line.includes(t.text)));
 }
 
 /** Reads an `AWS::Logs::MetricFilter`'s resolved properties. */
