@@ -1,11 +1,13 @@
 /** Sign up, confirm the emailed code, sign in and reset a forgotten password. */
+import { PASSWORD_POLICY } from '@tasktracker/api/contract';
 import { type FormEvent, useState } from 'react';
 import { authErrorMessage } from '../auth/messages.js';
+import { passwordHint } from '../auth/password-hint.js';
 import { Link, useRouter } from '../router.js';
 import { useServices } from '../services.js';
 import { Field, FormError } from './Field.js';
 
-const PASSWORD_HINT = 'At least 8 characters, with upper- and lower-case letters, a number and a symbol.';
+const PASSWORD_HINT = passwordHint(PASSWORD_POLICY);
 
 /** Runs an auth call with a busy flag and a one-line error message. */
 function useSubmit() {
