@@ -56,6 +56,24 @@ function EmailField({ value, onChange }: { readonly value: string; readonly onCh
   );
 }
 
+/**
+ * On the local cloud no e-mail leaves the machine: point at the page that lists the codes the
+ * local Cognito "sent". Deployed stages have no such page, so nothing is shown there.
+ */
+function LocalCodesHint() {
+  const { localCodesUrl } = useServices();
+  if (!localCodesUrl) return null;
+  return (
+    <p className="local-codes">
+      Running on the local cloud, which sends no e-mail: find your code on the{' '}
+      <a href={localCodesUrl} target="_blank" rel="noreferrer">
+        local codes page (opens in a new tab)
+      </a>
+      .
+    </p>
+  );
+}
+
 /** A confirmation code e-mailed by Cognito (sign-up and password reset). */
 function CodeField({ value, onChange }: { readonly value: string; readonly onChange: (v: string) => void }) {
   return (
@@ -227,6 +245,7 @@ export function ConfirmSignUpScreen() {
         Confirm your email
       </h1>
       <Notice text={sent ?? router.notice} />
+      <LocalCodesHint />
       <form onSubmit={submit} noValidate>
         <EmailField value={email} onChange={setEmail} />
         <CodeField value={code} onChange={setCode} />
@@ -286,6 +305,7 @@ export function ForgotPasswordScreen() {
           <p role="status" className="notice">
             If an account exists for {email.trim()}, we emailed it a code.
           </p>
+          <LocalCodesHint />
           <CodeField value={code} onChange={setCode} />
           <NewPasswordField label="New password" value={newPassword} onChange={setNewPassword} />
           <FormError message={error} />
