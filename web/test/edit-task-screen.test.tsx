@@ -16,6 +16,16 @@ async function openEditor(api: FakeTaskApi, id: string) {
   return { user, title };
 }
 
+/** Opens a task's editor, clears its title and tries to save. */
+async function saveWithoutTitle() {
+  const api = new FakeTaskApi();
+  const [task] = api.seed(1);
+  const { user, title } = await openEditor(api, task?.id ?? '');
+  await user.clear(title);
+  await user.click(screen.getByRole('button', { name: 'Save' }));
+  return { api, user, title };
+}
+
 describe('EditTaskScreen', () => {
   it('loads the task into the form and saves only the changed fields with its version', async () => {
     const api = new FakeTaskApi();
@@ -65,11 +75,7 @@ describe('EditTaskScreen', () => {
   });
 
   it('rejects an empty title next to the field without calling the API', async () => {
-    const api = new FakeTaskApi();
-    const [task] = api.seed(1);
-    const { user, title } = await openEditor(api, task?.id ?? '');
-    await user.clear(title);
-    await user.click(screen.getByRole('button', { name: 'Save' }));
+    const { api, title } = await saveWithoutTitle();
 
     expect(descriptionOf(title)).toBe('Title is required.');
     expect(title.getAttribute('aria-invalid')).toBe('true');
@@ -79,11 +85,7 @@ describe('EditTaskScreen', () => {
 
   it('drops the title error once a title is typed again', async () => {
     // Arrange
-    const api = new FakeTaskApi();
-    const [task] = api.seed(1);
-    const { user, title } = await openEditor(api, task?.id ?? '');
-    await user.clear(title);
-    await user.click(screen.getByRole('button', { name: 'Save' }));
+    const { user, title } = await saveWithoutTitle();
     expect(descriptionOf(title)).toBe('Title is required.');
 
     // Act
