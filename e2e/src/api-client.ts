@@ -1,5 +1,5 @@
 /** The task API called directly, as a second device of the same user would: for changes behind the UI's back. */
-import { Task, TaskPage, type UpdateTaskInput } from '@tasktracker/api/contract';
+import { type CreateTaskInput, Task, TaskPage, type UpdateTaskInput } from '@tasktracker/api/contract';
 import type { CloudUnderTest } from './cloud.js';
 
 async function call(cloud: CloudUnderTest, token: string, method: string, path: string, body?: unknown) {
@@ -16,6 +16,15 @@ async function call(cloud: CloudUnderTest, token: string, method: string, path: 
 /** The user's tasks, newest first (first page). */
 export async function listTasks(cloud: CloudUnderTest, token: string): Promise<Task[]> {
   return TaskPage.parse(await call(cloud, token, 'GET', '/tasks')).items;
+}
+
+/** Creates a task through the API, for a test whose subject is not the "New task" form. */
+export async function createTask(
+  cloud: CloudUnderTest,
+  token: string,
+  input: CreateTaskInput,
+): Promise<Task> {
+  return Task.parse(await call(cloud, token, 'POST', '/tasks', input));
 }
 
 /** Changes a task through the API; `input.version` must be the task's current version. */

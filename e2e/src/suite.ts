@@ -10,6 +10,7 @@ import { afterAll, beforeAll, type TestContext } from 'vitest';
 import { StepScreenshots } from './artifacts.js';
 import { launchChromium } from './browser.js';
 import { PageErrors, reportCspViolations } from './page-errors.js';
+import { DESKTOP, type Viewport } from './viewports.js';
 
 /** What a test drives: its page, its screenshots and what the page reported as broken. */
 export interface BrowserSession {
@@ -23,6 +24,8 @@ export interface BrowserSession {
 export interface SessionOptions {
   /** Base of relative `page.goto` paths, e.g. the local cloud's web URL. */
   readonly baseURL?: string;
+  /** The window: a desktop browser or a phone. @default DESKTOP */
+  readonly viewport?: Viewport;
 }
 
 /** How long a single Playwright action or wait may take before the step fails with its own message. */
@@ -43,9 +46,13 @@ export function useBrowser() {
     /** Opens a fresh context and page for the calling test; the test's end closes them. */
     async open(ctx: TestContext, options: SessionOptions = {}): Promise<BrowserSession> {
       if (!browser) throw new Error('the browser did not start (see the beforeAll error above)');
+      const { width, height, mobile } = options.viewport ?? DESKTOP;
       const context = await browser.newContext({
         baseURL: options.baseURL,
-        viewport: { width: 1280, height: 800 },
+        viewport: { width, height },
+        // A phone honours the page's viewport meta tag and has touch, as a real one does.
+        isMobile: mobile,
+        hasTouch: mobile,
       });
       context.setDefaultTimeout(ACTION_TIMEOUT_MS);
       await reportCspViolations(context);

@@ -9,6 +9,7 @@ import type { TestUser } from './users.js';
 /** A new task as the user types it into the "New task" form. */
 export interface TaskDraft {
   readonly title: string;
+  readonly notes?: string;
   /** `YYYY-MM-DD`. */
   readonly dueDate?: string;
   readonly tags?: readonly string[];
@@ -99,6 +100,7 @@ export class TaskTrackerApp {
   /** Fills the "New task" form, adds the task and waits for the app to confirm it. */
   async addTask(draft: TaskDraft): Promise<void> {
     await this.field('Title').fill(draft.title);
+    if (draft.notes) await this.field('Notes').fill(draft.notes);
     if (draft.dueDate) await this.field('Due date').fill(draft.dueDate);
     if (draft.tags) await this.field('Tags').fill(draft.tags.join(', '));
     await this.button('Add task').click();
@@ -118,6 +120,20 @@ export class TaskTrackerApp {
 
   async markDone(title: string): Promise<void> {
     await this.task(title).getByRole('button', { name: 'Mark done' }).click();
+  }
+
+  /** Sets a done task back to "To do" from the list. */
+  async reopen(title: string): Promise<void> {
+    await this.task(title).getByRole('button', { name: 'Reopen' }).click();
+  }
+
+  /** The status a task's entry shows ("To do", "Doing" or "Done"). */
+  async statusOf(title: string): Promise<string> {
+    return (
+      (await this.task(title)
+        .getByText(/^(To do|Doing|Done)$/)
+        .textContent()) ?? ''
+    );
   }
 
   /** The confirmation the app asks for before deleting. */

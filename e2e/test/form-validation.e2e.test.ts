@@ -1,9 +1,10 @@
 /** Mistakes a user can make are explained next to where they made them, before anything is saved. */
-import { expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { useLocalCloud } from '../src/local-cloud.js';
 import { useBrowser } from '../src/suite.js';
 import { TaskTrackerApp } from '../src/task-tracker-app.js';
 import { newTestUser, signUpConfirmed } from '../src/users.js';
+import { VIEWPORTS } from '../src/viewports.js';
 
 // The browser first: a machine without Chromium fails before a cloud is started for nothing.
 const browser = useBrowser();
@@ -47,4 +48,33 @@ test('an empty title shows the field error and adds nothing', async (ctx) => {
   expect(await page.getByText('No tasks yet').isVisible()).toBe(true);
 
   expect(errors.unexpected()).toEqual([]);
+});
+
+describe.each(VIEWPORTS)('at $name width', (viewport) => {
+  test(`a field error clears once the field is filled in (${viewport.name})`, async (ctx) => {
+    const user = newTestUser();
+    await signUpConfirmed(cloud.current, user);
+    const { page, shots, errors } = await browser.open(ctx, { baseURL: cloud.current.urls.web, viewport });
+    const app = new TaskTrackerApp(page);
+    const title = app.field('Title');
+
+    await app.open();
+    await app.signIn(user);
+    await app.button('Add task').click();
+    await page.getByText('Title is required.', { exact: true }).waitFor();
+    await shots.take('title required');
+
+    await title.pressSequentially('Water');
+    expect(await page.getByText('Title is required.', { exact: true }).count()).toBe(0);
+    expect(await title.getAttribute('aria-invalid')).toBe('false');
+    // The user is still typing where they were.
+    expect(await title.and(page.locator(':focus')).count()).toBe(1);
+    await shots.take('error gone while typing');
+
+    await title.pressSequentially(' the plants');
+    await app.button('Add task').click();
+    await app.task('Water the plants').waitFor();
+
+    expect(errors.unexpected()).toEqual([]);
+  });
 });

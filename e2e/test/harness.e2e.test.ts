@@ -6,6 +6,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { expect, test } from 'vitest';
+import { runAxe } from '../src/accessibility.js';
 import { launchChromium } from '../src/browser.js';
 import { useBrowser, useForFile } from '../src/suite.js';
 
@@ -16,8 +17,19 @@ const PAGE = `<!doctype html><html><head><title>Harness</title></head><body>
 
 const APP_JS = `console.error('something broke on purpose');`;
 
+/** Three faults axe must find: an image without alt text, a button without a name, grey on white. */
+const INACCESSIBLE_PAGE = `<!doctype html><html lang="en"><head><title>Inaccessible</title></head><body><main>
+<h1>Inaccessible page</h1><img src="data:image/gif;base64,R0lGODlhAQABAAAAACw="><button></button>
+<p style="color:#bbb;background:#fff">hard to read</p></main></body></html>`;
+
 function serveHarnessPage(): Promise<Server> {
   const server = createServer((req, res) => {
+    if (req.url === '/inaccessible') {
+      res
+        .writeHead(200, { 'content-type': 'text/html', 'content-security-policy': "script-src 'self'" })
+        .end(INACCESSIBLE_PAGE);
+      return;
+    }
     if (req.url === '/app.js') {
       res.writeHead(200, { 'content-type': 'text/javascript' }).end(APP_JS);
       return;
@@ -58,6 +70,24 @@ test('saves numbered screenshots and reports console errors and CSP violations',
       ]),
     );
   expect(errors.unexpected([/./])).toEqual([]);
+});
+
+test('axe-core runs under a strict CSP and reports what fails a screen', async (ctx) => {
+  const { port } = site.current.address() as AddressInfo;
+  const { page, errors } = await browser.open(ctx, { baseURL: `http://127.0.0.1:${port}` });
+
+  await page.goto('/inaccessible');
+  const { violations, passedRules } = await runAxe(page);
+
+  expect(violations.map((v) => [v.id, v.impact])).toEqual([
+    ['button-name', 'critical'],
+    ['color-contrast', 'serious'],
+    ['image-alt', 'critical'],
+  ]);
+  expect(violations.find((v) => v.id === 'image-alt')?.targets).toEqual(['img']);
+  expect(passedRules).toBeGreaterThan(0);
+  // Injected through the DevTools protocol: the page's CSP saw nothing to block.
+  expect(errors.unexpected()).toEqual([]);
 });
 
 test('says in one line how to install Chromium when it is missing', async () => {

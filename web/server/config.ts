@@ -36,6 +36,7 @@ export function readRuntimeConfig(env: Env): RuntimeConfig {
   const userPoolId = required(env, WEB_ENV.userPoolId);
   const userPoolClientId = required(env, WEB_ENV.userPoolClientId);
   const endpoint = env[WEB_ENV.cognitoEndpoint]?.trim();
+  const localCodesUrl = env[WEB_ENV.localCodesUrl]?.trim();
   const flow = env[WEB_ENV.authFlow]?.trim() || 'USER_SRP_AUTH';
   const authFlow = AUTH_FLOWS.find((f) => f === flow);
   if (!authFlow) {
@@ -48,6 +49,7 @@ export function readRuntimeConfig(env: Env): RuntimeConfig {
     userPoolClientId,
     ...(endpoint ? { cognitoEndpoint: httpUrl(WEB_ENV.cognitoEndpoint, endpoint) } : {}),
     authFlow,
+    ...(localCodesUrl ? { localCodesUrl: httpUrl(WEB_ENV.localCodesUrl, localCodesUrl) } : {}),
   };
 }
 

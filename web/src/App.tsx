@@ -126,7 +126,7 @@ export function App() {
         {session.state === 'signed-in' && (
           <div className="account">
             <span className="email">{session.email}</span>
-            <button type="button" className="secondary" onClick={() => void signOut()}>
+            <button type="button" className="secondary sign-out" onClick={() => void signOut()}>
               Sign out
             </button>
           </div>

@@ -11,6 +11,14 @@ function text(value: unknown, field: string): string {
   return value;
 }
 
+/** An optional link target: absent, or an absolute http(s) URL (never `javascript:` or the like). */
+function optionalHttpUrl(value: unknown, field: string): string | undefined {
+  if (value === undefined || value === null || value === '') return undefined;
+  if (typeof value === 'string' && URL.canParse(value) && /^https?:$/.test(new URL(value).protocol))
+    return value;
+  throw new RuntimeConfigError(`config.json: ${field} must be an absolute http(s) URL`);
+}
+
 /** Checks a parsed `/config.json` against RuntimeConfig. */
 export function parseRuntimeConfig(json: unknown): RuntimeConfig {
   if (typeof json !== 'object' || json === null) throw new RuntimeConfigError('config.json is not an object');
@@ -20,6 +28,7 @@ export function parseRuntimeConfig(json: unknown): RuntimeConfig {
     throw new RuntimeConfigError(`config.json: unsupported authFlow ${String(authFlow)}`);
   }
   const endpoint = c.cognitoEndpoint;
+  const localCodesUrl = optionalHttpUrl(c.localCodesUrl, 'localCodesUrl');
   return {
     apiUrl: text(c.apiUrl, 'apiUrl'),
     region: text(c.region, 'region'),
@@ -27,6 +36,7 @@ export function parseRuntimeConfig(json: unknown): RuntimeConfig {
     userPoolClientId: text(c.userPoolClientId, 'userPoolClientId'),
     ...(typeof endpoint === 'string' && endpoint ? { cognitoEndpoint: endpoint } : {}),
     authFlow,
+    ...(localCodesUrl ? { localCodesUrl } : {}),
   };
 }
 

@@ -29,7 +29,7 @@ async function start(rootElement: HTMLElement): Promise<void> {
   });
   root.render(
     <StrictMode>
-      <ServicesProvider services={{ api, auth }}>
+      <ServicesProvider services={{ api, auth, localCodesUrl: config.localCodesUrl }}>
         <RouterProvider>
           <App />
         </RouterProvider>

@@ -27,13 +27,7 @@ export interface Router extends Location {
 const RouterContext = createContext<Router | undefined>(undefined);
 
 function readLocation(): Location {
-  const state = window.history.state as { notice?: unknown } | null;
-  const notice = typeof state?.notice === 'string' ? state.notice : undefined;
-  return {
-    path: window.location.pathname,
-    query: new URLSearchParams(window.location.search),
-    ...(notice ? { notice } : {}),
-  };
+  return { path: window.location.pathname, query: new URLSearchParams(window.location.search) };
 }
 
 export function RouterProvider({ children }: { readonly children: ReactNode }) {
@@ -44,10 +38,11 @@ export function RouterProvider({ children }: { readonly children: ReactNode }) {
     return () => window.removeEventListener('popstate', onPop);
   }, []);
   const navigate = useCallback<Router['navigate']>((to, options = {}) => {
-    const state = options.notice ? { notice: options.notice } : null;
-    if (options.replace) window.history.replaceState(state, '', to);
-    else window.history.pushState(state, '', to);
-    setLocation(readLocation());
+    // The notice reports what this navigation did, so it lives in memory only: kept in
+    // history.state, a reload or Back would show "Saved …" again long after the fact.
+    if (options.replace) window.history.replaceState(null, '', to);
+    else window.history.pushState(null, '', to);
+    setLocation({ ...readLocation(), ...(options.notice ? { notice: options.notice } : {}) });
   }, []);
   const router = useMemo(() => ({ ...location, navigate }), [location, navigate]);
   return <RouterContext.Provider value={router}>{children}</RouterContext.Provider>;

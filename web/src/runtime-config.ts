@@ -12,6 +12,11 @@ export const WEB_ENV = {
   cognitoEndpoint: 'COGNITO_ENDPOINT',
   /** Optional: `USER_SRP_AUTH` (default) or `USER_PASSWORD_AUTH`. */
   authFlow: 'AUTH_FLOW',
+  /**
+   * Optional, local cloud only: the page listing the confirmation codes the local Cognito
+   * "e-mailed". When set, the confirm screens link to it; no deployed stage sets it.
+   */
+  localCodesUrl: 'LOCAL_CODES_URL',
   port: 'PORT',
   /** Optional: interface to listen on (default `0.0.0.0`; the local cloud and tests use `127.0.0.1`). */
   host: 'HOST',
@@ -30,4 +35,6 @@ export interface RuntimeConfig {
   readonly userPoolClientId: string;
   readonly cognitoEndpoint?: string;
   readonly authFlow: 'USER_SRP_AUTH' | 'USER_PASSWORD_AUTH';
+  /** Set only on the local cloud: where its confirmation codes are listed. */
+  readonly localCodesUrl?: string;
 }

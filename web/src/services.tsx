@@ -6,6 +6,8 @@ import type { AuthClient } from './auth/auth.js';
 export interface Services {
   readonly api: TaskApi;
   readonly auth: AuthClient;
+  /** The local cloud's confirmation-codes page; only set there (runtime config `localCodesUrl`). */
+  readonly localCodesUrl?: string | undefined;
 }
 
 const ServicesContext = createContext<Services | undefined>(undefined);

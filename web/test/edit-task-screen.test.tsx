@@ -3,6 +3,7 @@ import { cleanup, screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it } from 'vitest';
 import { EditTaskScreen } from '../src/components/EditTaskScreen.js';
+import { descriptionOf } from './accessible.js';
 import { FakeTaskApi } from './fake-task-api.js';
 import { renderWithServices } from './render.js';
 
@@ -13,6 +14,16 @@ async function openEditor(api: FakeTaskApi, id: string) {
   renderWithServices(<EditTaskScreen taskId={id} />, { api, url: `/tasks/${id}` });
   const title = (await screen.findByLabelText('Title')) as HTMLInputElement;
   return { user, title };
+}
+
+/** Opens a task's editor, clears its title and tries to save. */
+async function saveWithoutTitle() {
+  const api = new FakeTaskApi();
+  const [task] = api.seed(1);
+  const { user, title } = await openEditor(api, task?.id ?? '');
+  await user.clear(title);
+  await user.click(screen.getByRole('button', { name: 'Save' }));
+  return { api, user, title };
 }
 
 describe('EditTaskScreen', () => {
@@ -64,30 +75,46 @@ describe('EditTaskScreen', () => {
   });
 
   it('rejects an empty title next to the field without calling the API', async () => {
-    const api = new FakeTaskApi();
-    const [task] = api.seed(1);
-    const { user, title } = await openEditor(api, task?.id ?? '');
-    await user.clear(title);
-    await user.click(screen.getByRole('button', { name: 'Save' }));
+    const { api, title } = await saveWithoutTitle();
 
-    expect(screen.getByText('Title is required.')).toBeTruthy();
+    expect(descriptionOf(title)).toBe('Title is required.');
     expect(title.getAttribute('aria-invalid')).toBe('true');
     expect(document.activeElement).toBe(title);
     expect(api.calls.filter((c) => c.method === 'update')).toHaveLength(0);
   });
 
-  it('says so when nothing changed', async () => {
+  it('drops the title error once a title is typed again', async () => {
+    // Arrange
+    const { user, title } = await saveWithoutTitle();
+    expect(descriptionOf(title)).toBe('Title is required.');
+
+    // Act
+    await user.type(title, 'Renamed');
+
+    // Assert
+    expect(screen.queryByText('Title is required.')).toBeNull();
+    expect(title.getAttribute('aria-invalid')).toBe('false');
+  });
+
+  it('says "Nothing to save" when nothing changed, until a field changes', async () => {
+    // Arrange
     const api = new FakeTaskApi();
     const [task] = api.seed(1);
     const { user } = await openEditor(api, task?.id ?? '');
     await user.click(screen.getByRole('button', { name: 'Save' }));
     expect(screen.getByRole('alert').textContent).toBe('Nothing to save: change a field first.');
+
+    // Act
+    await user.type(screen.getByLabelText('Notes'), 'more');
+
+    // Assert
+    expect(screen.queryByRole('alert')).toBeNull();
   });
 
   it('explains a task that does not exist', async () => {
     const api = new FakeTaskApi();
     renderWithServices(<EditTaskScreen taskId="missing" />, { api, url: '/tasks/missing' });
     expect((await screen.findByRole('alert')).textContent).toBe('That task does not exist.');
-    expect(screen.getByRole('link', { name: 'Back to your tasks' })).toBeTruthy();
+    expect(screen.getByRole('link', { name: 'Back to your tasks' }).getAttribute('href')).toBe('/');
   });
 });

@@ -5,6 +5,7 @@ import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ApiError } from '../src/api/errors.js';
 import { NewTaskForm } from '../src/components/NewTaskForm.js';
+import { descriptionOf } from './accessible.js';
 import { FakeTaskApi } from './fake-task-api.js';
 import { renderWithServices } from './render.js';
 
@@ -22,11 +23,30 @@ describe('NewTaskForm', () => {
     const { api, user, title } = setup();
     await user.type(title, '   ');
     await user.click(screen.getByRole('button', { name: 'Add task' }));
-    expect(screen.getByText('Title is required.')).toBeTruthy();
+    expect(descriptionOf(title)).toBe('Title is required.');
     expect(title.getAttribute('aria-invalid')).toBe('true');
-    expect(title.getAttribute('aria-describedby')).toBeTruthy();
     expect(document.activeElement).toBe(title);
     expect(api.calls).toHaveLength(0);
+  });
+
+  it('clears a field error as soon as the field is filled in, leaving the other errors and the focus', async () => {
+    // Arrange: two fields wrong at once.
+    const { user, title } = setup();
+    await user.type(screen.getByLabelText('Tags'), 'a,b,c,d,e,f,g,h,i,j,k');
+    await user.click(screen.getByRole('button', { name: 'Add task' }));
+    expect(descriptionOf(title)).toBe('Title is required.');
+
+    // Act
+    await user.type(title, 'B');
+
+    // Assert
+    expect(descriptionOf(title)).toBe('');
+    expect(title.getAttribute('aria-invalid')).toBe('false');
+    expect(screen.queryByText('Title is required.')).toBeNull();
+    expect(descriptionOf(screen.getByLabelText('Tags'))).toBe(
+      'Separate tags with commas. Use at most 10 tags.',
+    );
+    expect(document.activeElement).toBe(title);
   });
 
   it('applies the contract limits to tags and titles', async () => {
@@ -35,8 +55,10 @@ describe('NewTaskForm', () => {
     await user.paste('x'.repeat(201));
     await user.type(screen.getByLabelText('Tags'), 'a,b,c,d,e,f,g,h,i,j,k');
     await user.click(screen.getByRole('button', { name: 'Add task' }));
-    expect(screen.getByText('Title must be at most 200 characters.')).toBeTruthy();
-    expect(screen.getByText('Use at most 10 tags.')).toBeTruthy();
+    expect(descriptionOf(title)).toBe('Title must be at most 200 characters.');
+    expect(descriptionOf(screen.getByLabelText('Tags'))).toBe(
+      'Separate tags with commas. Use at most 10 tags.',
+    );
     expect(api.calls).toHaveLength(0);
   });
 
@@ -71,7 +93,7 @@ describe('NewTaskForm', () => {
     const { user, title } = setup(api);
     await user.type(title, 'Duplicate');
     await user.click(screen.getByRole('button', { name: 'Add task' }));
-    expect(await screen.findByText('Title is already used')).toBeTruthy();
+    await waitFor(() => expect(descriptionOf(title)).toBe('Title is already used'));
     expect(title.getAttribute('aria-invalid')).toBe('true');
   });
 });

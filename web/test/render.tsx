@@ -9,11 +9,16 @@ import { signedInAuth } from './fake-task-api.js';
 /** Renders UI inside the app's providers, at `url`, with the given (fake) services. */
 export function renderWithServices(
   ui: ReactNode,
-  { api, auth = signedInAuth, url = '/' }: { api: TaskApi; auth?: AuthClient; url?: string },
+  {
+    api,
+    auth = signedInAuth,
+    url = '/',
+    localCodesUrl,
+  }: { api: TaskApi; auth?: AuthClient; url?: string; localCodesUrl?: string },
 ) {
   window.history.replaceState(null, '', url);
   return render(
-    <ServicesProvider services={{ api, auth }}>
+    <ServicesProvider services={{ api, auth, localCodesUrl }}>
       <RouterProvider>{ui}</RouterProvider>
     </ServicesProvider>,
   );

@@ -29,6 +29,23 @@ describe('readRuntimeConfig (server side)', () => {
     );
   });
 
+  it('hands the SPA the local codes page when LOCAL_CODES_URL is set (local cloud only)', () => {
+    // Arrange
+    const local = { ...env, LOCAL_CODES_URL: 'http://127.0.0.1:4020/_local/' };
+
+    // Act
+    const config = readRuntimeConfig(local);
+
+    // Assert
+    expect(config.localCodesUrl).toBe('http://127.0.0.1:4020/_local/');
+  });
+
+  it('names LOCAL_CODES_URL when it is not a URL', () => {
+    expect(() => readRuntimeConfig({ ...env, LOCAL_CODES_URL: '/_local/' })).toThrow(
+      new ConfigError('LOCAL_CODES_URL must be an absolute http(s) URL, got "/_local/"'),
+    );
+  });
+
   it('lets the browser reach the custom Cognito endpoint instead of the regional one', () => {
     const csp = contentSecurityPolicy(readRuntimeConfig(env));
     expect(csp).toContain("connect-src 'self' http://127.0.0.1:4010 http://127.0.0.1:4020;");
@@ -40,6 +57,19 @@ describe('parseRuntimeConfig (browser side)', () => {
   it('accepts what the server serves', () => {
     const config = readRuntimeConfig(env);
     expect(parseRuntimeConfig(JSON.parse(JSON.stringify(config)))).toEqual(config);
+  });
+
+  it('refuses a local codes link that is not http(s), so config.json cannot plant a script URL', () => {
+    // Arrange
+    const served = { ...readRuntimeConfig(env), localCodesUrl: 'javascript:alert(1)' };
+
+    // Act
+    const parse = () => parseRuntimeConfig(served);
+
+    // Assert
+    expect(parse).toThrow(
+      new RuntimeConfigError('config.json: localCodesUrl must be an absolute http(s) URL'),
+    );
   });
 
   it('says which field is missing', () => {

@@ -1,4 +1,5 @@
 // @vitest-environment jsdom
+import type { Task } from '@tasktracker/api/contract';
 import { cleanup, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -19,6 +20,13 @@ function listedTitles(): string[] {
 
 function taskItem(title: string): HTMLElement {
   return screen.getByRole('listitem', { name: title });
+}
+
+/** The status labels a task's entry shows (exactly one, when the entry is right). */
+function statusesShown(item: HTMLElement): string[] {
+  return within(item)
+    .queryAllByText(/^(To do|Doing|Done)$/)
+    .map((e) => e.textContent ?? '');
 }
 
 describe('TasksScreen', () => {
@@ -52,11 +60,90 @@ describe('TasksScreen', () => {
     await waitFor(() => expect(listedTitles()).toHaveLength(4));
   });
 
-  it('shows the empty state for a filter with no tasks', async () => {
+  it('says a new user has no tasks yet and where to add one, instead of an empty list', async () => {
+    // Arrange
+    const api = new FakeTaskApi();
+
+    // Act
+    renderWithServices(<TasksScreen />, { api });
+
+    // Assert
+    await screen.findByText('No tasks yet.');
+    expect(
+      screen.getByText('Add your first one with the form above: a title is all it needs.'),
+    ).not.toBeNull();
+    expect(screen.queryByRole('list', { name: 'Tasks' })).toBeNull();
+  });
+
+  it('says a filter matched nothing, and "Show all tasks" clears the filter', async () => {
+    // Arrange
     const api = new FakeTaskApi();
     api.seed(2);
+    const user = userEvent.setup();
     renderWithServices(<TasksScreen />, { api, url: '/?status=doing' });
-    expect(await screen.findByText('No tasks are “Doing”.')).toBeTruthy();
+    await screen.findByText('No tasks are “Doing”.');
+
+    // Act
+    await user.click(screen.getByRole('button', { name: 'Show all tasks' }));
+
+    // Assert
+    await waitFor(() => expect(listedTitles()).toEqual(['Task 2', 'Task 1']));
+    expect(window.location.search).toBe('');
+    expect((screen.getByLabelText('Filter by status') as HTMLSelectElement).value).toBe('');
+  });
+
+  it("shows the start of each task's notes in the list", async () => {
+    // Arrange
+    const api = new FakeTaskApi();
+    api.seed(2, (i) => ({ notes: i === 0 ? 'Bring the\nprojector.' : `Agenda: ${'item, '.repeat(100)}` }));
+
+    // Act
+    renderWithServices(<TasksScreen />, { api });
+
+    // Assert
+    await waitFor(() => expect(listedTitles()).toHaveLength(2));
+    expect(within(taskItem('Task 1')).getByText('Bring the projector.').tagName).toBe('P');
+    const long = within(taskItem('Task 2')).getByText(/^Agenda: item,/).textContent ?? '';
+    expect(long).toMatch(/…$/);
+    expect(long.length).toBeLessThan(200);
+  });
+
+  it('says "Overdue" in words on an open task past its due date, not on one done or due later', async () => {
+    // Arrange
+    const api = new FakeTaskApi();
+    const seeded: Partial<Task>[] = [
+      { title: 'Late', dueDate: '2001-01-01' },
+      { title: 'Late but done', dueDate: '2001-01-01', status: 'done' },
+      { title: 'Later', dueDate: '2999-12-31' },
+    ];
+    api.seed(3, (i) => seeded[i] ?? {});
+
+    // Act
+    renderWithServices(<TasksScreen />, { api });
+
+    // Assert
+    await waitFor(() => expect(listedTitles()).toHaveLength(3));
+    expect(within(taskItem('Late')).queryByText('Overdue')).not.toBeNull();
+    expect(within(taskItem('Late but done')).queryByText('Overdue')).toBeNull();
+    expect(within(taskItem('Later')).queryByText('Overdue')).toBeNull();
+  });
+
+  it('reopens a done task from the list', async () => {
+    // Arrange
+    const api = new FakeTaskApi();
+    api.seed(1, () => ({ status: 'done' }));
+    const user = userEvent.setup();
+    renderWithServices(<TasksScreen />, { api });
+    await waitFor(() => expect(listedTitles()).toEqual(['Task 1']));
+
+    // Act
+    await user.click(within(taskItem('Task 1')).getByRole('button', { name: 'Reopen' }));
+
+    // Assert
+    await waitFor(() => expect(statusesShown(taskItem('Task 1'))).toEqual(['To do']));
+    expect(within(taskItem('Task 1')).queryByRole('button', { name: 'Mark done' })).not.toBeNull();
+    expect(screen.getByRole('status').textContent).toBe('Reopened “Task 1”.');
+    expect(api.calls.at(-1)).toEqual({ method: 'update', args: ['t1', { version: 1, status: 'todo' }] });
   });
 
   it('marks a task done, and on a stale version shows the conflict and the latest version', async () => {
@@ -73,7 +160,7 @@ describe('TasksScreen', () => {
 
     await user.click(within(item).getByRole('button', { name: 'Mark done' }));
     await waitFor(() => expect(within(item).queryByRole('button', { name: 'Mark done' })).toBeNull());
-    expect(within(item).getByText('Done')).toBeTruthy();
+    expect(statusesShown(item)).toEqual(['Done']);
     expect(screen.getByRole('status').textContent).toBe('Marked “Renamed in another tab” done.');
   });
 

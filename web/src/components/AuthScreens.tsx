@@ -1,11 +1,13 @@
 /** Sign up, confirm the emailed code, sign in and reset a forgotten password. */
+import { PASSWORD_POLICY } from '@tasktracker/api/contract';
 import { type FormEvent, useState } from 'react';
 import { authErrorMessage } from '../auth/messages.js';
+import { passwordHint } from '../auth/password-hint.js';
 import { Link, useRouter } from '../router.js';
 import { useServices } from '../services.js';
 import { Field, FormError } from './Field.js';
 
-const PASSWORD_HINT = 'At least 8 characters, with upper- and lower-case letters, a number and a symbol.';
+const PASSWORD_HINT = passwordHint(PASSWORD_POLICY);
 
 /** Runs an auth call with a busy flag and a one-line error message. */
 function useSubmit() {
@@ -51,6 +53,24 @@ function EmailField({ value, onChange }: { readonly value: string; readonly onCh
         />
       )}
     </Field>
+  );
+}
+
+/**
+ * On the local cloud no e-mail leaves the machine: point at the page that lists the codes the
+ * local Cognito "sent". Deployed stages have no such page, so nothing is shown there.
+ */
+function LocalCodesHint() {
+  const { localCodesUrl } = useServices();
+  if (!localCodesUrl) return null;
+  return (
+    <p className="local-codes">
+      Running on the local cloud, which sends no e-mail: find your code on the{' '}
+      <a href={localCodesUrl} target="_blank" rel="noreferrer">
+        local codes page (opens in a new tab)
+      </a>
+      .
+    </p>
   );
 }
 
@@ -225,6 +245,7 @@ export function ConfirmSignUpScreen() {
         Confirm your email
       </h1>
       <Notice text={sent ?? router.notice} />
+      <LocalCodesHint />
       <form onSubmit={submit} noValidate>
         <EmailField value={email} onChange={setEmail} />
         <CodeField value={code} onChange={setCode} />
@@ -284,6 +305,7 @@ export function ForgotPasswordScreen() {
           <p role="status" className="notice">
             If an account exists for {email.trim()}, we emailed it a code.
           </p>
+          <LocalCodesHint />
           <CodeField value={code} onChange={setCode} />
           <NewPasswordField label="New password" value={newPassword} onChange={setNewPassword} />
           <FormError message={error} />

@@ -2,11 +2,11 @@
 import type { Task } from '@tasktracker/api/contract';
 import { TASK_STATUSES } from '@tasktracker/api/contract';
 import { type FormEvent, useEffect, useRef, useState } from 'react';
-import { ApiError, ConflictError, type FieldErrors } from '../api/errors.js';
+import { ApiError, ConflictError } from '../api/errors.js';
 import { Link, useRouter } from '../router.js';
 import { useServices } from '../services.js';
 import { STATUS_LABELS, type TaskFormValues, validateUpdate, valuesFromTask } from '../tasks/task-form.js';
-import { Field, FormError, useFocusFirstInvalid } from './Field.js';
+import { Field, FormError, useFieldErrors } from './Field.js';
 
 /** Shown on a 409; e2e tests look for "changed since you opened it". */
 export const EDIT_CONFLICT_MESSAGE =
@@ -22,18 +22,17 @@ export function EditTaskScreen({ taskId }: { readonly taskId: string }) {
   const router = useRouter();
   const [loaded, setLoaded] = useState<Loaded>({ state: 'loading' });
   const [values, setValues] = useState<TaskFormValues>();
-  const [errors, setErrors] = useState<FieldErrors>({});
   const [conflict, setConflict] = useState<ConflictError>();
   const [busy, setBusy] = useState(false);
   const [attempt, setAttempt] = useState(0);
   const formRef = useRef<HTMLFormElement>(null);
   const conflictRef = useRef<HTMLDivElement>(null);
-  useFocusFirstInvalid(formRef, errors);
+  const { errors, report, clear } = useFieldErrors(formRef);
 
   const open = (task: Task) => {
     setLoaded({ state: 'ready', task });
     setValues(valuesFromTask(task));
-    setErrors({});
+    report({});
     setConflict(undefined);
   };
 
@@ -82,8 +81,10 @@ export function EditTaskScreen({ taskId }: { readonly taskId: string }) {
   }
   const task = loaded.task;
 
-  const set = (field: keyof TaskFormValues) => (value: string) =>
+  const set = (field: keyof TaskFormValues) => (value: string) => {
     setValues((v) => (v ? { ...v, [field]: value } : v));
+    clear(field);
+  };
 
   const reload = () => {
     if (conflict?.current) open(conflict.current);
@@ -93,8 +94,8 @@ export function EditTaskScreen({ taskId }: { readonly taskId: string }) {
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     const result = validateUpdate(task, values);
-    if (!result.ok) return setErrors(result.errors);
-    setErrors({});
+    if (!result.ok) return report(result.errors);
+    report({});
     setConflict(undefined);
     setBusy(true);
     try {
@@ -104,7 +105,7 @@ export function EditTaskScreen({ taskId }: { readonly taskId: string }) {
       if (e instanceof ConflictError) return setConflict(e);
       const fieldErrors = e instanceof ApiError ? e.fieldErrors : {};
       const message = e instanceof Error ? e.message : 'Could not save the task.';
-      setErrors(Object.keys(fieldErrors).length > 0 ? fieldErrors : { form: message });
+      report(Object.keys(fieldErrors).length > 0 ? fieldErrors : { form: message });
     } finally {
       setBusy(false);
     }

@@ -1,4 +1,5 @@
-import { type ReactNode, type RefObject, useEffect, useId } from 'react';
+import { type ReactNode, type RefObject, useCallback, useEffect, useId, useRef, useState } from 'react';
+import type { FieldErrors } from '../api/errors.js';
 
 /** Props a field's control needs so its label, hint and error are announced with it. */
 export interface ControlProps {
@@ -50,10 +51,35 @@ export function FormError({ message }: { readonly message: string | undefined })
   ) : null;
 }
 
-/** Moves focus to the first invalid control whenever a new set of errors appears. */
-export function useFocusFirstInvalid(form: RefObject<HTMLFormElement | null>, errors: object): void {
+/**
+ * A form's errors by field. `report` shows a new set and moves focus to the first invalid control
+ * (once, on submit); `clear` drops a field's error, and any form-level one, as soon as the user
+ * changes that field: both described the values before the change. It never moves focus, so the
+ * user keeps typing where they are.
+ */
+export function useFieldErrors(form: RefObject<HTMLFormElement | null>) {
+  const [errors, setErrors] = useState<FieldErrors>({});
+  const focusPending = useRef(false);
+
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `errors` is the trigger: focus moves once they render.
   useEffect(() => {
-    if (Object.keys(errors).length === 0) return;
+    if (!focusPending.current) return;
+    focusPending.current = false;
     form.current?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus();
   }, [form, errors]);
+
+  const report = useCallback((next: FieldErrors) => {
+    focusPending.current = Object.keys(next).length > 0;
+    setErrors(next);
+  }, []);
+  const clear = useCallback(
+    (field: string) =>
+      setErrors((current) => {
+        if (!Object.hasOwn(current, field) && !Object.hasOwn(current, 'form')) return current;
+        const { [field]: _, form: __, ...rest } = current;
+        return rest;
+      }),
+    [],
+  );
+  return { errors, report, clear };
 }

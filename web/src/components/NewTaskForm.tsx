@@ -1,29 +1,30 @@
 import type { Task } from '@tasktracker/api/contract';
 import { type FormEvent, useRef, useState } from 'react';
-import { ApiError, type FieldErrors } from '../api/errors.js';
+import { ApiError } from '../api/errors.js';
 import { useServices } from '../services.js';
 import { EMPTY_TASK_FORM, type TaskFormValues, validateCreate } from '../tasks/task-form.js';
-import { Field, FormError, useFocusFirstInvalid } from './Field.js';
+import { Field, FormError, useFieldErrors } from './Field.js';
 
 /** "Add task": validated with the contract before sending, and safe to retry (idempotency key). */
 export function NewTaskForm({ onCreated }: { readonly onCreated: (task: Task) => void }) {
   const { api } = useServices();
   const [values, setValues] = useState<TaskFormValues>(EMPTY_TASK_FORM);
-  const [errors, setErrors] = useState<FieldErrors>({});
   const [busy, setBusy] = useState(false);
   const formRef = useRef<HTMLFormElement>(null);
+  const { errors, report, clear } = useFieldErrors(formRef);
   // One key per task being written: a retry after a lost response does not create it twice.
   const idempotencyKey = useRef(crypto.randomUUID());
-  useFocusFirstInvalid(formRef, errors);
 
-  const set = (field: keyof TaskFormValues) => (value: string) =>
+  const set = (field: keyof TaskFormValues) => (value: string) => {
     setValues((v) => ({ ...v, [field]: value }));
+    clear(field);
+  };
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     const result = validateCreate(values);
-    if (!result.ok) return setErrors(result.errors);
-    setErrors({});
+    if (!result.ok) return report(result.errors);
+    report({});
     setBusy(true);
     try {
       const task = await api.create(result.input, idempotencyKey.current);
@@ -33,7 +34,7 @@ export function NewTaskForm({ onCreated }: { readonly onCreated: (task: Task) =>
     } catch (error) {
       const fieldErrors = error instanceof ApiError ? error.fieldErrors : {};
       const message = error instanceof Error ? error.message : 'Could not add the task.';
-      setErrors(Object.keys(fieldErrors).length > 0 ? fieldErrors : { form: message });
+      report(Object.keys(fieldErrors).length > 0 ? fieldErrors : { form: message });
     } finally {
       setBusy(false);
     }

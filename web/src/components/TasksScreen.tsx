@@ -1,4 +1,4 @@
-/** The task list: add, filter by status, load more, mark done, edit and delete with confirmation. */
+/** The task list: add, filter by status, load more, mark done or reopen, edit and delete with confirmation. */
 import type { Task, TaskStatus } from '@tasktracker/api/contract';
 import { TASK_LIMITS, TASK_STATUSES } from '@tasktracker/api/contract';
 import { useEffect, useRef, useState } from 'react';
@@ -6,6 +6,7 @@ import { ApiError, ConflictError } from '../api/errors.js';
 import { useRouter } from '../router.js';
 import { useServices } from '../services.js';
 import { STATUS_LABELS } from '../tasks/task-form.js';
+import { formatDueDate, isOverdue, localIsoDate, notesExcerpt } from '../tasks/task-view.js';
 import { ConfirmDialog } from './ConfirmDialog.js';
 import { FormError } from './Field.js';
 import { NewTaskForm } from './NewTaskForm.js';
@@ -22,34 +23,40 @@ function parseStatus(value: string | null): TaskStatus | undefined {
   return TASK_STATUSES.find((s) => s === value);
 }
 
-const dateFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeZone: 'UTC' });
-
-/** "2026-03-01" → "Mar 1, 2026" in the reader's locale (the date is a calendar date, so UTC). */
-export function formatDueDate(isoDate: string): string {
-  return dateFormat.format(new Date(`${isoDate}T00:00:00Z`));
+/** The notice after a status change from the list. */
+function statusNotice(task: Task, status: TaskStatus): string {
+  return status === 'done' ? `Marked “${task.title}” done.` : `Reopened “${task.title}”.`;
 }
 
 function TaskItem({
   task,
+  today,
   error,
-  onDone,
+  busy,
+  onStatus,
   onEdit,
   onDelete,
-  busy,
 }: {
   readonly task: Task;
+  /** The reader's date (`YYYY-MM-DD`), to tell an overdue task. */
+  readonly today: string;
   readonly error: string | undefined;
   readonly busy: boolean;
-  readonly onDone: () => void;
+  readonly onStatus: (status: TaskStatus) => void;
   readonly onEdit: () => void;
   readonly onDelete: () => void;
 }) {
   const titleId = `task-${task.id}-title`;
+  const overdue = isOverdue(task, today);
+  const notes = notesExcerpt(task.notes);
   return (
-    <li className={`task status-${task.status}`} aria-labelledby={titleId}>
+    <li className={`task status-${task.status}${overdue ? ' overdue' : ''}`} aria-labelledby={titleId}>
       <h3 id={titleId}>{task.title}</h3>
+      {notes && <p className="notes">{notes}</p>}
       <p className="meta">
         <span className={`badge badge-${task.status}`}>{STATUS_LABELS[task.status]}</span>
+        {/* The word, not only the colour, says it is late: it is read out and survives any palette. */}
+        {overdue && <span className="badge badge-overdue">Overdue</span>}
         {task.dueDate && (
           <span>
             Due <time dateTime={task.dueDate}>{formatDueDate(task.dueDate)}</time>
@@ -68,8 +75,12 @@ function TaskItem({
       </p>
       <FormError message={error} />
       <div className="actions">
-        {task.status !== 'done' && (
-          <button type="button" disabled={busy} onClick={onDone}>
+        {task.status === 'done' ? (
+          <button type="button" className="secondary" disabled={busy} onClick={() => onStatus('todo')}>
+            Reopen
+          </button>
+        ) : (
+          <button type="button" disabled={busy} onClick={() => onStatus('done')}>
             Mark done
           </button>
         )}
@@ -84,6 +95,32 @@ function TaskItem({
   );
 }
 
+/** What the list says when it has nothing to show, with the way forward. */
+function EmptyState({
+  status,
+  onShowAll,
+}: {
+  readonly status: TaskStatus | undefined;
+  readonly onShowAll: () => void;
+}) {
+  if (status) {
+    return (
+      <div className="empty-state">
+        <p className="empty-title">No tasks are “{STATUS_LABELS[status]}”.</p>
+        <button type="button" className="secondary" onClick={onShowAll}>
+          Show all tasks
+        </button>
+      </div>
+    );
+  }
+  return (
+    <div className="empty-state">
+      <p className="empty-title">No tasks yet.</p>
+      <p>Add your first one with the form above: a title is all it needs.</p>
+    </div>
+  );
+}
+
 export function TasksScreen() {
   const { api } = useServices();
   const router = useRouter();
@@ -94,13 +131,14 @@ export function TasksScreen() {
   const [loadingMore, setLoadingMore] = useState(false);
   const [error, setError] = useState<string>();
   const [notice, setNotice] = useState(router.notice);
-  const [rowErrors, setRowErrors] = useState<Readonly<Record<string, string>>>({});
+  const [rowErrors, setRowErrors] = useState<ReadonlyMap<string, string>>(new Map());
   const [busyIds, setBusyIds] = useState<ReadonlySet<string>>(new Set());
   const [pendingDelete, setPendingDelete] = useState<Task>();
   const [deleting, setDeleting] = useState(false);
   const [attempt, setAttempt] = useState(0);
   // Answers to an older filter must not overwrite the current one.
   const generation = useRef(0);
+  const today = localIsoDate(new Date());
 
   // biome-ignore lint/correctness/useExhaustiveDependencies: `attempt` is the "Try again" trigger.
   useEffect(() => {
@@ -152,7 +190,12 @@ export function TasksScreen() {
     );
 
   const setRowError = (id: string, message: string | undefined) =>
-    setRowErrors(({ [id]: _, ...rest }) => (message ? { ...rest, [id]: message } : rest));
+    setRowErrors((current) => {
+      const next = new Map(current);
+      if (message) next.set(id, message);
+      else next.delete(id);
+      return next;
+    });
 
   const setBusy = (id: string, busy: boolean) =>
     setBusyIds((current) => {
@@ -162,12 +205,12 @@ export function TasksScreen() {
       return next;
     });
 
-  const markDone = async (task: Task) => {
+  const changeStatus = async (task: Task, next: TaskStatus) => {
     setBusy(task.id, true);
     setRowError(task.id, undefined);
     try {
-      replace(await api.update(task.id, { version: task.version, status: 'done' }));
-      setNotice(`Marked “${task.title}” done.`);
+      replace(await api.update(task.id, { version: task.version, status: next }));
+      setNotice(statusNotice(task, next));
     } catch (e) {
       if (e instanceof ConflictError && e.current) replace(e.current);
       setRowError(task.id, e instanceof ConflictError ? CONFLICT_MESSAGE : messageOf(e));
@@ -238,18 +281,17 @@ export function TasksScreen() {
         {loading ? (
           <p className="loading">Loading tasks…</p>
         ) : items.length === 0 && !error ? (
-          <p className="empty">
-            {status ? `No tasks are “${STATUS_LABELS[status]}”.` : 'No tasks yet. Add one above.'}
-          </p>
+          <EmptyState status={status} onShowAll={() => onFilter('')} />
         ) : (
           <ul className="tasks" aria-label="Tasks" aria-busy={loadingMore}>
             {items.map((task) => (
               <TaskItem
                 key={task.id}
                 task={task}
-                error={rowErrors[task.id]}
+                today={today}
+                error={rowErrors.get(task.id)}
                 busy={busyIds.has(task.id)}
-                onDone={() => void markDone(task)}
+                onStatus={(next) => void changeStatus(task, next)}
                 onEdit={() => router.navigate(`/tasks/${encodeURIComponent(task.id)}`)}
                 onDelete={() => setPendingDelete(task)}
               />
