@@ -7,7 +7,7 @@ import { describe, expect, test } from 'vitest';
 import { listTasks, updateTask } from '../src/api-client.js';
 import { textLines, withinWindowWidth } from '../src/layout.js';
 import { useLocalCloud } from '../src/local-cloud.js';
-import { serveLocalCodesUrl } from '../src/local-codes.js';
+import { localCodesUrl } from '../src/local-codes.js';
 import { blockingViolations, ScreenAudit } from '../src/screen-audit.js';
 import { useBrowser } from '../src/suite.js';
 import { TaskTrackerApp } from '../src/task-tracker-app.js';
@@ -29,7 +29,7 @@ describe.each(VIEWPORTS)('at $name width', (viewport) => {
     const { page, shots, errors } = await browser.open(ctx, { baseURL: cloud.current.urls.web, viewport });
     const app = new TaskTrackerApp(page);
     const audit = new ScreenAudit({ page, shots }, viewport);
-    const codesPage = await serveLocalCodesUrl(page, cloud.current);
+    const codesPage = localCodesUrl(cloud.current);
     // An address with nothing to break at: the kind that used to push the page past the window.
     const user = newTestUser('margaret_hamilton_apollo_guidance');
     const check = async (screen: string, options: { fullPage?: boolean } = {}) => {
