@@ -1,6 +1,7 @@
 /**
- * DynamoDB: dynalite (the DynamoDB API over LevelDB) on 127.0.0.1, with every
- * `AWS::DynamoDB::Table` of the assembly created from its template (keys, GSIs, LSIs, billing).
+ * DynamoDB: a front (see front.ts) before dynalite — the DynamoDB API over LevelDB — on
+ * 127.0.0.1, with every `AWS::DynamoDB::Table` of the assembly created from its template (keys,
+ * GSIs, LSIs, billing). Clients talk to the front; only the front talks to the store.
  */
 import { existsSync, mkdirSync } from 'node:fs';
 import type { Server } from 'node:http';
@@ -15,9 +16,11 @@ import dynalite from 'dynalite';
 import { Level } from 'level';
 import { type AssemblyResource, resourcesOf } from '../../assembly/index.js';
 import { LocalCloudError } from '../../errors.js';
-import type { PhysicalIds } from '../../intrinsics/physical-ids.js';
+import { LOCAL_ACCOUNT_ID, type PhysicalIds } from '../../intrinsics/physical-ids.js';
 import { closeServer, listenOnLoopback } from '../../loopback.js';
 import type { LocalService, ServiceDescription } from '../../service.js';
+import type { MetricSink } from '../cloudwatch/metrics.js';
+import { DynamoDbFront, type DynamoDbGuard } from './front.js';
 
 /** `GlobalTable` is what CDK's `TableV2` synthesizes; locally it is one table, replicas aside. */
 export const TABLE_TYPES = ['AWS::DynamoDB::Table', 'AWS::DynamoDB::GlobalTable'] as const;
@@ -27,25 +30,36 @@ export interface LocalDynamoDbOptions {
   readonly port: number;
   /** Tables persist under `<dataDir>/dynamodb`; undefined keeps them in memory. */
   readonly dataDir?: string;
+  readonly metrics: MetricSink;
   readonly log: (line: string) => void;
 }
 
 export class LocalDynamoDb implements LocalService {
   private server: Server | undefined;
-  private listeningUrl: string | undefined;
+  private storeUrl: string | undefined;
+  private front: DynamoDbFront | undefined;
+  private readonly guards: DynamoDbGuard[] = [];
   private readonly tables: AssemblyResource[];
 
   constructor(private readonly options: LocalDynamoDbOptions) {
     this.tables = TABLE_TYPES.flatMap((type) => resourcesOf(options.ids.source, type));
   }
 
+  /** The front's URL: what clients (and functions, as AWS_ENDPOINT_URL_DYNAMODB) call. */
   get url(): string {
-    if (this.listeningUrl === undefined) throw new Error('The local DynamoDB has not been started.');
-    return this.listeningUrl;
+    const url = this.front?.url;
+    if (url === undefined) throw new Error('The local DynamoDB has not been started.');
+    return url;
   }
 
   get endpoint(): string | undefined {
-    return this.listeningUrl;
+    return this.front?.url;
+  }
+
+  /** Lets a guard (IAM, an injected fault) look at every call before the store does. */
+  addGuard(guard: DynamoDbGuard): void {
+    if (this.front) this.front.addGuard(guard);
+    else this.guards.push(guard);
   }
 
   /** Whether the assembly declares any table (no table, nothing to serve). */
@@ -67,12 +81,27 @@ export class LocalDynamoDb implements LocalService {
       deleteTableMs: 0,
       updateTableMs: 0,
     });
-    this.listeningUrl = await listenOnLoopback(server, this.options.port);
+    // The store listens where only the front finds it; the front takes the public port.
+    this.storeUrl = await listenOnLoopback(server, 0);
     this.server = server;
-    await this.createTables();
+    await this.createTables(this.storeUrl);
+    const front = new DynamoDbFront({
+      port: this.options.port,
+      storeUrl: this.storeUrl,
+      region: this.options.ids.source.region,
+      accountId: LOCAL_ACCOUNT_ID,
+      metrics: this.options.metrics,
+      log: this.options.log,
+    });
+    for (const guard of this.guards.splice(0)) front.addGuard(guard);
+    await front.start();
+    this.front = front;
   }
 
   async stop(): Promise<void> {
+    const front = this.front;
+    this.front = undefined;
+    await front?.stop();
     const server = this.server;
     if (!server) return;
     this.server = undefined;
@@ -85,7 +114,7 @@ export class LocalDynamoDb implements LocalService {
       resources: this.tables.map((table) => ({
         logicalId: table.logicalId,
         type: table.type,
-        ...(this.listeningUrl === undefined ? {} : { url: this.listeningUrl }),
+        ...(this.endpoint === undefined ? {} : { url: this.endpoint }),
         detail: `${this.options.ids.ref(table.stack, table.logicalId)}${table.properties.TimeToLiveSpecification ? ' (TTL not enforced locally)' : ''}`,
       })),
     };
@@ -118,9 +147,9 @@ export class LocalDynamoDb implements LocalService {
   }
 
   /** Creates the template's tables that do not exist yet; existing ones (and their items) are kept. */
-  private async createTables(): Promise<void> {
+  private async createTables(storeUrl: string): Promise<void> {
     const client = new DynamoDBClient({
-      endpoint: this.url,
+      endpoint: storeUrl,
       region: this.options.ids.source.region,
       credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
     });

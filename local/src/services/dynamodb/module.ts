@@ -1,6 +1,7 @@
 /** The registry entry of DynamoDB: tables (and `TableV2`'s global tables) served by dynalite. */
 import { generatedName, literalProperty } from '../../intrinsics/physical-ids.js';
 import type { PhysicalIdRule, ServiceModule } from '../../service.js';
+import { cloudwatchService } from '../cloudwatch/module.js';
 import { LocalDynamoDb, TABLE_TYPES } from './index.js';
 
 const table: PhysicalIdRule = (resource, arn) => {
@@ -19,10 +20,16 @@ export const dynamodbService: ServiceModule<LocalDynamoDb> = {
   name: 'DynamoDB',
   resourceTypes: TABLE_TYPES,
   physicalIds: Object.fromEntries(TABLE_TYPES.map((type) => [type, table])),
+  // The front records the capacity each call consumed, as CloudWatch would see it.
+  dependsOn: [cloudwatchService],
   port: { name: 'dynamodb', default: 8000 },
   endpointEnv: 'DYNAMODB',
+  metrics: { 'AWS/DynamoDB': ['ConsumedReadCapacityUnits', 'ConsumedWriteCapacityUnits'] },
   create: (ctx) => {
+    const metrics = ctx.get(cloudwatchService)?.metrics;
+    if (!metrics) return undefined;
     const service = new LocalDynamoDb({
+      metrics,
       ids: ctx.ids,
       port: ctx.port,
       ...(ctx.dataDir === undefined ? {} : { dataDir: ctx.dataDir }),

@@ -1,0 +1,302 @@
+/**
+ * The DynamoDB front: what the AWS SDK talks to at `AWS_ENDPOINT_URL_DYNAMODB`. It sees every
+ * call before the local store does — the operation (`X-Amz-Target`), the caller's SigV4 access
+ * key, the tables and indexes it touches — so guards (IAM, injected faults) can refuse it with
+ * DynamoDB's own error, and it records what CloudWatch would: the capacity each call consumed,
+ * per table and per global secondary index, asked of the store with `ReturnConsumedCapacity`.
+ */
+import {
+  Agent,
+  createServer,
+  type IncomingMessage,
+  request,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
+import { crc32 } from 'node:zlib';
+import { closeServer, listenOnLoopback } from '../../loopback.js';
+import type { MetricSink } from '../cloudwatch/metrics.js';
+
+const TARGET_PREFIX = 'DynamoDB_20120810.';
+/** DynamoDB's largest request (a BatchWriteItem of 25 × 400 KB items) with room for JSON overhead. */
+const MAX_BODY_BYTES = 16 * 1024 * 1024;
+
+/** A table, or an index of one, that a call reads or writes. */
+export interface DynamoDbResource {
+  readonly table: string;
+  readonly index?: string;
+  /** `arn:aws:dynamodb:<region>:<account>:table/<t>` or `…/index/<i>`; `*` for ListTables. */
+  readonly arn: string;
+}
+
+/** One call as the front sees it before the store does. */
+export interface DynamoDbCall {
+  /** `Query`, `PutItem`, … */
+  readonly operation: string;
+  /** The IAM action: `dynamodb:Query`. */
+  readonly action: string;
+  /** The SigV4 access key the caller signed with, if it signed. */
+  readonly accessKeyId: string | undefined;
+  readonly resources: readonly DynamoDbResource[];
+  readonly input: Readonly<Record<string, unknown>>;
+}
+
+/** DynamoDB's answer to a refused call: `{"__type":"com.amazonaws.dynamodb.v20120810#<type>","message"}`. */
+export interface DynamoDbRejection {
+  readonly status: number;
+  readonly type: string;
+  readonly message: string;
+}
+
+/** Looks at a call before the store does; a rejection is what the caller gets instead. */
+export type DynamoDbGuard = (call: DynamoDbCall) => DynamoDbRejection | undefined;
+
+const READS = new Set(['GetItem', 'BatchGetItem', 'Query', 'Scan', 'TransactGetItems']);
+const WRITES = new Set(['PutItem', 'UpdateItem', 'DeleteItem', 'BatchWriteItem', 'TransactWriteItems']);
+
+export interface DynamoDbFrontOptions {
+  /** The public port (0 = ephemeral). */
+  readonly port: number;
+  /** Where the local store listens. */
+  readonly storeUrl: string;
+  readonly region: string;
+  readonly accountId: string;
+  readonly metrics: MetricSink;
+  readonly log: (line: string) => void;
+}
+
+export class DynamoDbFront {
+  private server: Server | undefined;
+  private listeningUrl: string | undefined;
+  private readonly guards: DynamoDbGuard[] = [];
+  private readonly agent = new Agent({ keepAlive: true });
+
+  constructor(private readonly options: DynamoDbFrontOptions) {}
+
+  get url(): string | undefined {
+    return this.listeningUrl;
+  }
+
+  /** Adds a guard; guards run in the order added and the first rejection wins. */
+  addGuard(guard: DynamoDbGuard): void {
+    this.guards.push(guard);
+  }
+
+  async start(): Promise<void> {
+    const server = createServer((req, res) => {
+      this.handle(req, res).catch((err: unknown) => {
+        this.options.log(`[DynamoDB] internal error: ${(err as Error).message}`);
+        if (!res.headersSent)
+          sendRejection(res, { status: 500, type: 'InternalServerError', message: 'Internal server error' });
+        else res.destroy();
+      });
+    });
+    this.listeningUrl = await listenOnLoopback(server, this.options.port);
+    this.server = server;
+  }
+
+  async stop(): Promise<void> {
+    const server = this.server;
+    this.server = undefined;
+    this.agent.destroy();
+    if (server) await closeServer(server);
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const body = await readBody(req);
+    if (body === undefined) {
+      sendRejection(res, { status: 413, type: 'ValidationException', message: 'Request too large.' });
+      return;
+    }
+    const call = this.callOf(req, body);
+    if (call) {
+      for (const guard of this.guards) {
+        const rejection = guard(call);
+        if (rejection) {
+          sendRejection(res, rejection);
+          return;
+        }
+      }
+    }
+    const tracksCapacity = call !== undefined && (READS.has(call.operation) || WRITES.has(call.operation));
+    const forwarded =
+      call && tracksCapacity
+        ? Buffer.from(JSON.stringify({ ...call.input, ReturnConsumedCapacity: 'INDEXES' }))
+        : body;
+    const answer = await this.forward(req, forwarded);
+    if (!call || !tracksCapacity || answer.status !== 200) {
+      res.writeHead(answer.status, answer.headers).end(answer.body);
+      return;
+    }
+    const output = JSON.parse(answer.body.toString('utf8')) as Record<string, unknown>;
+    this.recordCapacity(call.operation, output.ConsumedCapacity);
+    const asked = call.input.ReturnConsumedCapacity;
+    const replied = Buffer.from(JSON.stringify(withConsumedCapacityAsAsked(output, asked)));
+    res
+      .writeHead(200, {
+        ...answer.headers,
+        'content-length': String(replied.length),
+        // The SDK checks the body against this checksum; the body changed, so it must too.
+        'x-amz-crc32': String(crc32(replied)),
+      })
+      .end(replied);
+  }
+
+  /** The call in the request, or undefined when it is not one the front can read (the store answers). */
+  private callOf(req: IncomingMessage, body: Buffer): DynamoDbCall | undefined {
+    const target = req.headers['x-amz-target'];
+    if (typeof target !== 'string' || !target.startsWith(TARGET_PREFIX)) return undefined;
+    let input: unknown;
+    try {
+      input = JSON.parse(body.toString('utf8') || '{}');
+    } catch {
+      return undefined;
+    }
+    if (typeof input !== 'object' || input === null || Array.isArray(input)) return undefined;
+    const operation = target.slice(TARGET_PREFIX.length);
+    const record = input as Record<string, unknown>;
+    return {
+      operation,
+      action: `dynamodb:${operation}`,
+      accessKeyId: accessKeyOf(req.headers.authorization),
+      resources: resourcesOf(operation, record).map((r) => ({ ...r, arn: this.arnOf(r) })),
+      input: record,
+    };
+  }
+
+  private arnOf(resource: { table: string; index?: string }): string {
+    if (resource.table === '*') return '*';
+    const table = `arn:aws:dynamodb:${this.options.region}:${this.options.accountId}:table/${resource.table}`;
+    return resource.index === undefined ? table : `${table}/index/${resource.index}`;
+  }
+
+  private recordCapacity(operation: string, consumed: unknown): void {
+    const metric = READS.has(operation) ? 'ConsumedReadCapacityUnits' : 'ConsumedWriteCapacityUnits';
+    for (const entry of [consumed].flat()) {
+      if (typeof entry !== 'object' || entry === null) continue;
+      const { TableName, Table, CapacityUnits, GlobalSecondaryIndexes } = entry as ConsumedCapacity;
+      if (typeof TableName !== 'string') continue;
+      const tableUnits = Table?.CapacityUnits ?? CapacityUnits ?? 0;
+      this.options.metrics.record('AWS/DynamoDB', metric, { TableName }, tableUnits);
+      for (const [index, units] of Object.entries(GlobalSecondaryIndexes ?? {}))
+        this.options.metrics.record(
+          'AWS/DynamoDB',
+          metric,
+          { TableName, GlobalSecondaryIndexName: index },
+          units.CapacityUnits ?? 0,
+        );
+    }
+  }
+
+  private forward(
+    req: IncomingMessage,
+    body: Buffer,
+  ): Promise<{ status: number; headers: Record<string, string | string[]>; body: Buffer }> {
+    const headers: Record<string, string | string[]> = {};
+    for (const [name, value] of Object.entries(req.headers))
+      if (value !== undefined && name !== 'content-length' && name !== 'host') headers[name] = value;
+    headers['content-length'] = String(body.length);
+    return new Promise((resolve, reject) => {
+      const upstream = request(
+        this.options.storeUrl,
+        { method: req.method ?? 'POST', path: req.url ?? '/', headers, agent: this.agent },
+        (response) => {
+          const chunks: Buffer[] = [];
+          response.on('data', (chunk: Buffer) => chunks.push(chunk));
+          response.on('end', () => {
+            const out: Record<string, string | string[]> = {};
+            for (const [name, value] of Object.entries(response.headers))
+              if (value !== undefined && name !== 'connection' && name !== 'keep-alive') out[name] = value;
+            resolve({ status: response.statusCode ?? 500, headers: out, body: Buffer.concat(chunks) });
+          });
+          response.on('error', reject);
+        },
+      );
+      upstream.on('error', reject);
+      upstream.end(body);
+    });
+  }
+}
+
+interface ConsumedCapacity {
+  TableName?: unknown;
+  CapacityUnits?: number;
+  Table?: { CapacityUnits?: number };
+  GlobalSecondaryIndexes?: Record<string, { CapacityUnits?: number }>;
+  LocalSecondaryIndexes?: Record<string, { CapacityUnits?: number }>;
+}
+
+/** The tables (and indexes) an operation names, as IAM sees them. */
+function resourcesOf(
+  operation: string,
+  input: Record<string, unknown>,
+): Array<{ table: string; index?: string }> {
+  if (operation === 'ListTables') return [{ table: '*' }];
+  if (operation === 'BatchGetItem' || operation === 'BatchWriteItem') {
+    const items = input.RequestItems;
+    return typeof items === 'object' && items !== null ? Object.keys(items).map((table) => ({ table })) : [];
+  }
+  if (operation === 'TransactGetItems' || operation === 'TransactWriteItems') {
+    const items = Array.isArray(input.TransactItems) ? input.TransactItems : [];
+    return items.flatMap((item: unknown) =>
+      Object.values(typeof item === 'object' && item !== null ? item : {}).flatMap((part: unknown) => {
+        const table = (part as { TableName?: unknown } | null)?.TableName;
+        return typeof table === 'string' ? [{ table }] : [];
+      }),
+    );
+  }
+  if (typeof input.TableName !== 'string') return [];
+  return [
+    typeof input.IndexName === 'string'
+      ? { table: input.TableName, index: input.IndexName }
+      : { table: input.TableName },
+  ];
+}
+
+/** Gives the caller the consumed capacity it asked for (none, TOTAL or INDEXES), not what the front asked. */
+function withConsumedCapacityAsAsked(
+  output: Record<string, unknown>,
+  asked: unknown,
+): Record<string, unknown> {
+  if (asked === 'INDEXES' || output.ConsumedCapacity === undefined) return output;
+  const { ConsumedCapacity, ...rest } = output;
+  if (asked !== 'TOTAL') return rest;
+  const total = (entry: unknown) => {
+    const { TableName, CapacityUnits } = (entry ?? {}) as ConsumedCapacity;
+    return { TableName, CapacityUnits };
+  };
+  return {
+    ...rest,
+    ConsumedCapacity: Array.isArray(ConsumedCapacity) ? ConsumedCapacity.map(total) : total(ConsumedCapacity),
+  };
+}
+
+/** The access key of a SigV4 `Authorization` header (`… Credential=<key>/<date>/<region>/dynamodb/aws4_request, …`). */
+export function accessKeyOf(authorization: string | undefined): string | undefined {
+  return /Credential=([^/,\s]+)\//.exec(authorization ?? '')?.[1];
+}
+
+async function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_BODY_BYTES) return undefined;
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
+function sendRejection(res: ServerResponse, rejection: DynamoDbRejection): void {
+  const body = JSON.stringify({
+    __type: `com.amazonaws.dynamodb.v20120810#${rejection.type}`,
+    message: rejection.message,
+  });
+  res
+    .writeHead(rejection.status, {
+      'content-type': 'application/x-amz-json-1.0',
+      'content-length': String(Buffer.byteLength(body)),
+      'x-amz-crc32': String(crc32(body)),
+    })
+    .end(body);
+}
