@@ -67,3 +67,122 @@ describe('validateRequest', () => {
     ).toBeUndefined();
   });
 });
+
+describe("the validator's messages (json-schema-validator's, as API Gateway answers)", () => {
+  const parts = { pathParameters: {}, query: new URLSearchParams(), headers: {} };
+  const errorsFor = (schema: JsonSchema, body: unknown) =>
+    validateRequest(
+      { body: schema, requiredParameters: [] },
+      { ...parts, body: Buffer.from(JSON.stringify(body)) },
+    )?.validationErrorString;
+
+  it.each([
+    [{ type: 'object', required: ['version'] }, {}, '[object has missing required properties (["version"])]'],
+    [
+      { type: 'object', properties: { version: { type: 'integer' } } },
+      { version: '1' },
+      '[instance type (string) does not match any allowed primitive type (allowed: ["integer"])]',
+    ],
+    [
+      { type: 'object', properties: { status: { enum: ['todo', 'done'] } } },
+      { status: 'doing' },
+      '[instance value ("doing") not found in enum (possible values: ["todo","done"])]',
+    ],
+    [
+      { type: 'object', properties: { title: { type: 'string', maxLength: 3 } } },
+      { title: 'four' },
+      '[string "four" is too long (length: 4, maximum allowed: 3)]',
+    ],
+    [
+      { type: 'object', properties: { title: { type: 'string', minLength: 1 } } },
+      { title: '' },
+      '[string "" is too short (length: 0, required minimum: 1)]',
+    ],
+    [
+      { type: 'object', properties: { n: { type: 'integer', minimum: 1 } } },
+      { n: 0 },
+      '[numeric instance is lower than the required minimum (minimum: 1, found: 0)]',
+    ],
+    [
+      { type: 'object', properties: { n: { type: 'integer', maximum: 9 } } },
+      { n: 10 },
+      '[numeric instance is greater than the required maximum (maximum: 9, found: 10)]',
+    ],
+    [
+      { type: 'object', properties: { n: { type: 'integer', minimum: 0, exclusiveMinimum: true } } },
+      { n: 0 },
+      '[numeric instance is not strictly greater than the required minimum 0]',
+    ],
+    [
+      { type: 'object', properties: { n: { type: 'integer', multipleOf: 5 } } },
+      { n: 7 },
+      '[remainder of division is not zero (7 / 5)]',
+    ],
+    [
+      { type: 'object', properties: { tags: { type: 'array', uniqueItems: true } } },
+      { tags: ['a', 'a'] },
+      '[array must not contain duplicate elements]',
+    ],
+    [
+      { type: 'object', properties: { tags: { type: 'array', maxItems: 1 } } },
+      { tags: ['a', 'b'] },
+      '[array is too long: must have at most 1 elements but instance has 2 elements]',
+    ],
+    [
+      { type: 'object', properties: { d: { type: 'string', pattern: '^\\d+$' } } },
+      { d: 'x' },
+      '[ECMA 262 regex "^\\\\d+$" does not match input string "x"]',
+    ],
+  ] as const)('%j with %j → %s', (schema, body, message) => {
+    expect(errorsFor(schema, body)).toBe(message);
+  });
+
+  it('lists every failure, not only the first', () => {
+    expect(errorsFor({ type: 'object', required: ['a', 'b'], additionalProperties: false }, { c: 1 })).toBe(
+      '[object has missing required properties (["a"]), object has missing required properties (["b"]), object instance has properties which are not allowed by the schema: ["c"]]',
+    );
+  });
+
+  it('resolves $ref to definitions in the model', () => {
+    const schema = {
+      type: 'object',
+      definitions: { tag: { type: 'string', minLength: 1 } },
+      properties: { tags: { type: 'array', items: { $ref: '#/definitions/tag' } } },
+    };
+    expect(matchesSchema(schema, { tags: ['a'] })).toBe(true);
+    expect(matchesSchema(schema, { tags: [''] })).toBe(false);
+  });
+
+  it.each(['constructor', '__proto__', 'toString', 'valueOf', 'hasOwnProperty', 'prototype'])(
+    'refuses a body key named %s when the model allows no extra properties',
+    (name) => {
+      const body = Buffer.from(`{"title":"p","${name}":1}`);
+      expect(
+        validateRequest({ body: TASK, requiredParameters: [] }, { ...parts, body })?.validationErrorString,
+      ).toBe(`[object instance has properties which are not allowed by the schema: ["${name}"]]`);
+    },
+  );
+
+  it.each(['constructor', 'toString', '__proto__'])(
+    'does not take Object.prototype.%s for a path parameter',
+    (name) => {
+      expect(
+        validateRequest(
+          { requiredParameters: [`path.${name}`] },
+          { ...parts, pathParameters: {}, body: Buffer.alloc(0) },
+        ),
+      ).toMatchObject({ type: 'BAD_REQUEST_PARAMETERS' });
+    },
+  );
+});
+
+describe('combinators', () => {
+  const parts = { pathParameters: {}, query: new URLSearchParams(), headers: {} };
+  it('counts the subschemas of anyOf in its message', () => {
+    const schema = { type: 'object', properties: { due: { anyOf: [{ type: 'string' }, { type: 'null' }] } } };
+    expect(
+      validateRequest({ body: schema, requiredParameters: [] }, { ...parts, body: Buffer.from('{"due":1}') })
+        ?.validationErrorString,
+    ).toContain('instance failed to match at least one required schema among 2');
+  });
+});

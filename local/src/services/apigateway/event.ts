@@ -40,9 +40,10 @@ export function requestTime(epochMs: number): string {
 export function buildProxyEvent(request: ProxyRequest, target: ProxyTarget): APIGatewayProxyEvent {
   const { headers, multiValueHeaders } = headerForms(request.rawHeaders);
   const { single, multi } = queryForms(request.query);
-  const host = headers.Host ?? headers.host ?? '127.0.0.1';
-  const domainName = host;
-  const userAgent = headers['User-Agent'] ?? headers['user-agent'] ?? null;
+  const headerValue = (name: string) =>
+    Object.entries(headers).find(([key]) => key.toLowerCase() === name)?.[1];
+  const domainName = headerValue('host') ?? '127.0.0.1';
+  const userAgent = headerValue('user-agent') ?? null;
   return {
     resource: target.resourcePath,
     path: request.path,
@@ -90,33 +91,38 @@ export function buildProxyEvent(request: ProxyRequest, target: ProxyTarget): API
   };
 }
 
-/** Header names keep the client's casing; the single-value form holds the last value. */
+/**
+ * Header names keep the client's first casing; the single-value form holds the last value. Names
+ * are the client's, so they are collected in a Map: `__proto__` or `constructor` is just a name.
+ */
 function headerForms(rawHeaders: readonly string[]): {
   headers: Record<string, string>;
   multiValueHeaders: Record<string, string[]>;
 } {
-  const headers: Record<string, string> = {};
-  const multiValueHeaders: Record<string, string[]> = {};
+  const byLowerName = new Map<string, { name: string; values: string[] }>();
   for (let i = 0; i + 1 < rawHeaders.length; i += 2) {
     const name = rawHeaders[i] ?? '';
-    const value = rawHeaders[i + 1] ?? '';
-    const existing =
-      Object.keys(multiValueHeaders).find((key) => key.toLowerCase() === name.toLowerCase()) ?? name;
-    headers[existing] = value;
-    multiValueHeaders[existing] = [...(multiValueHeaders[existing] ?? []), value];
+    const entry = byLowerName.get(name.toLowerCase()) ?? { name, values: [] };
+    entry.values.push(rawHeaders[i + 1] ?? '');
+    byLowerName.set(name.toLowerCase(), entry);
   }
-  return { headers, multiValueHeaders };
+  const entries = [...byLowerName.values()];
+  return {
+    headers: Object.fromEntries(entries.map(({ name, values }) => [name, values.at(-1) ?? ''])),
+    multiValueHeaders: Object.fromEntries(entries.map(({ name, values }) => [name, values])),
+  };
 }
 
 function queryForms(query: string): {
   single: Record<string, string> | null;
   multi: Record<string, string[]> | null;
 } {
-  const params = new URLSearchParams(query);
-  const multi: Record<string, string[]> = {};
-  for (const [name, value] of params) multi[name] = [...(multi[name] ?? []), value];
-  const names = Object.keys(multi);
-  if (names.length === 0) return { single: null, multi: null };
-  const single = Object.fromEntries(names.map((name) => [name, multi[name]?.at(-1) ?? '']));
-  return { single, multi };
+  const multi = new Map<string, string[]>();
+  for (const [name, value] of new URLSearchParams(query))
+    multi.set(name, [...(multi.get(name) ?? []), value]);
+  if (multi.size === 0) return { single: null, multi: null };
+  return {
+    single: Object.fromEntries([...multi].map(([name, values]) => [name, values.at(-1) ?? ''])),
+    multi: Object.fromEntries(multi),
+  };
 }

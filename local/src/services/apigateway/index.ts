@@ -245,14 +245,18 @@ export class LocalApiGateway implements LocalService {
       );
       return this.sendGatewayError(api, req, res, ERRORS.integrationFailure);
     }
-    const headers: Record<string, string | string[]> = {
-      'content-type': 'application/json',
-      'x-amzn-requestid': requestId,
-    };
-    for (const [name, value] of Object.entries(result.multiValueHeaders)) headers[name.toLowerCase()] = value;
-    for (const [name, value] of Object.entries(result.headers)) headers[name.toLowerCase()] = value;
+    // Header names come from the function: a Map keeps `__proto__` an ordinary name.
+    const headers = new Map<string, string | string[]>([
+      ['content-type', 'application/json'],
+      ['x-amzn-requestid', requestId],
+    ]);
+    for (const [name, value] of Object.entries(result.multiValueHeaders))
+      headers.set(name.toLowerCase(), value);
+    for (const [name, value] of Object.entries(result.headers)) headers.set(name.toLowerCase(), value);
     const body = result.isBase64Encoded ? Buffer.from(result.body, 'base64') : Buffer.from(result.body);
-    res.writeHead(result.statusCode, { ...headers, 'content-length': String(body.length) }).end(body);
+    headers.set('content-length', String(body.length));
+    const raw = [...headers].flatMap(([name, value]) => [value].flat().flatMap((v) => [name, v]));
+    res.writeHead(result.statusCode, raw).end(body);
     return result.statusCode;
   }
 

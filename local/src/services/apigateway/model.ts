@@ -3,8 +3,9 @@
  * authorizers, integrations, CORS mock responses and gateway responses, all resolved.
  */
 import { type AssemblyResource, resourcesOf } from '../../assembly/index.js';
+import { LocalCloudError } from '../../errors.js';
 import type { PhysicalIds } from '../../intrinsics/physical-ids.js';
-import type { JsonSchema, MethodValidation } from './request-validator.js';
+import { type JsonSchema, type MethodValidation, matchesSchema } from './request-validator.js';
 
 export interface MockIntegration {
   readonly statusCode: number;
@@ -102,7 +103,17 @@ function readRestApi(ids: PhysicalIds, api: AssemblyResource, all: AssemblyResou
   );
   const schemaOf = (ref: string): JsonSchema | undefined => {
     const model = models.get(ref) ?? modelsByName.get(ref);
-    return model ? (ids.resolve(model, 'Schema') as JsonSchema) : undefined;
+    if (!model) return undefined;
+    const schema = ids.resolve(model, 'Schema') as JsonSchema;
+    try {
+      // Compiled now, so a model the validator cannot read fails the start, not a request.
+      matchesSchema(schema, {});
+    } catch (err) {
+      throw new LocalCloudError(
+        `${model.stack.stackName}/${model.logicalId}: the model's schema cannot be used for validation (${(err as Error).message}).`,
+      );
+    }
+    return schema;
   };
   const methods = mine
     .filter((r) => r.type === 'AWS::ApiGateway::Method')

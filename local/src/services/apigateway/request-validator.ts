@@ -1,105 +1,40 @@
 /**
- * API Gateway's request validation: the body against the method's JSON Schema (draft 4) model
- * and the presence of required request parameters, with API Gateway's own error messages.
+ * API Gateway's request validation: the body against the method's model (JSON Schema draft 4,
+ * checked by ajv's draft-04 validator) and the presence of required request parameters, with
+ * API Gateway's own messages. API Gateway validates with the json-schema-validator library and
+ * lists every failure in `$context.error.validationErrorString` as `[message, message, …]`; the
+ * messages below are that library's wording for each draft-4 keyword.
  */
+import type { ErrorObject, ValidateFunction } from 'ajv';
+import Ajv from 'ajv-draft-04';
 
-/** The draft-4 keywords API Gateway models use. */
-export interface JsonSchema {
-  type?: string | string[];
-  properties?: Record<string, JsonSchema>;
-  required?: string[];
-  additionalProperties?: boolean | JsonSchema;
-  enum?: unknown[];
-  minLength?: number;
-  maxLength?: number;
-  pattern?: string;
-  minimum?: number;
-  maximum?: number;
-  exclusiveMinimum?: boolean;
-  exclusiveMaximum?: boolean;
-  minItems?: number;
-  maxItems?: number;
-  items?: JsonSchema;
-  anyOf?: JsonSchema[];
-  oneOf?: JsonSchema[];
-  allOf?: JsonSchema[];
-  not?: JsonSchema;
+/** A draft-4 JSON Schema, as an `AWS::ApiGateway::Model`'s `Schema` holds it. */
+export type JsonSchema = Readonly<Record<string, unknown>>;
+
+// `ownProperties`: a body key named like an Object.prototype member (`constructor`) is just a key.
+// `format` is not checked, as API Gateway does not check it.
+// `verbose`: errors carry their schema, for messages that count a keyword's subschemas.
+const ajv = new Ajv({
+  allErrors: true,
+  strict: false,
+  ownProperties: true,
+  validateFormats: false,
+  verbose: true,
+});
+const compiled = new WeakMap<JsonSchema, ValidateFunction>();
+
+function validatorOf(schema: JsonSchema): ValidateFunction {
+  let validate = compiled.get(schema);
+  if (!validate) {
+    validate = ajv.compile(schema);
+    compiled.set(schema, validate);
+  }
+  return validate;
 }
 
-/** Whether `value` satisfies `schema` (draft 4; `format` is not checked, as in API Gateway). */
+/** Whether `value` satisfies `schema` (draft 4). */
 export function matchesSchema(schema: JsonSchema, value: unknown): boolean {
-  if (schema.type !== undefined && ![schema.type].flat().some((type) => hasType(type, value))) return false;
-  if (schema.enum && !schema.enum.some((option) => JSON.stringify(option) === JSON.stringify(value)))
-    return false;
-  if (schema.anyOf && !schema.anyOf.some((s) => matchesSchema(s, value))) return false;
-  if (schema.oneOf && schema.oneOf.filter((s) => matchesSchema(s, value)).length !== 1) return false;
-  if (schema.allOf && !schema.allOf.every((s) => matchesSchema(s, value))) return false;
-  if (schema.not && matchesSchema(schema.not, value)) return false;
-  if (typeof value === 'string') return matchesString(schema, value);
-  if (typeof value === 'number') return matchesNumber(schema, value);
-  if (Array.isArray(value)) return matchesArray(schema, value);
-  if (typeof value === 'object' && value !== null)
-    return matchesObject(schema, value as Record<string, unknown>);
-  return true;
-}
-
-function hasType(type: string, value: unknown): boolean {
-  switch (type) {
-    case 'null':
-      return value === null;
-    case 'array':
-      return Array.isArray(value);
-    case 'object':
-      return typeof value === 'object' && value !== null && !Array.isArray(value);
-    case 'integer':
-      return Number.isInteger(value);
-    default:
-      return typeof value === type;
-  }
-}
-
-function matchesString(schema: JsonSchema, value: string): boolean {
-  const length = [...value].length;
-  if (schema.minLength !== undefined && length < schema.minLength) return false;
-  if (schema.maxLength !== undefined && length > schema.maxLength) return false;
-  return schema.pattern === undefined || new RegExp(schema.pattern, 'u').test(value);
-}
-
-function matchesNumber(schema: JsonSchema, value: number): boolean {
-  if (
-    schema.minimum !== undefined &&
-    (schema.exclusiveMinimum ? value <= schema.minimum : value < schema.minimum)
-  )
-    return false;
-  return (
-    schema.maximum === undefined ||
-    (schema.exclusiveMaximum ? value < schema.maximum : value <= schema.maximum)
-  );
-}
-
-function matchesArray(schema: JsonSchema, value: unknown[]): boolean {
-  if (schema.minItems !== undefined && value.length < schema.minItems) return false;
-  if (schema.maxItems !== undefined && value.length > schema.maxItems) return false;
-  const items = schema.items;
-  return items === undefined || value.every((item) => matchesSchema(items, item));
-}
-
-function matchesObject(schema: JsonSchema, value: Record<string, unknown>): boolean {
-  if (schema.required?.some((name) => !(name in value))) return false;
-  for (const [name, item] of Object.entries(value)) {
-    const property = schema.properties?.[name];
-    if (property) {
-      if (!matchesSchema(property, item)) return false;
-    } else if (schema.additionalProperties === false) {
-      return false;
-    } else if (
-      typeof schema.additionalProperties === 'object' &&
-      !matchesSchema(schema.additionalProperties, item)
-    ) {
-      return false;
-    }
-  }
-  return true;
+  return validatorOf(schema)(value) === true;
 }
 
 /** What a method's validator checks, read from its RequestValidator, RequestModels and RequestParameters. */
@@ -111,15 +46,15 @@ export interface MethodValidation {
 
 export interface RequestParts {
   readonly body: Buffer;
-  readonly pathParameters: Record<string, string> | null;
+  readonly pathParameters: Readonly<Record<string, string>> | null;
   readonly query: URLSearchParams;
-  readonly headers: Record<string, string | string[] | undefined>;
+  readonly headers: Readonly<Record<string, string | string[] | undefined>>;
 }
 
 export interface ValidationFailure {
   readonly type: 'BAD_REQUEST_BODY' | 'BAD_REQUEST_PARAMETERS';
   readonly message: string;
-  /** `$context.error.validationErrorString`, approximated: API Gateway's exact wording is not public. */
+  /** `$context.error.validationErrorString`. */
   readonly validationErrorString: string;
 }
 
@@ -144,38 +79,102 @@ export function validateRequest(
       validationErrorString: '[Invalid JSON in request body]',
     };
   }
-  if (matchesSchema(validation.body, parsed)) return undefined;
+  const validate = validatorOf(validation.body);
+  if (validate(parsed)) return undefined;
   return {
     type: 'BAD_REQUEST_BODY',
     message: 'Invalid request body',
-    validationErrorString: `[${explain(validation.body, parsed)}]`,
+    validationErrorString: `[${(validate.errors ?? []).map((error) => messageOf(error, parsed)).join(', ')}]`,
   };
 }
 
-/** A one-line reason in the style of API Gateway's validator. */
-function explain(schema: JsonSchema, value: unknown): string {
-  if (typeof value !== 'object' || value === null || Array.isArray(value))
-    return 'instance type does not match the schema';
-  const object = value as Record<string, unknown>;
-  const missing = (schema.required ?? []).filter((name) => !(name in object));
-  if (missing.length > 0) return `object has missing required properties (${JSON.stringify(missing)})`;
-  const extra = Object.keys(object).filter((name) => !schema.properties?.[name]);
-  if (extra.length > 0 && schema.additionalProperties === false) {
-    return `object instance has properties which are not allowed by the schema: ${JSON.stringify(extra)}`;
+/** The json-schema-validator message for one failed keyword. */
+export function messageOf(error: ErrorObject, root: unknown): string {
+  const p = error.params as Record<string, unknown>;
+  const value = valueAt(root, error.instancePath);
+  const json = (v: unknown) => JSON.stringify(v);
+  const schema = error.parentSchema as Record<string, unknown> | undefined;
+  switch (error.keyword) {
+    case 'required':
+      return `object has missing required properties (${json([p.missingProperty])})`;
+    case 'additionalProperties':
+      return `object instance has properties which are not allowed by the schema: ${json([p.additionalProperty])}`;
+    case 'type':
+      return `instance type (${typeName(value)}) does not match any allowed primitive type (allowed: ${json([p.type].flat().flatMap((t) => String(t).split(',')))})`;
+    case 'enum':
+      return `instance value (${json(value)}) not found in enum (possible values: ${json(p.allowedValues)})`;
+    case 'minLength':
+      return `string ${json(value)} is too short (length: ${[...String(value)].length}, required minimum: ${p.limit})`;
+    case 'maxLength':
+      return `string ${json(value)} is too long (length: ${[...String(value)].length}, maximum allowed: ${p.limit})`;
+    case 'pattern':
+      return `ECMA 262 regex ${json(p.pattern)} does not match input string ${json(value)}`;
+    case 'minimum':
+      return p.comparison === '>'
+        ? `numeric instance is not strictly greater than the required minimum ${p.limit}`
+        : `numeric instance is lower than the required minimum (minimum: ${p.limit}, found: ${json(value)})`;
+    case 'maximum':
+      return p.comparison === '<'
+        ? `numeric instance is not strictly lower than the required maximum ${p.limit}`
+        : `numeric instance is greater than the required maximum (maximum: ${p.limit}, found: ${json(value)})`;
+    case 'multipleOf':
+      return `remainder of division is not zero (${json(value)} / ${p.multipleOf})`;
+    case 'minItems':
+      return `array is too short: must have at least ${p.limit} elements but instance has ${arrayLength(value)} elements`;
+    case 'maxItems':
+      return `array is too long: must have at most ${p.limit} elements but instance has ${arrayLength(value)} elements`;
+    case 'uniqueItems':
+      return 'array must not contain duplicate elements';
+    case 'minProperties':
+      return `object has too few properties (found ${objectSize(value)}, required minimum: ${p.limit})`;
+    case 'maxProperties':
+      return `object has too many properties (found ${objectSize(value)}, maximum allowed: ${p.limit})`;
+    case 'anyOf':
+      return `instance failed to match at least one required schema among ${arrayLength(schema?.anyOf)}`;
+    case 'oneOf':
+      return `instance failed to match exactly one schema (matched ${Array.isArray(p.passingSchemas) ? p.passingSchemas.length : 0} out of ${arrayLength(schema?.oneOf)})`;
+    case 'not':
+      return 'instance matched a schema which it should not have';
+    default:
+      return `instance failed to match the schema at ${error.instancePath || '/'} (${error.keyword})`;
   }
-  const invalid = Object.entries(object).find(
-    ([name, item]) => schema.properties?.[name] && !matchesSchema(schema.properties[name] ?? {}, item),
-  );
-  return invalid
-    ? `instance failed to match the schema at /${invalid[0]}`
-    : 'instance does not match the schema';
+}
+
+/** The value at a JSON pointer (`/tags/0`). */
+function valueAt(root: unknown, pointer: string): unknown {
+  if (pointer === '') return root;
+  let value = root;
+  for (const raw of pointer.slice(1).split('/')) {
+    const key = raw.replaceAll('~1', '/').replaceAll('~0', '~');
+    if (typeof value !== 'object' || value === null || !Object.hasOwn(value, key)) return undefined;
+    value = (value as Record<string, unknown>)[key];
+  }
+  return value;
+}
+
+/** JSON Schema's name for a value's type, as the validator reports it. */
+function typeName(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'array';
+  if (typeof value === 'number') return Number.isInteger(value) ? 'integer' : 'number';
+  return typeof value;
+}
+
+function arrayLength(value: unknown): number {
+  return Array.isArray(value) ? value.length : 0;
+}
+
+function objectSize(value: unknown): number {
+  return typeof value === 'object' && value !== null ? Object.keys(value).length : 0;
 }
 
 function hasParameter(parameter: string, request: RequestParts): boolean {
   const [where = '', ...rest] = parameter.split('.');
   const name = rest.join('.');
-  if (where === 'path') return Boolean(request.pathParameters?.[name]);
+  const own = (record: Readonly<Record<string, unknown>> | null, key: string) =>
+    record !== null && Object.hasOwn(record, key) && record[key] !== undefined && record[key] !== '';
+  if (where === 'path') return own(request.pathParameters, name);
   if (where === 'querystring') return request.query.has(name);
-  if (where === 'header') return request.headers[name.toLowerCase()] !== undefined;
+  if (where === 'header') return own(request.headers, name.toLowerCase());
   return true;
 }
