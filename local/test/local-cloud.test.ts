@@ -307,7 +307,7 @@ describe('the local cloud running the task tracker', () => {
       userPoolId: userPoolOf(cloud).id,
       userPoolClientId: userPoolOf(cloud).clientId,
       cognitoEndpoint: cloud.url('cognito'),
-      authFlow: 'USER_PASSWORD_AUTH',
+      authFlow: 'USER_SRP_AUTH',
     });
   });
 
