@@ -20,9 +20,6 @@ export const profile = {
   }),
   containerEnvironment: (cloud: { endpoint(serviceId: string): string | undefined }) => {
     const cognito = cloud.endpoint('cognito');
-    return {
-      ...(cognito === undefined ? {} : { COGNITO_ENDPOINT: cognito, LOCAL_CODES_URL: `${cognito}/_local/` }),
-      AUTH_FLOW: 'USER_PASSWORD_AUTH',
-    };
+    return cognito === undefined ? {} : { COGNITO_ENDPOINT: cognito, LOCAL_CODES_URL: `${cognito}/_local/` };
   },
 };

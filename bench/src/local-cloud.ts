@@ -8,9 +8,9 @@ import { fileURLToPath } from 'node:url';
 import {
   CognitoIdentityProviderClient,
   ConfirmSignUpCommand,
-  InitiateAuthCommand,
   SignUpCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
+import { signInWithSrp } from '@tasktracker/local/srp-sign-in';
 import type { HostMessage, ParentMessage } from './local-cloud-host.js';
 
 const HOST = fileURLToPath(new URL('./local-cloud-host.ts', import.meta.url));
@@ -124,14 +124,13 @@ export async function startLocalCloudProcess(): Promise<LocalCloudProcess> {
       await cognito.send(
         new ConfirmSignUpCommand({ ClientId: clientId, Username: email, ConfirmationCode: code }),
       );
-      const auth = await cognito.send(
-        new InitiateAuthCommand({
-          ClientId: clientId,
-          AuthFlow: 'USER_PASSWORD_AUTH',
-          AuthParameters: { USERNAME: email, PASSWORD: password },
-        }),
-      );
-      const idToken = auth.AuthenticationResult?.IdToken;
+      const auth = await signInWithSrp(cognito, {
+        userPoolId: ready.userPool.id,
+        clientId,
+        username: email,
+        password,
+      });
+      const idToken = auth.IdToken;
       if (!idToken) throw new Error('local cloud: sign-in returned no ID token');
       return { email, password, idToken, sub: subOf(idToken) };
     },

@@ -6,9 +6,9 @@ import { randomUUID } from 'node:crypto';
 import {
   CognitoIdentityProviderClient,
   ConfirmSignUpCommand,
-  InitiateAuthCommand,
   SignUpCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
+import { signInWithSrp } from '@tasktracker/local/srp-sign-in';
 import type { CloudUnderTest } from './cloud.js';
 
 export interface TestUser {
@@ -80,21 +80,18 @@ export async function signUpConfirmed(cloud: CloudUnderTest, user: TestUser): Pr
   }
 }
 
-/** The user's ID token, as the SPA would send it to the API (USER_PASSWORD_AUTH). */
+/** The user's ID token, as the SPA would send it to the API (signed in with SRP, like the SPA). */
 export async function idTokenFor(cloud: CloudUnderTest, user: TestUser): Promise<string> {
   const client = cognitoClient(cloud);
   try {
-    const out = await client.send(
-      new InitiateAuthCommand({
-        ClientId: cloud.userPool.clientId,
-        AuthFlow: 'USER_PASSWORD_AUTH',
-        AuthParameters: { USERNAME: user.email, PASSWORD: user.password },
-      }),
-    );
-    const token = out.AuthenticationResult?.IdToken;
-    if (!token)
-      throw new Error(`sign-in of ${user.email} returned no ID token (challenge: ${out.ChallengeName})`);
-    return token;
+    const out = await signInWithSrp(client, {
+      userPoolId: cloud.userPool.id,
+      clientId: cloud.userPool.clientId,
+      username: user.email,
+      password: user.password,
+    });
+    if (!out.IdToken) throw new Error(`sign-in of ${user.email} returned no ID token`);
+    return out.IdToken;
   } finally {
     client.destroy();
   }

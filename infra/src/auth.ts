@@ -19,7 +19,7 @@ const THREAT_PROTECTION: Record<ThreatProtectionMode, cognito.StandardThreatProt
 /** The Cognito user pool users sign up to with their e-mail, and the SPA's public app client. */
 export class AuthStack extends Stack {
   public readonly userPool: cognito.UserPool;
-  /** The SPA's client: no secret, SRP and password flows. */
+  /** The SPA's client: no secret, SRP sign-in (the password never leaves the browser). */
   public readonly userPoolClient: cognito.UserPoolClient;
 
   constructor(scope: Construct, id: string, props: AuthStackProps) {
@@ -50,7 +50,7 @@ export class AuthStack extends Stack {
 
     this.userPoolClient = this.userPool.addClient('WebClient', {
       generateSecret: false,
-      authFlows: { userSrp: true, userPassword: true },
+      authFlows: { userSrp: true },
       preventUserExistenceErrors: true,
       // The SPA signs in through the Cognito API (SRP/password), never the hosted UI: without this
       // CDK enables the code and implicit OAuth grants with an https://example.com callback.

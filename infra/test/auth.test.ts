@@ -50,10 +50,10 @@ describe('auth stack', () => {
     template().hasResourceProperties('AWS::Cognito::UserPool', { DeletionProtection: 'INACTIVE' });
   });
 
-  it('gives the SPA a public client with SRP and password flows and no user-existence leaks', () => {
+  it('gives the SPA a public client with SRP sign-in only and no user-existence leaks', () => {
     template().hasResourceProperties('AWS::Cognito::UserPoolClient', {
       GenerateSecret: false,
-      ExplicitAuthFlows: ['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
+      ExplicitAuthFlows: ['ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
       PreventUserExistenceErrors: 'ENABLED',
       IdTokenValidity: 60,
       AccessTokenValidity: 60,

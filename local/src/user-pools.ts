@@ -5,7 +5,13 @@
  */
 import { type AssemblyResource, resourcesOf } from './assembly/index.js';
 import type { PhysicalIds } from './intrinsics/physical-ids.js';
-import type { TokenValidityUnit, UserPoolClientSpec, UserPoolSpec } from './services/cognito/index.js';
+import {
+  STANDARD_ATTRIBUTES,
+  type TokenValidityUnit,
+  UNIT_SECONDS,
+  type UserPoolClientSpec,
+  type UserPoolSpec,
+} from './services/cognito/index.js';
 
 /** A pool resource with its spec; clients are matched to pools by their resolved `UserPoolId`. */
 export interface UserPoolResource {
@@ -43,6 +49,7 @@ function poolSpec(ids: PhysicalIds, pool: AssemblyResource, clients: AssemblyRes
     usernameAttributes: strings(get('UsernameAttributes')),
     aliasAttributes: strings(get('AliasAttributes')),
     autoVerifiedAttributes: strings(get('AutoVerifiedAttributes')),
+    customAttributes: customAttributes(get('Schema')),
     allowAdminCreateUserOnly: flag(
       (get('AdminCreateUserConfig') as Record<string, unknown> | undefined)?.AllowAdminCreateUserOnly,
       false,
@@ -53,8 +60,15 @@ function poolSpec(ids: PhysicalIds, pool: AssemblyResource, clients: AssemblyRes
 
 function clientSpec(ids: PhysicalIds, client: AssemblyResource): UserPoolClientSpec {
   const get = (property: string) => ids.resolve(client, property);
-  const units = (get('TokenValidityUnits') ?? {}) as Record<string, string | undefined>;
-  const unit = (value: string | undefined) => value as TokenValidityUnit | undefined;
+  const units = (get('TokenValidityUnits') ?? {}) as Record<string, unknown>;
+  const unit = (key: string): TokenValidityUnit | undefined => {
+    const value = Object.hasOwn(units, key) ? units[key] : undefined;
+    if (value === undefined) return undefined;
+    if (typeof value === 'string' && UNIT_SECONDS.has(value)) return value as TokenValidityUnit;
+    throw new Error(
+      `${client.logicalId}: TokenValidityUnits.${key} must be one of ${[...UNIT_SECONDS.keys()].join(', ')}, got ${JSON.stringify(value)}.`,
+    );
+  };
   const optional = (name: string, value: unknown) => (value === undefined ? {} : { [name]: Number(value) });
   const clientName = get('ClientName');
   return {
@@ -68,12 +82,21 @@ function clientSpec(ids: PhysicalIds, client: AssemblyResource): UserPoolClientS
     ...optional('accessTokenValidity', get('AccessTokenValidity')),
     ...optional('refreshTokenValidity', get('RefreshTokenValidity')),
     tokenValidityUnits: {
-      ...(units.IdToken ? { idToken: unit(units.IdToken) } : {}),
-      ...(units.AccessToken ? { accessToken: unit(units.AccessToken) } : {}),
-      ...(units.RefreshToken ? { refreshToken: unit(units.RefreshToken) } : {}),
+      idToken: unit('IdToken'),
+      accessToken: unit('AccessToken'),
+      refreshToken: unit('RefreshToken'),
     },
     preventUserExistenceErrors: get('PreventUserExistenceErrors') === 'ENABLED',
+    ...optional('authSessionValidity', get('AuthSessionValidity')),
   };
+}
+
+/** Schema entries that are not standard attributes: the pool's custom ones, used as `custom:<name>`. */
+function customAttributes(schema: unknown): string[] {
+  if (!Array.isArray(schema)) return [];
+  return schema
+    .map((entry) => (entry as { Name?: unknown } | null)?.Name)
+    .filter((name): name is string => typeof name === 'string' && !STANDARD_ATTRIBUTES.has(name));
 }
 
 function flag(value: unknown, fallback: boolean): boolean {

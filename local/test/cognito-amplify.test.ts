@@ -54,7 +54,7 @@ afterAll(async () => {
 });
 
 describe('Amplify v6 against the local Cognito', () => {
-  it('signs up, confirms, signs in, refreshes and signs out with USER_PASSWORD_AUTH', async () => {
+  it('signs up, confirms, signs in with its default flow (SRP), refreshes and signs out', async () => {
     const signedUp = await signUp({
       username: EMAIL,
       password: PASSWORD,
@@ -64,11 +64,7 @@ describe('Amplify v6 against the local Cognito', () => {
     const code = cognito.confirmationCodes().at(-1)?.code ?? '';
     expect((await confirmSignUp({ username: EMAIL, confirmationCode: code })).isSignUpComplete).toBe(true);
 
-    const signedIn = await signIn({
-      username: EMAIL,
-      password: PASSWORD,
-      options: { authFlowType: 'USER_PASSWORD_AUTH' },
-    });
+    const signedIn = await signIn({ username: EMAIL, password: PASSWORD });
     expect(signedIn.isSignedIn).toBe(true);
     expect((await getCurrentUser()).userId).toBe(signedUp.userId);
     const session = await fetchAuthSession();
@@ -99,13 +95,34 @@ describe('Amplify v6 against the local Cognito', () => {
     sdk.destroy();
   });
 
-  it('surfaces wrong passwords and refused SRP as Amplify errors', async () => {
+  it('surfaces a wrong password as NotAuthorizedException', async () => {
+    await expect(signIn({ username: EMAIL, password: 'Wrong-pass-1' })).rejects.toMatchObject({
+      name: 'NotAuthorizedException',
+      message: 'Incorrect username or password.',
+    });
+  });
+
+  it('surfaces an unknown user exactly like a wrong password', async () => {
+    await expect(signIn({ username: 'nobody@example.com', password: PASSWORD })).rejects.toMatchObject({
+      name: 'NotAuthorizedException',
+      message: 'Incorrect username or password.',
+    });
+  });
+
+  it('sends an unconfirmed user with the right password to the confirmation step', async () => {
+    await signUp({ username: 'later@example.com', password: PASSWORD });
+
+    const attempt = await signIn({ username: 'later@example.com', password: PASSWORD });
+
+    expect(attempt).toMatchObject({ isSignedIn: false, nextStep: { signInStep: 'CONFIRM_SIGN_UP' } });
+  });
+
+  it('refuses USER_PASSWORD_AUTH, which the SPA client does not enable', async () => {
     await expect(
-      signIn({ username: EMAIL, password: 'Wrong-pass-1', options: { authFlowType: 'USER_PASSWORD_AUTH' } }),
-    ).rejects.toMatchObject({ name: 'NotAuthorizedException', message: 'Incorrect username or password.' });
-    await expect(signIn({ username: EMAIL, password: PASSWORD })).rejects.toMatchObject({
+      signIn({ username: EMAIL, password: PASSWORD, options: { authFlowType: 'USER_PASSWORD_AUTH' } }),
+    ).rejects.toMatchObject({
       name: 'InvalidParameterException',
-      message: expect.stringContaining("authFlowType: 'USER_PASSWORD_AUTH'"),
+      message: expect.stringMatching(/^USER_PASSWORD_AUTH flow not enabled for this client/),
     });
   });
 });

@@ -5,7 +5,7 @@
  */
 import { generateKeyPairSync, type JsonWebKey, sign } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { CognitoAuthorizer } from '../src/services/apigateway/authorizer.js';
+import { CognitoAuthorizer, stringClaims } from '../src/services/apigateway/authorizer.js';
 
 const REGION = 'eu-west-1';
 const POOL_ID = `${REGION}_TestPool1`;
@@ -50,7 +50,23 @@ describe('the local Cognito authorizer', () => {
     ['an audience that is not a client of the pool', { aud: 'some-other-client' }],
     ['an access token', { token_use: 'access', aud: undefined, client_id: CLIENT_ID }],
     ['an expired token', { exp: Math.floor(Date.now() / 1000) - 60 }],
+    ['a correctly signed token without exp, which would never expire', { exp: undefined }],
   ])('refuses %s', async (_name, overrides) => {
     expect(await authorizer.verify(token(overrides), [])).toBeUndefined();
+  });
+
+  it('keeps claims named like Object.prototype members as plain claims', () => {
+    const payload = JSON.parse('{"__proto__":"a","toString":"b","constructor":"c"}') as Record<
+      string,
+      unknown
+    >;
+
+    const claims = stringClaims(payload);
+
+    expect(Object.entries(claims)).toEqual([
+      ['__proto__', 'a'],
+      ['toString', 'b'],
+      ['constructor', 'c'],
+    ]);
   });
 });

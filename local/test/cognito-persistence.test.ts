@@ -17,8 +17,9 @@ import {
   SignUpCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { afterEach, describe, expect, it } from 'vitest';
-import { LocalCognito } from '../src/services/cognito/index.js';
+import { type EnsuredUserPool, LocalCognito } from '../src/services/cognito/index.js';
 import { SPA_USER_POOL } from './support/cognito-pool.js';
+import { signInWithSrp } from './support/srp-sign-in.js';
 
 const REGION = 'us-east-1';
 const PASSWORD = 'Correct-horse-9';
@@ -36,8 +37,17 @@ function tempDir(): string {
   return dir;
 }
 
-async function started(options: { dataDir?: string; port?: number }): Promise<LocalCognito> {
-  const cognito = new LocalCognito({ port: options.port ?? 0, region: REGION, dataDir: options.dataDir });
+async function started(options: {
+  dataDir?: string;
+  port?: number;
+  log?: (line: string) => void;
+}): Promise<LocalCognito> {
+  const cognito = new LocalCognito({
+    port: options.port ?? 0,
+    region: REGION,
+    dataDir: options.dataDir,
+    ...(options.log ? { log: options.log } : {}),
+  });
   await cognito.start();
   cleanups.push(() => cognito.stop());
   return cognito;
@@ -54,15 +64,14 @@ function sdkFor(cognito: LocalCognito): CognitoIdentityProviderClient {
   return sdk;
 }
 
-async function signIn(cognito: LocalCognito, clientId: string, email: string) {
-  const out = await sdkFor(cognito).send(
-    new InitiateAuthCommand({
-      ClientId: clientId,
-      AuthFlow: 'USER_PASSWORD_AUTH',
-      AuthParameters: { USERNAME: email, PASSWORD },
-    }),
-  );
-  return out.AuthenticationResult;
+/** Signs in as the SPA does (SRP), so the stored verifier is what is tested. */
+function signIn(cognito: LocalCognito, pool: EnsuredUserPool, email: string) {
+  return signInWithSrp(sdkFor(cognito), {
+    userPoolId: pool.userPoolId,
+    clientId: pool.clientIds.WebClient ?? '',
+    username: email,
+    password: PASSWORD,
+  });
 }
 
 describe('local Cognito persistence', () => {
@@ -82,13 +91,13 @@ describe('local Cognito persistence', () => {
     expect(await second.ensureUserPool(POOL)).toEqual(pool);
     expect(second.jwks(pool.userPoolId)).toEqual(jwks);
     expect(second.confirmationCodes().at(-1)).toMatchObject({ username: 'ada@example.com', code });
-    await expect(signIn(second, clientId, 'ada@example.com')).rejects.toMatchObject({
+    await expect(signIn(second, pool, 'ada@example.com')).rejects.toMatchObject({
       name: 'UserNotConfirmedException',
     });
     await sdkFor(second).send(
       new ConfirmSignUpCommand({ ClientId: clientId, Username: 'ada@example.com', ConfirmationCode: code }),
     );
-    const tokens = await signIn(second, clientId, 'ada@example.com');
+    const tokens = await signIn(second, pool, 'ada@example.com');
     await second.stop();
 
     const third = await started({ dataDir });
@@ -97,7 +106,7 @@ describe('local Cognito persistence', () => {
       new InitiateAuthCommand({
         ClientId: clientId,
         AuthFlow: 'REFRESH_TOKEN_AUTH',
-        AuthParameters: { REFRESH_TOKEN: tokens?.RefreshToken ?? '' },
+        AuthParameters: { REFRESH_TOKEN: tokens.RefreshToken ?? '' },
       }),
     );
     expect(refreshed.AuthenticationResult?.IdToken).toBeTruthy();
@@ -107,7 +116,36 @@ describe('local Cognito persistence', () => {
     expect(statSync(join(dataDir, 'cognito', 'keys.json')).mode & 0o777).toBe(0o600);
     const state = readFileSync(join(dataDir, 'cognito', 'state.json'), 'utf8');
     expect(state).not.toContain(PASSWORD);
-    expect(state).not.toContain(tokens?.RefreshToken);
+    expect(state).not.toContain(tokens.RefreshToken);
+  });
+
+  it('says how to recover when a user stored without an SRP verifier tries SRP', async () => {
+    // Arrange: a confirmed user, then its verifier removed as a data folder from before SRP has none.
+    const dataDir = tempDir();
+    const first = await started({ dataDir });
+    const pool = await first.ensureUserPool(POOL);
+    const ClientId = pool.clientIds.WebClient ?? '';
+    await sdkFor(first).send(
+      new SignUpCommand({ ClientId, Username: 'old@example.com', Password: PASSWORD }),
+    );
+    const code = first.confirmationCodes().at(-1)?.code;
+    await sdkFor(first).send(
+      new ConfirmSignUpCommand({ ClientId, Username: 'old@example.com', ConfirmationCode: code }),
+    );
+    await first.stop();
+    const stateFile = join(dataDir, 'cognito', 'state.json');
+    writeFileSync(stateFile, readFileSync(stateFile, 'utf8').replace(/"srp": \{[^}]*\},?/g, ''));
+    const log: string[] = [];
+    const second = await started({ dataDir, log: (line) => log.push(line) });
+    await second.ensureUserPool(POOL);
+
+    // Act
+    const attempt = signIn(second, pool, 'old@example.com');
+
+    // Assert
+    await expect(attempt).rejects.toMatchObject({ name: 'NotAuthorizedException' });
+    expect(log).toContainEqual(expect.stringContaining('old@example.com cannot sign in with SRP'));
+    expect(log.join('\n')).toContain('Forgot password');
   });
 
   it('keeps nothing on disk and nothing between instances in memory mode', async () => {

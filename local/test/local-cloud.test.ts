@@ -5,7 +5,6 @@
 import {
   CognitoIdentityProviderClient,
   ConfirmSignUpCommand,
-  InitiateAuthCommand,
   SignUpCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { DescribeTableCommand, DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
@@ -15,6 +14,7 @@ import { TABLE_SCHEMA } from '@tasktracker/api/table-schema';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalCloud, startLocalCloud } from '../src/index.js';
 import { codesOf, EPHEMERAL_PORTS, userPoolOf } from './support/cloud.js';
+import { claimTimestamp, signInWithSrp } from './support/srp-sign-in.js';
 import { resignWithForeignKey } from './support/tokens.js';
 
 const PASSWORD = 'Correct-Horse-9-Battery';
@@ -57,15 +57,16 @@ async function newUser(name: string): Promise<{ idToken: string; accessToken: st
   const code = codesOf(cloud).find((c) => c.username === email)?.code;
   expect(code).toBeDefined();
   await cognito.send(new ConfirmSignUpCommand({ ClientId, Username: email, ConfirmationCode: code }));
-  const auth = await cognito.send(
-    new InitiateAuthCommand({
-      ClientId,
-      AuthFlow: 'USER_PASSWORD_AUTH',
-      AuthParameters: { USERNAME: email, PASSWORD: PASSWORD },
-    }),
-  );
-  const idToken = auth.AuthenticationResult?.IdToken;
-  const accessToken = auth.AuthenticationResult?.AccessToken;
+  const auth = await signInWithSrp(cognito, {
+    userPoolId: userPoolOf(cloud).id,
+    clientId: ClientId,
+    username: email,
+    password: PASSWORD,
+    // The claim is stamped with the service's clock, which some tests move.
+    timestamp: claimTimestamp(Date.now() + clockOffsetMs),
+  });
+  const idToken = auth.IdToken;
+  const accessToken = auth.AccessToken;
   if (!idToken || !accessToken) throw new Error('sign-in returned no tokens');
   return { idToken, accessToken };
 }
@@ -306,7 +307,7 @@ describe('the local cloud running the task tracker', () => {
       userPoolId: userPoolOf(cloud).id,
       userPoolClientId: userPoolOf(cloud).clientId,
       cognitoEndpoint: cloud.url('cognito'),
-      authFlow: 'USER_PASSWORD_AUTH',
+      authFlow: 'USER_SRP_AUTH',
     });
   });
 

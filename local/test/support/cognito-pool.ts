@@ -1,6 +1,6 @@
 import type { UserPoolSpec } from '../../src/services/cognito/index.js';
 
-/** A user pool shaped like the template's: e-mail sign-in, verified e-mail, strong policy, a public SPA client. */
+/** A user pool shaped like the template's: e-mail sign-in, verified e-mail, strong policy, a public SPA client signing in with SRP. */
 export const SPA_USER_POOL: UserPoolSpec = {
   logicalId: 'UserPool',
   passwordPolicy: {
@@ -17,7 +17,7 @@ export const SPA_USER_POOL: UserPoolSpec = {
   clients: [
     {
       logicalId: 'WebClient',
-      explicitAuthFlows: ['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
+      explicitAuthFlows: ['ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
       generateSecret: false,
       preventUserExistenceErrors: true,
     },

@@ -1,7 +1,9 @@
 /**
  * The Cognito user-pools authorizer: verifies the token's RS256 signature against the local
  * pool's keys, its issuer, audience (the pool's app clients), `token_use` and expiry with
- * aws-jwt-verify, and hands over the claims as strings, as API Gateway does.
+ * aws-jwt-verify, and hands over the claims as strings, as API Gateway does. A token without an
+ * `exp` claim is refused: aws-jwt-verify checks `exp` only when it is there, and a token that
+ * never expires is not one Cognito issues.
  */
 import type { JsonWebKey } from 'node:crypto';
 import { CognitoJwtVerifier } from 'aws-jwt-verify';
@@ -60,18 +62,20 @@ export class CognitoAuthorizer {
           })
         : CognitoJwtVerifier.create({ userPoolId, tokenUse: 'id', clientId: clientIds });
     verifier.cacheJwks(this.pools.jwks(userPoolId) as Parameters<typeof verifier.cacheJwks>[0]);
+    let payload: Record<string, unknown>;
     try {
-      const payload = (await verifier.verify(token)) as Record<string, unknown>;
-      return stringClaims(payload);
+      payload = (await verifier.verify(token)) as Record<string, unknown>;
     } catch {
       return undefined;
     }
+    return typeof payload.exp === 'number' ? stringClaims(payload) : undefined;
   }
 }
 
 /** API Gateway passes every claim as a string; times in Java's `Date.toString()` form. */
 export function stringClaims(payload: Record<string, unknown>): Record<string, string> {
-  const out: Record<string, string> = {};
+  // Claim names come from the token: a `__proto__` claim must stay a claim.
+  const out = Object.create(null) as Record<string, string>;
   for (const [name, value] of Object.entries(payload)) {
     if (['exp', 'iat', 'auth_time'].includes(name) && typeof value === 'number') out[name] = javaDate(value);
     else if (Array.isArray(value)) out[name] = value.join(',');

@@ -3,7 +3,7 @@
  * with the lookups and token issuing every operation shares. Persists through `JsonFile`.
  */
 import { join } from 'node:path';
-import { CognitoError, INCORRECT_CREDENTIALS, notAuthorized } from './errors.js';
+import { CognitoError, INCORRECT_CREDENTIALS, invalidParameter, notAuthorized } from './errors.js';
 import {
   hashToken,
   newClientId,
@@ -14,6 +14,7 @@ import {
 } from './ids.js';
 import { SigningKey } from './keys.js';
 import { tokenLifetimes, type UserPoolClientSpec, type UserPoolSpec } from './spec.js';
+import { SrpChallenges } from './srp-flow.js';
 import {
   type CodeKind,
   type CodeRecord,
@@ -22,6 +23,7 @@ import {
   emptyState,
   JsonFile,
   type KeyState,
+  keyed,
   type StoredPool,
   type StoredSession,
   type StoredUser,
@@ -66,6 +68,8 @@ export class CognitoDirectory {
   private readonly stateFile: JsonFile<CognitoState>;
   private readonly keyFile: JsonFile<KeyState>;
   private loaded = false;
+  /** SRP challenges waiting for their answer; they live as long as the process, like Cognito's few minutes. */
+  readonly srpChallenges = new SrpChallenges();
 
   constructor(private readonly options: DirectoryOptions) {
     const dir = options.dataDir === undefined ? undefined : join(options.dataDir, 'cognito');
@@ -76,6 +80,11 @@ export class CognitoDirectory {
 
   now(): number {
     return this.options.clock();
+  }
+
+  /** Writes one line to the service's log. */
+  log(line: string): void {
+    this.options.log(line);
   }
 
   /** Reads the data files once; throws a one-line Error naming a corrupt file (which stays untouched). */
@@ -102,9 +111,9 @@ export class CognitoDirectory {
     const pool: StoredPool = existing ?? {
       userPoolId: newUserPoolId(this.options.region),
       spec,
-      clients: {},
-      users: {},
-      sessions: {},
+      clients: keyed(),
+      users: keyed(),
+      sessions: keyed(),
     };
     // The template may have changed since the last run: its settings win, ids and users stay.
     pool.spec = spec;
@@ -157,14 +166,22 @@ export class CognitoDirectory {
     return this.signingKeys.get(userPoolId);
   }
 
+  /** A secret for simulating the user `name` of a pool: the same for the same name, and for no other. */
+  simulationSecret(pool: StoredPool, name: string): Buffer {
+    const key = this.signingKeys.get(pool.userPoolId);
+    if (!key) throw new CognitoError('InternalErrorException', `No signing key for ${pool.userPoolId}.`, 500);
+    return key.derivedSecret(`simulated-user\0${pool.userPoolId}\0${name}`);
+  }
+
   poolById(userPoolId: unknown): StoredPool {
-    const pool = this.pools().find((p) => p.userPoolId === userPoolId);
-    if (!pool)
-      throw new CognitoError('ResourceNotFoundException', `User pool ${String(userPoolId)} does not exist.`);
+    const id = requiredId(userPoolId, 'UserPoolId');
+    const pool = this.pools().find((p) => p.userPoolId === id);
+    if (!pool) throw new CognitoError('ResourceNotFoundException', `User pool ${id} does not exist.`);
     return pool;
   }
 
-  client(clientId: unknown): ResolvedClient {
+  client(id: unknown): ResolvedClient {
+    const clientId = requiredId(id, 'ClientId');
     for (const pool of this.pools()) {
       for (const spec of pool.spec.clients) {
         const stored = pool.clients[spec.logicalId];
@@ -173,10 +190,7 @@ export class CognitoDirectory {
         }
       }
     }
-    throw new CognitoError(
-      'ResourceNotFoundException',
-      `User pool client ${String(clientId)} does not exist.`,
-    );
+    throw new CognitoError('ResourceNotFoundException', `User pool client ${clientId} does not exist.`);
   }
 
   /** True when users sign up and in with their e-mail rather than a chosen user name. */
@@ -215,7 +229,7 @@ export class CognitoDirectory {
     });
     this.state.codes.splice(0, Math.max(0, this.state.codes.length - KEPT_CODE_RECORDS));
     const what = kind === 'sign-up' ? 'confirmation code' : 'password reset code';
-    this.options.log(`${what} for ${username}: ${code}`);
+    this.log(`${what} for ${username}: ${code}`);
   }
 
   /** Uses up a code; wrong, expired or missing codes throw Cognito's errors (and count attempts). */
@@ -367,6 +381,14 @@ export class CognitoDirectory {
       }
     }
   }
+}
+
+/** An id parameter as a string; anything else is refused as Cognito refuses it. */
+function requiredId(value: unknown, name: string): string {
+  if (value === undefined || value === null) throw invalidParameter(`Missing required parameter ${name}`);
+  if (typeof value !== 'string')
+    throw new CognitoError('SerializationException', `${name} must be a string.`);
+  return value;
 }
 
 function unverifiedIssuer(token: string): unknown {

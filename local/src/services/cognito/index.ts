@@ -1,8 +1,8 @@
 /**
  * A local Cognito user-pool service: the AWS JSON 1.1 protocol of the Cognito Identity Provider
- * API on 127.0.0.1, enough for the AWS SDK v3 and Amplify v6 (`authFlowType: 'USER_PASSWORD_AUTH'`),
- * with the template's password policy, RS256 tokens signed by keys generated per data folder, a
- * JWKS endpoint, and users persisted between runs.
+ * API on 127.0.0.1, enough for the AWS SDK v3 and Amplify v6 with its default sign-in
+ * (`USER_SRP_AUTH`), with the template's password policy and auth flows, RS256 tokens signed by
+ * keys generated per data folder, a JWKS endpoint, and users persisted between runs.
  */
 import { type JsonWebKey, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -13,11 +13,12 @@ import { CognitoDirectory } from './directory.js';
 import { CognitoError } from './errors.js';
 import { OPERATIONS } from './operations.js';
 import type { UserPoolSpec } from './spec.js';
-import type { CodeRecord } from './state.js';
+import { type CodeRecord, keyed, nullPrototypeObjects } from './state.js';
 
 export type { CognitoErrorType } from './errors.js';
 export type { PasswordPolicy } from './password.js';
 export type { TokenValidityUnit, UserPoolClientSpec, UserPoolSpec } from './spec.js';
+export { STANDARD_ATTRIBUTES, UNIT_SECONDS } from './spec.js';
 export type { CodeKind, CodeRecord } from './state.js';
 
 export interface LocalCognitoOptions {
@@ -33,6 +34,14 @@ export interface LocalCognitoOptions {
   readonly log?: (line: string) => void;
   /** Current time in epoch milliseconds; tests move it to expire codes and tokens. @default Date.now */
   readonly clock?: () => number;
+  /**
+   * The browser origins allowed to call the service: the local web app's, e.g.
+   * `http://127.0.0.1:8080`. Asked on every request, because the web app may get its port after
+   * this service has started. A request from any other origin is refused with 403; callers that
+   * send no `Origin` (the AWS SDK, scripts) are not browsers and always get through.
+   * @default any loopback origin (`http://127.0.0.1:<port>`, `http://localhost:<port>`), never another site's page
+   */
+  readonly allowedOrigins?: () => Iterable<string>;
 }
 
 /** A user pool as `ensureUserPool` reports it. */
@@ -47,7 +56,8 @@ export interface EnsuredUserPool {
 const TARGET_PREFIX = 'AWSCognitoIdentityProviderService.';
 const MAX_BODY_BYTES = 1_048_576;
 const JWKS_PATH = /^\/([\w-]+_[0-9A-Za-z]+)\/\.well-known\/(jwks\.json|openid-configuration)$/;
-const CORS_HEADERS = {
+const LOOPBACK_ORIGIN = /^http:\/\/(127\.0\.0\.1|localhost|\[::1\])(:\d{1,5})?$/;
+const PREFLIGHT_HEADERS = {
   'access-control-allow-methods': 'GET, POST, OPTIONS',
   'access-control-allow-headers':
     'content-type, x-amz-target, x-amz-user-agent, cache-control, amz-sdk-invocation-id, amz-sdk-request, authorization, x-amz-date, x-amz-security-token, x-amz-content-sha256',
@@ -87,7 +97,7 @@ export class LocalCognito implements LocalService {
    */
   async ensureUserPool(spec: UserPoolSpec): Promise<EnsuredUserPool> {
     const pool = await this.directory.ensureUserPool(spec);
-    const clientIds: Record<string, string> = {};
+    const clientIds = keyed<string>();
     for (const [logicalId, client] of Object.entries(pool.clients)) clientIds[logicalId] = client.clientId;
     return { userPoolId: pool.userPoolId, clientIds, issuer: this.directory.issuer(pool.userPoolId) };
   }
@@ -148,16 +158,32 @@ export class LocalCognito implements LocalService {
     };
   }
 
+  /** Whether a request's `Origin` may call the service: none (not a browser), its own, or an allowed one. */
+  private originAllowed(origin: string | undefined): boolean {
+    if (origin === undefined || origin === this.listeningUrl) return true;
+    const allowed = this.options.allowedOrigins;
+    return allowed ? [...allowed()].includes(origin) : LOOPBACK_ORIGIN.test(origin);
+  }
+
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const origin = req.headers.origin;
-    res.setHeader('access-control-allow-origin', origin ?? '*');
-    if (origin) res.setHeader('vary', 'Origin');
-    res.setHeader('access-control-expose-headers', CORS_HEADERS['access-control-expose-headers']);
+    res.setHeader('vary', 'Origin');
     res.setHeader('x-amzn-requestid', randomUUID());
+    if (!this.originAllowed(origin)) {
+      // No CORS headers: the browser keeps the answer from the page, and the operation never runs.
+      sendJson(res, 403, {
+        message: `The local Cognito answers only the local web app's origin, not ${String(origin)}.`,
+      });
+      return;
+    }
+    if (origin !== undefined) {
+      res.setHeader('access-control-allow-origin', origin);
+      res.setHeader('access-control-expose-headers', PREFLIGHT_HEADERS['access-control-expose-headers']);
+    }
     const path = new URL(req.url ?? '/', 'http://127.0.0.1').pathname;
 
     if (req.method === 'OPTIONS') {
-      res.writeHead(204, CORS_HEADERS).end();
+      res.writeHead(204, PREFLIGHT_HEADERS).end();
       return;
     }
     if (req.method === 'POST' && path === '/') {
@@ -213,13 +239,13 @@ export class LocalCognito implements LocalService {
         ? target.slice(TARGET_PREFIX.length)
         : '';
     try {
-      const operation = OPERATIONS[name];
+      const operation = OPERATIONS.get(name);
       if (!operation) {
         throw new CognitoError(
           'UnknownOperationException',
           name === ''
             ? `Missing or foreign X-Amz-Target header (${String(target)}); expected ${TARGET_PREFIX}<Operation>.`
-            : `The local Cognito does not support the operation ${name}; it supports ${Object.keys(OPERATIONS).join(', ')}.`,
+            : `The local Cognito does not support the operation ${name}; it supports ${[...OPERATIONS.keys()].join(', ')}.`,
         );
       }
       const input = await readJson(req);
@@ -269,7 +295,8 @@ async function readJson(req: IncomingMessage): Promise<Record<string, unknown>> 
   const text = Buffer.concat(chunks).toString('utf8');
   let value: unknown;
   try {
-    value = text.trim() === '' ? {} : JSON.parse(text);
+    // Null-prototype objects: a body key named like an Object.prototype member is just data.
+    value = text.trim() === '' ? keyed() : JSON.parse(text, nullPrototypeObjects);
   } catch {
     throw new CognitoError('SerializationException', 'Request body is not valid JSON.');
   }

@@ -4,6 +4,7 @@
  */
 import {
   createHash,
+  createHmac,
   createPrivateKey,
   createPublicKey,
   generateKeyPair,
@@ -48,6 +49,16 @@ export class SigningKey {
       .digest('base64url')
       .slice(0, 43);
     return new SigningKey({ kid, privateJwk, createdAt: new Date().toISOString() });
+  }
+
+  /**
+   * A secret derived from the private key for one purpose (`label`): stable for as long as the
+   * key is, so what it seeds looks the same across restarts, and never usable to rebuild the key.
+   */
+  derivedSecret(label: string): Buffer {
+    return createHmac('sha256', this.stored.privateJwk.d ?? '')
+      .update(label)
+      .digest();
   }
 
   /** Signs claims as a compact RS256 JWT with this key's `kid`. */

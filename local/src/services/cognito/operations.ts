@@ -7,7 +7,10 @@ import type { AuthenticationResult, CognitoDirectory, ResolvedClient } from './d
 import { CognitoError, INCORRECT_CREDENTIALS, invalidParameter, notAuthorized } from './errors.js';
 import { newRefreshToken, newUuid } from './ids.js';
 import { assertPasswordMeetsPolicy, hashPassword, verifyPassword } from './password.js';
-import type { StoredPool, StoredSession, StoredUser } from './state.js';
+import { STANDARD_ATTRIBUTES } from './spec.js';
+import { createVerifier, type SrpVerifier } from './srp.js';
+import { answerPasswordVerifier, initiateSrpAuth } from './srp-flow.js';
+import { type Keyed, keyed, type StoredPool, type StoredSession, type StoredUser } from './state.js';
 
 type Input = Record<string, unknown>;
 type Operation = (directory: CognitoDirectory, input: Input) => Promise<object>;
@@ -15,8 +18,6 @@ type Operation = (directory: CognitoDirectory, input: Input) => Promise<object>;
 const EMAIL = /^[^\s@]+@[^\s@]+$/;
 /** Attributes Cognito manages itself; a client may not set them at sign-up. */
 const IMMUTABLE_ATTRIBUTES = new Set(['sub', 'email_verified', 'cognito:username']);
-const SRP_REFUSAL =
-  "The local cloud supports USER_PASSWORD_AUTH, not USER_SRP_AUTH: call Amplify's signIn with options: { authFlowType: 'USER_PASSWORD_AUTH' }.";
 
 function requireString(input: Input, name: string): string {
   const value = input[name];
@@ -42,6 +43,18 @@ function checkSecretHash(client: ResolvedClient, username: string, secretHash: u
     .digest('base64');
   if (secretHash !== expected)
     throw notAuthorized(`Unable to verify secret hash for client ${client.clientId}`);
+}
+
+/** What a user signs in with: the scrypt hash the password flows check, and the SRP verifier. */
+async function credentials(
+  pool: StoredPool,
+  username: string,
+  password: string,
+): Promise<{ passwordHash: string; srp: SrpVerifier }> {
+  return {
+    passwordHash: await hashPassword(password),
+    srp: createVerifier(pool.userPoolId, username, password),
+  };
 }
 
 function maskEmail(email: string): string {
@@ -92,10 +105,18 @@ function userRecord(user: StoredUser, attributesKey: 'Attributes' | 'UserAttribu
   };
 }
 
-function parseAttributes(value: unknown): Record<string, string> {
-  if (value === undefined) return {};
+/** Whether the pool's schema has an attribute: a standard one, or `custom:<name>` for a custom one. */
+function inSchema(pool: StoredPool, name: string): boolean {
+  if (STANDARD_ATTRIBUTES.has(name)) return true;
+  return (
+    name.startsWith('custom:') && (pool.spec.customAttributes ?? []).includes(name.slice('custom:'.length))
+  );
+}
+
+function parseAttributes(pool: StoredPool, value: unknown): Keyed<string> {
+  const attributes = keyed<string>();
+  if (value === undefined) return attributes;
   if (!Array.isArray(value)) throw invalidParameter('UserAttributes must be a list of { Name, Value }.');
-  const attributes: Record<string, string> = {};
   for (const item of value as unknown[]) {
     const { Name, Value } = (item ?? {}) as { Name?: unknown; Value?: unknown };
     if (typeof Name !== 'string' || typeof Value !== 'string') {
@@ -103,6 +124,11 @@ function parseAttributes(value: unknown): Record<string, string> {
     }
     if (IMMUTABLE_ATTRIBUTES.has(Name))
       throw invalidParameter(`Cannot modify the non-mutable attribute ${Name}`);
+    if (!inSchema(pool, Name)) {
+      throw invalidParameter(
+        `Attributes did not conform to the schema: ${Name}: Attribute does not exist in the schema.`,
+      );
+    }
     attributes[Name] = Value;
   }
   return attributes;
@@ -144,7 +170,7 @@ const signUp: Operation = async (directory, input) => {
   const name = requireString(input, 'Username');
   const password = requireString(input, 'Password');
   checkSecretHash(client, name, input.SecretHash);
-  const { email: emailAttribute, ...attributes } = parseAttributes(input.UserAttributes);
+  const { email: emailAttribute, ...attributes } = parseAttributes(pool, input.UserAttributes);
   const byEmail = directory.emailIsUsername(pool);
   if (byEmail) assertEmail(name, 'Username should be an email.');
   if (!byEmail && pool.spec.aliasAttributes.includes('email') && name.includes('@')) {
@@ -167,7 +193,7 @@ const signUp: Operation = async (directory, input) => {
     byEmail ? 'An account with the given email already exists.' : 'User already exists',
   );
   if (exists()) throw existsError;
-  const passwordHash = await hashPassword(password);
+  const credential = await credentials(pool, username, password);
   // Checked again: another sign-up for the same name may have finished while the password was hashing.
   if (exists()) throw existsError;
 
@@ -177,13 +203,13 @@ const signUp: Operation = async (directory, input) => {
     sub,
     ...(email === undefined ? {} : { email }),
     emailVerified: false,
-    passwordHash,
+    ...credential,
     status: 'UNCONFIRMED',
     enabled: true,
     attributes,
     createdAt: now,
     updatedAt: now,
-    codes: {},
+    codes: keyed(),
   };
   pool.users[username] = user;
   const delivers = email !== undefined && pool.spec.autoVerifiedAttributes.includes('email');
@@ -243,11 +269,15 @@ async function passwordAuth(directory: CognitoDirectory, client: ResolvedClient,
   const password = requireString(params, 'PASSWORD');
   checkSecretHash(client, name, params.SECRET_HASH);
   const user = directory.findUser(client.pool, name);
+  // An unknown user's check costs what a wrong password costs, so timing does not reveal existence.
+  const matches = await verifyPassword(password, user?.passwordHash);
   if (!user) throw directory.unknownUser(client);
-  if (!(await verifyPassword(password, user.passwordHash))) throw notAuthorized(INCORRECT_CREDENTIALS);
+  if (!matches) throw notAuthorized(INCORRECT_CREDENTIALS);
   if (!user.enabled) throw notAuthorized('User is disabled.');
   if (user.status === 'UNCONFIRMED')
     throw new CognitoError('UserNotConfirmedException', 'User is not confirmed.');
+  // Users stored before the local Cognito kept SRP verifiers get one from the password they just proved.
+  user.srp ??= createVerifier(client.pool.userPoolId, user.username, password);
   return directory.startSession(client, user, newRefreshToken());
 }
 
@@ -277,12 +307,30 @@ const initiateAuth: Operation = async (directory, input) => {
       return authResult(refreshAuth(directory, client, session));
     }
     case 'USER_SRP_AUTH':
-      throw invalidParameter(SRP_REFUSAL);
+      return initiateSrpAuth(directory, client, params, (name, hash) => checkSecretHash(client, name, hash));
     default:
       throw invalidParameter(
-        `AuthFlow ${flow} is not supported by the local cloud; use USER_PASSWORD_AUTH or REFRESH_TOKEN_AUTH.`,
+        `AuthFlow ${flow} is not supported by the local cloud; use USER_SRP_AUTH, USER_PASSWORD_AUTH or REFRESH_TOKEN_AUTH.`,
       );
   }
+};
+
+const respondToAuthChallenge: Operation = async (directory, input) => {
+  const client = directory.client(input.ClientId);
+  const challenge = requireString(input, 'ChallengeName');
+  if (challenge !== 'PASSWORD_VERIFIER') {
+    throw invalidParameter(
+      `The local cloud answers the PASSWORD_VERIFIER challenge of USER_SRP_AUTH only, not ${challenge}.`,
+    );
+  }
+  const responses = input.ChallengeResponses;
+  if (typeof responses !== 'object' || responses === null || Array.isArray(responses)) {
+    throw invalidParameter('Missing required parameter ChallengeResponses');
+  }
+  const result = answerPasswordVerifier(directory, client, responses as Input, (name, hash) =>
+    checkSecretHash(client, name, hash),
+  );
+  return authResult(result);
 };
 
 /** The refresh operation Amplify v6 uses. Refresh-token rotation is not emulated: no new refresh token. */
@@ -350,9 +398,9 @@ const confirmForgotPassword: Operation = async (directory, input) => {
     new CognitoError('CodeMismatchException', 'Invalid verification code provided, please try again.'),
   );
   assertPasswordMeetsPolicy(password, client.pool.spec.passwordPolicy);
-  const passwordHash = await hashPassword(password);
+  const credential = await credentials(client.pool, user.username, password);
   directory.consumeCode(user, 'forgot-password', code);
-  user.passwordHash = passwordHash;
+  Object.assign(user, credential);
   user.updatedAt = directory.now();
   directory.save();
   return {};
@@ -364,7 +412,7 @@ const changePassword: Operation = async (directory, input) => {
   const proposed = requireString(input, 'ProposedPassword');
   if (!(await verifyPassword(previous, user.passwordHash))) throw notAuthorized(INCORRECT_CREDENTIALS);
   assertPasswordMeetsPolicy(proposed, pool.spec.passwordPolicy);
-  user.passwordHash = await hashPassword(proposed);
+  Object.assign(user, await credentials(pool, user.username, proposed));
   user.updatedAt = directory.now();
   directory.save();
   return {};
@@ -452,23 +500,27 @@ const describeUserPoolClient: Operation = async (directory, input) => {
   };
 };
 
-/** Supported operations by name; anything else is an UnknownOperationException. */
-export const OPERATIONS: Readonly<Record<string, Operation>> = {
-  SignUp: signUp,
-  ConfirmSignUp: confirmSignUp,
-  ResendConfirmationCode: resendConfirmationCode,
-  InitiateAuth: initiateAuth,
-  GetTokensFromRefreshToken: getTokensFromRefreshToken,
-  GetUser: getUser,
-  GlobalSignOut: globalSignOut,
-  RevokeToken: revokeToken,
-  ForgotPassword: forgotPassword,
-  ConfirmForgotPassword: confirmForgotPassword,
-  ChangePassword: changePassword,
-  DeleteUser: deleteUser,
-  AdminConfirmSignUp: adminConfirmSignUp,
-  AdminGetUser: adminGetUser,
-  AdminDeleteUser: adminDeleteUser,
-  ListUsers: listUsers,
-  DescribeUserPoolClient: describeUserPoolClient,
-};
+/**
+ * Supported operations by name; anything else is an UnknownOperationException. A Map, because the
+ * name comes from the request: `constructor` or `toString` must not find anything.
+ */
+export const OPERATIONS: ReadonlyMap<string, Operation> = new Map([
+  ['SignUp', signUp],
+  ['ConfirmSignUp', confirmSignUp],
+  ['ResendConfirmationCode', resendConfirmationCode],
+  ['InitiateAuth', initiateAuth],
+  ['RespondToAuthChallenge', respondToAuthChallenge],
+  ['GetTokensFromRefreshToken', getTokensFromRefreshToken],
+  ['GetUser', getUser],
+  ['GlobalSignOut', globalSignOut],
+  ['RevokeToken', revokeToken],
+  ['ForgotPassword', forgotPassword],
+  ['ConfirmForgotPassword', confirmForgotPassword],
+  ['ChangePassword', changePassword],
+  ['DeleteUser', deleteUser],
+  ['AdminConfirmSignUp', adminConfirmSignUp],
+  ['AdminGetUser', adminGetUser],
+  ['AdminDeleteUser', adminDeleteUser],
+  ['ListUsers', listUsers],
+  ['DescribeUserPoolClient', describeUserPoolClient],
+]);

@@ -69,7 +69,20 @@ export async function hashPassword(password: string): Promise<string> {
   );
 }
 
-export async function verifyPassword(password: string, stored: string): Promise<boolean> {
+/** A hash no password matches, made once: what an unknown user's password is checked against. */
+let standIn: Promise<string> | undefined;
+
+/**
+ * True when `password` matches the stored hash. Without a stored hash (an unknown user) it does
+ * the same work against a stand-in and answers false, so the answer's timing does not tell that
+ * the user does not exist.
+ */
+export async function verifyPassword(password: string, stored: string | undefined): Promise<boolean> {
+  if (stored === undefined) {
+    standIn ??= hashPassword(randomBytes(32).toString('base64url'));
+    await verifyPassword(password, await standIn);
+    return false;
+  }
   const [scheme, n, r, p, salt, hash] = stored.split('$');
   if (scheme !== 'scrypt' || !salt || !hash) return false;
   const expected = Buffer.from(hash, 'base64url');

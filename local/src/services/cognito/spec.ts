@@ -24,6 +24,8 @@ export interface UserPoolClientSpec {
   };
   /** `PreventUserExistenceErrors: ENABLED`: unknown users look like wrong passwords. */
   preventUserExistenceErrors?: boolean;
+  /** `AuthSessionValidity`, in minutes: how long a sign-in challenge can be answered. Cognito's default is 3. */
+  authSessionValidity?: number;
 }
 
 /** An `AWS::Cognito::UserPool`, reduced to what sign-up and sign-in need. */
@@ -40,22 +42,60 @@ export interface UserPoolSpec {
   autoVerifiedAttributes: string[];
   /** `AdminCreateUserConfig.AllowAdminCreateUserOnly`: self sign-up is refused. */
   allowAdminCreateUserOnly: boolean;
+  /** Custom attributes of the `Schema`, without their `custom:` prefix. @default none */
+  customAttributes?: string[];
   clients: UserPoolClientSpec[];
 }
 
-const UNIT_SECONDS: Record<TokenValidityUnit, number> = { seconds: 1, minutes: 60, hours: 3600, days: 86400 };
+/** The attributes every user pool has, whether or not its `Schema` lists them. */
+export const STANDARD_ATTRIBUTES: ReadonlySet<string> = new Set([
+  'address',
+  'birthdate',
+  'email',
+  'email_verified',
+  'family_name',
+  'gender',
+  'given_name',
+  'locale',
+  'middle_name',
+  'name',
+  'nickname',
+  'phone_number',
+  'phone_number_verified',
+  'picture',
+  'preferred_username',
+  'profile',
+  'sub',
+  'updated_at',
+  'website',
+  'zoneinfo',
+]);
+
+/** Seconds per unit, and the only units there are. */
+export const UNIT_SECONDS: ReadonlyMap<string, number> = new Map([
+  ['seconds', 1],
+  ['minutes', 60],
+  ['hours', 3600],
+  ['days', 86400],
+]);
+
+function secondsPer(unit: TokenValidityUnit): number {
+  const seconds = UNIT_SECONDS.get(unit);
+  if (seconds === undefined) throw new Error(`Unknown token validity unit ${unit}.`);
+  return seconds;
+}
 
 /** Token lifetimes of a client, in seconds, with Cognito's defaults and default units. */
 export function tokenLifetimes(client: UserPoolClientSpec): { id: number; access: number; refresh: number } {
   const units = client.tokenValidityUnits ?? {};
   const seconds = (value: number | undefined, unit: TokenValidityUnit | undefined, fallback: number) =>
-    value === undefined ? fallback : value * UNIT_SECONDS[unit ?? 'hours'];
+    value === undefined ? fallback : value * secondsPer(unit ?? 'hours');
   return {
     id: seconds(client.idTokenValidity, units.idToken, 3600),
     access: seconds(client.accessTokenValidity, units.accessToken, 3600),
     refresh:
       client.refreshTokenValidity === undefined
         ? 30 * 86400
-        : client.refreshTokenValidity * UNIT_SECONDS[units.refreshToken ?? 'days'],
+        : client.refreshTokenValidity * secondsPer(units.refreshToken ?? 'days'),
   };
 }

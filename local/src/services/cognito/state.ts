@@ -1,12 +1,31 @@
 /**
  * What the local Cognito remembers (pools, users, sessions, recent codes, signing keys) and how it
  * persists it: `<dataDir>/cognito/state.json` and `keys.json`, each written atomically (temp file +
- * rename). A file that does not parse is reported and never overwritten.
+ * rename). A file that does not parse is reported and never overwritten. Every record keyed by a
+ * name (users by the name a client sends, attributes, sessions) is a null-prototype object, also
+ * when read back from disk, so `constructor` or `__proto__` is just another key.
  */
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { StoredSigningKey } from './keys.js';
 import type { UserPoolSpec } from './spec.js';
+import type { SrpVerifier } from './srp.js';
+
+/** A record keyed by names that may come from a request: always made by {@link keyed}. */
+export type Keyed<T> = Record<string, T>;
+
+/** An empty null-prototype record: no inherited `constructor`, `toString` or `__proto__` to look up. */
+export function keyed<T>(entries: Iterable<readonly [string, T]> = []): Keyed<T> {
+  const record = Object.create(null) as Keyed<T>;
+  for (const [key, value] of entries) record[key] = value;
+  return record;
+}
+
+/** JSON.parse reviver that gives every parsed object a null prototype. */
+export function nullPrototypeObjects(_key: string, value: unknown): unknown {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return value;
+  return keyed(Object.entries(value));
+}
 
 export type CodeKind = 'sign-up' | 'forgot-password';
 
@@ -27,10 +46,12 @@ export interface StoredUser {
   email?: string;
   emailVerified: boolean;
   passwordHash: string;
+  /** The SRP salt and verifier; absent for users stored before the local Cognito kept them. */
+  srp?: SrpVerifier;
   status: 'UNCONFIRMED' | 'CONFIRMED';
   enabled: boolean;
   /** Other attributes given at sign-up (`name`, `custom:*`, …). */
-  attributes: Record<string, string>;
+  attributes: Keyed<string>;
   /** Epoch milliseconds. */
   createdAt: number;
   updatedAt: number;
@@ -60,11 +81,11 @@ export interface StoredPool {
   userPoolId: string;
   spec: UserPoolSpec;
   /** Keyed by the client's logical id. */
-  clients: Record<string, StoredClient>;
+  clients: Keyed<StoredClient>;
   /** Keyed by `Username`. */
-  users: Record<string, StoredUser>;
+  users: Keyed<StoredUser>;
   /** Keyed by `origin_jti`. */
-  sessions: Record<string, StoredSession>;
+  sessions: Keyed<StoredSession>;
 }
 
 export interface CodeRecord {
@@ -80,7 +101,7 @@ export interface CodeRecord {
 export interface CognitoState {
   version: 1;
   /** Keyed by the pool's logical id, so ids stay stable across runs. */
-  pools: Record<string, StoredPool>;
+  pools: Keyed<StoredPool>;
   /** Recently issued codes, oldest first. */
   codes: CodeRecord[];
 }
@@ -88,15 +109,15 @@ export interface CognitoState {
 export interface KeyState {
   version: 1;
   /** Keyed by user pool id. */
-  keys: Record<string, StoredSigningKey>;
+  keys: Keyed<StoredSigningKey>;
 }
 
 export function emptyState(): CognitoState {
-  return { version: 1, pools: {}, codes: [] };
+  return { version: 1, pools: keyed(), codes: [] };
 }
 
 export function emptyKeys(): KeyState {
-  return { version: 1, keys: {} };
+  return { version: 1, keys: keyed() };
 }
 
 /** Reads and writes one JSON document; `undefined` directory means in memory (nothing is written). */
@@ -117,7 +138,7 @@ export class JsonFile<T extends { version: number }> {
     const text = readFileSync(this.path, 'utf8');
     let value: unknown;
     try {
-      value = JSON.parse(text);
+      value = JSON.parse(text, nullPrototypeObjects);
     } catch (err) {
       throw this.corrupt(`is not valid JSON (${(err as Error).message.split('\n')[0]})`);
     }
