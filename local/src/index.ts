@@ -152,6 +152,8 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       profileEnvironment: (kind) =>
         (kind === 'function' ? profile.functionEnvironment : profile.containerEnvironment)?.(runningCloud) ??
         {},
+      localOrigins: () =>
+        running.flatMap(({ service }) => (service.endpoint ? [new URL(service.endpoint).origin] : [])),
       localViews: () => {
         const views = new Map<string, () => unknown>();
         for (const { service } of running)

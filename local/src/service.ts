@@ -95,6 +95,8 @@ export interface ServiceContext {
     readonly services: readonly ServiceDescription[];
     readonly notEmulated: ReadonlyArray<{ readonly logicalId: string; readonly type: string }>;
   };
+  /** The origins (`http://127.0.0.1:<port>`) of every running service: pages the local cloud serves. */
+  localOrigins(): readonly string[];
   /** Every running service's local views, by name; call it after start. */
   localViews(): ReadonlyMap<string, () => unknown>;
   /** The metric names each namespace's running services emit, for alarms that need them. */

@@ -5,6 +5,7 @@
  * so every answer can be checked for them.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -16,6 +17,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LocalCognito, type UserPoolSpec } from '../src/services/cognito/index.js';
 import { OPERATIONS } from '../src/services/cognito/operations.js';
+import { BUILT_IN_NAMES } from './support/built-in-names.js';
 import { SPA_USER_POOL } from './support/cognito-pool.js';
 import { signInWithSrp } from './support/srp-sign-in.js';
 
@@ -23,20 +25,6 @@ const REGION = 'eu-west-1';
 const PASSWORD = 'Correct-horse-9';
 const WEB_ORIGIN = 'http://127.0.0.1:8080';
 const TARGET = 'AWSCognitoIdentityProviderService.';
-/** Names every plain object answers to, plus `prototype`, which functions do. */
-const BUILT_IN_NAMES = [
-  '__proto__',
-  'constructor',
-  'prototype',
-  'toString',
-  'valueOf',
-  'hasOwnProperty',
-  'isPrototypeOf',
-  'propertyIsEnumerable',
-  'toLocaleString',
-  '__defineGetter__',
-  '__lookupGetter__',
-];
 
 /** The template's pool, plus a pool whose users choose a user name (so `constructor` can be one). */
 const EMAIL_POOL: UserPoolSpec = {
@@ -216,6 +204,22 @@ describe('attribute names like Object.prototype members', () => {
     ).toMatchObject({
       'custom:team': 'compilers',
     });
+  });
+});
+
+describe('the codes page', () => {
+  it('answers only requests addressed to its own loopback host (no DNS rebinding)', async () => {
+    const { port } = new URL(cognito.url);
+    const status = (host: string) =>
+      new Promise<number>((resolve, reject) => {
+        const req = request({ host: '127.0.0.1', port, path: '/_local/codes', headers: { host } }, (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        });
+        req.once('error', reject).end();
+      });
+    expect(await status(`rebound.example:${port}`)).toBe(403);
+    expect(await status(`127.0.0.1:${port}`)).toBe(200);
   });
 });
 

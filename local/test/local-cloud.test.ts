@@ -311,6 +311,24 @@ describe('the local cloud running the task tracker', () => {
     });
   });
 
+  it("lets the web app's page call the local Cognito, and refuses any other site's page", async () => {
+    const preflight = (origin: string) =>
+      fetch(cloud.url('cognito'), {
+        method: 'OPTIONS',
+        headers: {
+          origin,
+          'access-control-request-method': 'POST',
+          'access-control-request-headers': 'x-amz-target',
+        },
+      });
+    const web = new URL(cloud.url('ecs')).origin;
+    const own = await preflight(web);
+    const foreign = await preflight('http://attacker.example');
+    expect(own.headers.get('access-control-allow-origin')).toBe(web);
+    expect(foreign.status).toBe(403);
+    expect(foreign.headers.get('access-control-allow-origin')).toBeNull();
+  });
+
   it('lists the resources it does not emulate instead of dropping them', () => {
     const types = new Set(cloud.notEmulated().map((r) => r.type));
     expect(types).toContain('AWS::EC2::VPC');

@@ -6,7 +6,7 @@
  */
 import { type JsonWebKey, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { closeServer, listenOnLoopback } from '../../loopback.js';
+import { addressedToLoopback, closeServer, listenOnLoopback } from '../../loopback.js';
 import type { LocalService, ServiceDescription } from '../../service.js';
 import { renderCodesPage } from './codes-page.js';
 import { CognitoDirectory } from './directory.js';
@@ -191,6 +191,13 @@ export class LocalCognito implements LocalService {
       return;
     }
     if (req.method === 'GET') {
+      // The codes pages show secrets: only for requests addressed to this server by a loopback
+      // name, never to a page that rebound its own DNS name to 127.0.0.1.
+      const port = Number(new URL(this.url).port);
+      if (path.startsWith('/_local') && !addressedToLoopback(req.headers.host, port)) {
+        sendJson(res, 403, { message: `The codes page answers only ${this.url}/_local/.` });
+        return;
+      }
       this.handleGet(path, res);
       return;
     }

@@ -33,6 +33,8 @@ export class CognitoService implements LocalService {
       region: ctx.assembly.region,
       log: ctx.log,
       ...(ctx.settings.cognitoClock ? { clock: ctx.settings.cognitoClock } : {}),
+      // Only pages the local cloud itself serves (the web app, the console) may call it.
+      allowedOrigins: () => ctx.localOrigins(),
     });
   }
 
