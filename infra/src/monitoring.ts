@@ -33,7 +33,7 @@ export interface MonitoringStackProps extends StackProps {
   readonly loadBalancer: elbv2.ApplicationLoadBalancer;
 }
 
-/** The dashboard, the alarms of ARCHITECTURE.md (thresholds from `MONITORING`) and their SNS topic. */
+/** The dashboard, the alarms of docs/monitoring.md (thresholds from `MONITORING`) and their SNS topic. */
 export class MonitoringStack extends Stack {
   /** Every alarm notifies this topic; others may add their alarms to it. */
   public readonly alarmTopic: sns.Topic;

@@ -58,7 +58,7 @@ const ALARMS: ReadonlyArray<readonly [string, AlarmDefinition, readonly string[]
   ['service memory', MONITORING.serviceMemory, ['ClusterName', 'ServiceName']],
 ];
 
-describe('monitoring thresholds (ARCHITECTURE.md)', () => {
+describe('monitoring thresholds (docs/monitoring.md)', () => {
   it('match the spec table', () => {
     expect(MONITORING.apiServerErrors).toMatchObject({
       threshold: 1,

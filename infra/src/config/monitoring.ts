@@ -1,5 +1,5 @@
 /**
- * The monitoring thresholds of ARCHITECTURE.md, in one typed place. The monitoring stack builds
+ * The monitoring thresholds (docs/monitoring.md), in one typed place. The monitoring stack builds
  * its alarms and widgets from these definitions, and the tests assert the template against them.
  */
 
