@@ -3,6 +3,7 @@
  * table and index as CloudWatch would, answers the caller's own ReturnConsumedCapacity, and lets
  * guards refuse a call with DynamoDB's error before the store sees it.
  */
+
 import {
   CreateTableCommand,
   DynamoDBClient,

@@ -192,7 +192,8 @@ export class DynamoDbFront {
     req: IncomingMessage,
     body: Buffer,
   ): Promise<{ status: number; headers: Record<string, string | string[]>; body: Buffer }> {
-    const headers: Record<string, string | string[]> = {};
+    // Header names are the client's: a null-prototype record keeps `__proto__` an ordinary name.
+    const headers: Record<string, string | string[]> = Object.create(null);
     for (const [name, value] of Object.entries(req.headers))
       if (value !== undefined && name !== 'content-length' && name !== 'host') headers[name] = value;
     headers['content-length'] = String(body.length);
@@ -204,7 +205,7 @@ export class DynamoDbFront {
           const chunks: Buffer[] = [];
           response.on('data', (chunk: Buffer) => chunks.push(chunk));
           response.on('end', () => {
-            const out: Record<string, string | string[]> = {};
+            const out: Record<string, string | string[]> = Object.create(null);
             for (const [name, value] of Object.entries(response.headers))
               if (value !== undefined && name !== 'connection' && name !== 'keep-alive') out[name] = value;
             resolve({ status: response.statusCode ?? 500, headers: out, body: Buffer.concat(chunks) });
