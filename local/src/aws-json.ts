@@ -4,6 +4,7 @@
  * `x-amzn-errortype` header — what the AWS SDK v3 reads back as a typed exception.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { keyed, nullPrototypeObjects } from './keyed.js';
 
 /** An error the client sees as `__type` (e.g. `ParameterNotFound`) with HTTP `status`. */
 export class AwsJsonError extends Error {
@@ -22,7 +23,11 @@ export function targetOperation(req: IncomingMessage, prefix: string): string {
   return typeof target === 'string' && target.startsWith(prefix) ? target.slice(prefix.length) : '';
 }
 
-/** Reads the body as one JSON object; a too large, malformed or non-object body is a `SerializationException`. */
+/**
+ * Reads the body as one JSON object; a too large, malformed or non-object body is a
+ * `SerializationException`. Every object in it has a null prototype: a key named like an
+ * `Object.prototype` member is just data.
+ */
 export async function readJsonObject(
   req: IncomingMessage,
   maxBytes: number,
@@ -37,7 +42,7 @@ export async function readJsonObject(
   const text = Buffer.concat(chunks).toString('utf8');
   let value: unknown;
   try {
-    value = text.trim() === '' ? {} : JSON.parse(text);
+    value = text.trim() === '' ? keyed() : JSON.parse(text, nullPrototypeObjects);
   } catch {
     throw new AwsJsonError('SerializationException', 'Request body is not valid JSON.');
   }

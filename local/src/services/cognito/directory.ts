@@ -3,6 +3,7 @@
  * with the lookups and token issuing every operation shares. Persists through `JsonFile`.
  */
 import { join } from 'node:path';
+import { keyed } from '../../keyed.js';
 import { CognitoError, INCORRECT_CREDENTIALS, invalidParameter, notAuthorized } from './errors.js';
 import {
   hashToken,
@@ -23,7 +24,6 @@ import {
   emptyState,
   JsonFile,
   type KeyState,
-  keyed,
   type StoredPool,
   type StoredSession,
   type StoredUser,

@@ -2,6 +2,7 @@
  * Cognito's error shapes. The AWS SDK and Amplify map errors by `__type` name, so the local
  * service throws the same names with messages in Cognito's own wording.
  */
+import { AwsJsonError } from '../../aws-json.js';
 
 /** The `__type` names this service returns, as Cognito spells them. */
 export type CognitoErrorType =
@@ -21,13 +22,13 @@ export type CognitoErrorType =
   | 'UsernameExistsException';
 
 /** An error a client caused; the HTTP layer answers it with status 400 and Cognito's JSON body. */
-export class CognitoError extends Error {
+export class CognitoError extends AwsJsonError {
   constructor(
-    readonly type: CognitoErrorType,
+    override readonly type: CognitoErrorType,
     message: string,
-    readonly status = 400,
+    status = 400,
   ) {
-    super(message);
+    super(type, message, status);
     this.name = type;
   }
 }

@@ -6,6 +6,8 @@
  */
 import { type JsonWebKey, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { AwsJsonError, readJsonObject, sendAwsJson, sendAwsJsonError } from '../../aws-json.js';
+import { keyed } from '../../keyed.js';
 import { addressedToLoopback, closeServer, listenOnLoopback } from '../../loopback.js';
 import type { LocalService, ServiceDescription } from '../../service.js';
 import { renderCodesPage } from './codes-page.js';
@@ -13,7 +15,7 @@ import { CognitoDirectory } from './directory.js';
 import { CognitoError } from './errors.js';
 import { OPERATIONS } from './operations.js';
 import type { UserPoolSpec } from './spec.js';
-import { type CodeRecord, keyed, nullPrototypeObjects } from './state.js';
+import type { CodeRecord } from './state.js';
 
 export type { CognitoErrorType } from './errors.js';
 export type { PasswordPolicy } from './password.js';
@@ -255,14 +257,12 @@ export class LocalCognito implements LocalService {
             : `The local Cognito does not support the operation ${name}; it supports ${[...OPERATIONS.keys()].join(', ')}.`,
         );
       }
-      const input = await readJson(req);
+      const input = await readJsonObject(req, MAX_BODY_BYTES);
       const output = await operation(this.directory, input);
-      sendJson(res, 200, output, 'application/x-amz-json-1.1');
+      sendAwsJson(res, 200, output);
     } catch (err) {
-      if (!(err instanceof CognitoError)) throw err;
-      res.setHeader('x-amzn-errortype', err.type);
-      res.setHeader('x-amzn-errormessage', headerSafe(err.message));
-      sendJson(res, err.status, { __type: err.type, message: err.message }, 'application/x-amz-json-1.1');
+      if (!(err instanceof AwsJsonError)) throw err;
+      sendAwsJsonError(res, err);
     }
   }
 
@@ -272,14 +272,11 @@ export class LocalCognito implements LocalService {
       res.end();
       return;
     }
-    res.setHeader('x-amzn-errortype', 'InternalErrorException');
-    sendJson(res, 500, { __type: 'InternalErrorException', message: 'Internal error in the local Cognito.' });
+    sendAwsJsonError(
+      res,
+      new CognitoError('InternalErrorException', 'Internal error in the local Cognito.', 500),
+    );
   }
-}
-
-/** Messages may quote client input; a header value must stay printable ASCII on one line. */
-function headerSafe(text: string): string {
-  return text.replace(/[^\x20-\x7e]/g, '?');
 }
 
 function sendJson(
@@ -289,26 +286,4 @@ function sendJson(
   contentType = 'application/json',
 ): void {
   res.writeHead(status, { 'content-type': contentType }).end(JSON.stringify(body));
-}
-
-async function readJson(req: IncomingMessage): Promise<Record<string, unknown>> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_BODY_BYTES) throw new CognitoError('SerializationException', 'Request body is too large.');
-    chunks.push(chunk as Buffer);
-  }
-  const text = Buffer.concat(chunks).toString('utf8');
-  let value: unknown;
-  try {
-    // Null-prototype objects: a body key named like an Object.prototype member is just data.
-    value = text.trim() === '' ? keyed() : JSON.parse(text, nullPrototypeObjects);
-  } catch {
-    throw new CognitoError('SerializationException', 'Request body is not valid JSON.');
-  }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new CognitoError('SerializationException', 'Request body must be a JSON object.');
-  }
-  return value as Record<string, unknown>;
 }

@@ -3,6 +3,7 @@
  * Each takes the parsed JSON request and returns the JSON response, or throws a CognitoError.
  */
 import { createHmac } from 'node:crypto';
+import { type Keyed, keyed } from '../../keyed.js';
 import type { AuthenticationResult, CognitoDirectory, ResolvedClient } from './directory.js';
 import { CognitoError, INCORRECT_CREDENTIALS, invalidParameter, notAuthorized } from './errors.js';
 import { newRefreshToken, newUuid } from './ids.js';
@@ -10,7 +11,7 @@ import { assertPasswordMeetsPolicy, hashPassword, verifyPassword } from './passw
 import { STANDARD_ATTRIBUTES } from './spec.js';
 import { createVerifier, type SrpVerifier } from './srp.js';
 import { answerPasswordVerifier, initiateSrpAuth } from './srp-flow.js';
-import { type Keyed, keyed, type StoredPool, type StoredSession, type StoredUser } from './state.js';
+import type { StoredPool, StoredSession, StoredUser } from './state.js';
 
 type Input = Record<string, unknown>;
 type Operation = (directory: CognitoDirectory, input: Input) => Promise<object>;
