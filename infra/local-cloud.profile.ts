@@ -5,7 +5,7 @@
  */
 import { buildApp } from './src/app.js';
 import { STAGE_NAMES } from './src/config/stages.js';
-import { LOCAL_CONTAINER_METADATA_KEY } from './src/web.js';
+import { LOCAL_CONTAINER_METADATA_KEY } from './src/web-service.js';
 
 export const profile = {
   stages: STAGE_NAMES,

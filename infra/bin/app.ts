@@ -1,8 +1,10 @@
 /**
  * The CDK app entry (`cdk.json`). The only place that reads CDK context and the environment:
- * `-c stage=dev[,prod]` limits the stages, `-c imageTag=…` picks the web image (default: the
- * CodeBuild commit, else `git rev-parse --short HEAD`, else `local`), `-c pipeline=true` adds the
- * pipeline stack, and the CLI's CDK_DEFAULT_ACCOUNT/REGION become the env of stages that pin none.
+ * `-c stage=dev[,prod]` limits the stages, `-c imageTag=…` picks the web image (default:
+ * `git rev-parse --short HEAD`, else `local`; the pipeline passes its source commit),
+ * `-c pipeline=true` adds the pipeline stack, `-c deploy=true` refuses committed example values
+ * (the laptop deploy and the pipeline's synth set it), and the CLI's CDK_DEFAULT_ACCOUNT/REGION
+ * become the env of stages that pin none.
  */
 import { execFileSync } from 'node:child_process';
 import { App } from 'aws-cdk-lib';
@@ -29,8 +31,7 @@ function contextString(name: string): string | undefined {
 const probe = new App({ autoSynth: false });
 
 const stageFilter = contextString('stage');
-const commit = process.env.CODEBUILD_RESOLVED_SOURCE_VERSION;
-const imageTag = contextString('imageTag') ?? commit ?? gitShortSha() ?? 'local';
+const imageTag = contextString('imageTag') ?? gitShortSha() ?? 'local';
 const account = process.env.CDK_DEFAULT_ACCOUNT;
 const region = process.env.CDK_DEFAULT_REGION;
 
@@ -38,6 +39,7 @@ try {
   buildApp({
     ...(stageFilter ? { stages: stageFilter.split(',').map((name) => name.trim()) } : {}),
     pipeline: contextString('pipeline') === 'true',
+    forDeploy: contextString('deploy') === 'true',
     validation: contextString('validation') !== 'false',
     imageTag,
     env: { ...(account ? { account } : {}), ...(region ? { region } : {}) },

@@ -44,6 +44,15 @@ async function describeStageStacks(stage: string, region: string | undefined): P
   // Loaded only for --stage, so the pipeline's URL mode needs no AWS SDK at all.
   const { CloudFormationClient, paginateDescribeStacks } = await import('@aws-sdk/client-cloudformation');
   const client = new CloudFormationClient(region ? { region } : {});
+  // Checked up front: the SDK's own "Region is missing" does not say what to set.
+  try {
+    await client.config.region();
+  } catch {
+    client.destroy();
+    throw new Error(
+      `no AWS region to read stage "${stage}" from: set AWS_REGION (or AWS_PROFILE with a region), or pin region in the stage's config`,
+    );
+  }
   const stacks: DeployedStack[] = [];
   try {
     for await (const page of paginateDescribeStacks({ client }, {})) {

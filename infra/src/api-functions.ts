@@ -29,8 +29,8 @@ export interface RouteFunctionProps {
   readonly route: Route;
   /** The tasks table; the function gets exactly `route.tableActions` on it. */
   readonly table: dynamodb.ITableV2;
-  /** The stage being deployed. */
-  readonly config: StageConfig;
+  /** Name (metrics namespace), log level, log retention and removal of the stage. */
+  readonly config: Pick<StageConfig, 'name' | 'logLevel' | 'logRetentionDays' | 'removalPolicy'>;
   /** Value of `Access-Control-Allow-Origin` on the function's responses. */
   readonly corsAllowedOrigin: string;
 }

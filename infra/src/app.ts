@@ -1,6 +1,12 @@
-import { App, type Environment } from 'aws-cdk-lib';
-import { resolvePipelineConfig } from './config/pipeline.js';
-import { getStageConfig, STAGE_NAMES } from './config/stages.js';
+import { App, type Environment, ReferenceStrength } from 'aws-cdk-lib';
+import { DEFAULT_CROSS_STACK_REFERENCES } from 'aws-cdk-lib/cx-api';
+import {
+  assertPipelineDeployable,
+  PIPELINE_CONFIG,
+  refuseContextOverrides,
+  validatePipelineConfig,
+} from './config/pipeline.js';
+import { assertStageDeployable, getStageConfig, STAGE_NAMES } from './config/stages.js';
 import { ImageRepositoryStack } from './image-repository.js';
 import { addNagChecks } from './nag.js';
 import { PIPELINE_STACK_ID, PipelineStack } from './pipeline.js';
@@ -22,7 +28,12 @@ export interface BuildAppOptions {
   readonly imageTag?: string;
   /** The CLI's account/region, used by stages that pin neither. @default environment-agnostic */
   readonly env?: Environment;
-  /** CDK context values (e.g. AZ lookups) for in-process builds. @default none */
+  /**
+   * The assembly is for a deployment: refuse committed example values (see `example()`) in the
+   * built stages and, with `pipeline`, in the pipeline config. @default false (synth accepts them)
+   */
+  readonly forDeploy?: boolean;
+  /** CDK context values for in-process builds. @default none */
   readonly context?: Record<string, unknown>;
 }
 
@@ -44,14 +55,32 @@ export function buildApp(options: BuildAppOptions = {}): BuiltApp {
     ...(options.outdir ? { outdir: options.outdir } : {}),
     ...(options.context ? { context: options.context } : {}),
     builtinCloudFormationValidation: validation,
+    // Weak references (Fn::GetStackOutput) between every pair of stacks: an export another stack
+    // imports cannot be deleted, so with strong ones removing a route or replacing the table would
+    // fail at deploy. Set in code, after any CLI context, so every build (CLI, tests, the local
+    // cloud) agrees.
+    postCliContext: { [DEFAULT_CROSS_STACK_REFERENCES]: ReferenceStrength.WEAK },
   });
+  refuseContextOverrides((key) => app.node.tryGetContext(key));
   const configs = (options.stages ?? STAGE_NAMES).map(getStageConfig);
   const imageTag = options.imageTag ?? 'local';
   const cliEnv = options.env ?? {};
+  const pipelineConfig = validatePipelineConfig(PIPELINE_CONFIG);
+  if (options.forDeploy) {
+    for (const config of configs) assertStageDeployable(config);
+    if (options.pipeline) assertPipelineDeployable(pipelineConfig);
+  }
+  // The image repository lives with the pipeline that pushes to it: the tooling account.
+  const toolingAccount = pipelineConfig.account ?? cliEnv.account;
+  const toolingRegion = pipelineConfig.region ?? cliEnv.region;
+  const toolingEnv: Environment = {
+    ...(toolingAccount ? { account: toolingAccount } : {}),
+    ...(toolingRegion ? { region: toolingRegion } : {}),
+  };
 
   const pullAccounts = configs.flatMap((config) => (config.account ? [config.account] : []));
   const images = new ImageRepositoryStack(app, IMAGES_STACK_ID, {
-    env: cliEnv,
+    env: toolingEnv,
     pullAccounts,
     description: 'Task tracker: web image repository',
   });
@@ -71,9 +100,9 @@ export function buildApp(options: BuildAppOptions = {}): BuiltApp {
   if (options.pipeline) {
     // ── Pipeline: the pipeline stack is added here (see pipeline.ts). ──
     new PipelineStack(app, PIPELINE_STACK_ID, {
-      env: cliEnv,
+      env: toolingEnv,
       description: 'Task tracker: CI/CD pipeline',
-      config: resolvePipelineConfig((key) => app.node.tryGetContext(key)),
+      config: pipelineConfig,
       stages,
       imageRepository: images.repository,
     });

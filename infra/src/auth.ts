@@ -1,13 +1,29 @@
 import { PASSWORD_POLICY } from '@tasktracker/api/contract';
-import { Duration, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import { Aws, Duration, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import type { Construct } from 'constructs';
-import type { StageConfig, ThreatProtectionMode } from './config/stages.js';
+import type { EmailConfig, StageConfig, ThreatProtectionMode } from './config/stages.js';
 import { removalPolicyOf } from './removal.js';
 
+/** The slice of stage config the auth stack uses. */
+export type AuthSettings = Pick<StageConfig, 'threatProtection' | 'removalPolicy' | 'email'>;
+
 export interface AuthStackProps extends StackProps {
-  /** The stage being deployed. */
-  readonly config: StageConfig;
+  /** Threat protection, what happens to the pool when its stack goes, and how it sends e-mail. */
+  readonly config: AuthSettings;
+}
+
+/** Cognito's e-mail settings: SES when configured, else Cognito's own low-quota sender. */
+function userPoolEmail(email: EmailConfig | undefined): cognito.UserPoolEmail | undefined {
+  if (!email) return undefined;
+  return cognito.UserPoolEmail.withSES({
+    fromEmail: email.from,
+    ...(email.fromName === undefined ? {} : { fromName: email.fromName }),
+    ...(email.replyTo === undefined ? {} : { replyTo: email.replyTo }),
+    ...(email.sesVerifiedDomain === undefined ? {} : { sesVerifiedDomain: email.sesVerifiedDomain }),
+    // The identity lives in the pool's region unless the config says otherwise.
+    sesRegion: email.sesRegion ?? Aws.REGION,
+  });
 }
 
 const THREAT_PROTECTION: Record<ThreatProtectionMode, cognito.StandardThreatProtectionMode | undefined> = {
@@ -26,6 +42,7 @@ export class AuthStack extends Stack {
     super(scope, id, props);
     const { config } = props;
     const threatProtection = THREAT_PROTECTION[config.threatProtection];
+    const email = userPoolEmail(config.email);
 
     this.userPool = new cognito.UserPool(this, 'Users', {
       signInAliases: { email: true },
@@ -36,6 +53,7 @@ export class AuthStack extends Stack {
       // One policy for the pool and the sign-up form's hint.
       passwordPolicy: { ...PASSWORD_POLICY, tempPasswordValidity: Duration.days(3) },
       accountRecovery: cognito.AccountRecovery.EMAIL_ONLY,
+      ...(email ? { email } : {}),
       featurePlan: threatProtection ? cognito.FeaturePlan.PLUS : cognito.FeaturePlan.ESSENTIALS,
       ...(threatProtection ? { standardThreatProtectionMode: threatProtection } : {}),
       removalPolicy: removalPolicyOf(config),

@@ -5,12 +5,36 @@ import type { Construct } from 'constructs';
 import type { StageConfig } from './config/stages.js';
 import { removalPolicyOf } from './removal.js';
 
+/** The slice of stage config the data stack uses. */
+export type DataSettings = Pick<StageConfig, 'removalPolicy' | 'deletionProtection'>;
+
 export interface DataStackProps extends StackProps {
-  /** The stage being deployed. */
-  readonly config: StageConfig;
+  /** What happens to the table when its stack goes, and whether it may be deleted at all. */
+  readonly config: DataSettings;
 }
 
-/** The tasks table: on-demand, point-in-time recovery, encrypted, keys from the API's table schema. */
+/** The schema's DynamoDB terms this stack knows, in CDK's; a new one fails the synth by name. */
+const ATTRIBUTE_TYPES: ReadonlyMap<string, dynamodb.AttributeType> = new Map([
+  ['S', dynamodb.AttributeType.STRING],
+]);
+const PROJECTIONS: ReadonlyMap<string, dynamodb.ProjectionType> = new Map([
+  ['ALL', dynamodb.ProjectionType.ALL],
+]);
+const BILLING_MODES: ReadonlyMap<string, dynamodb.Billing> = new Map([
+  ['PAY_PER_REQUEST', dynamodb.Billing.onDemand()],
+]);
+
+function mapped<T>(map: ReadonlyMap<string, T>, key: string, what: string): T {
+  const value = map.get(key);
+  if (value === undefined) throw new Error(`the table schema's ${what} "${key}" has no CDK equivalent here`);
+  return value;
+}
+
+/**
+ * The tasks table: every property of its shape (keys, index, projection, TTL, billing) comes from
+ * the API's `TABLE_SCHEMA`, the one declaration; this adds only what deploying needs (point-in-time
+ * recovery, encryption, deletion rules).
+ */
 export class DataStack extends Stack {
   /** The tasks table. */
   public readonly table: dynamodb.TableV2;
@@ -19,11 +43,15 @@ export class DataStack extends Stack {
     super(scope, id, props);
     const { config } = props;
     const { statusIndex } = TABLE_SCHEMA;
+    const key = (name: string): dynamodb.Attribute => ({
+      name,
+      type: mapped(ATTRIBUTE_TYPES, TABLE_SCHEMA.keyType, 'key type'),
+    });
 
     this.table = new dynamodb.TableV2(this, 'Tasks', {
-      partitionKey: { name: TABLE_SCHEMA.partitionKey, type: dynamodb.AttributeType.STRING },
-      sortKey: { name: TABLE_SCHEMA.sortKey, type: dynamodb.AttributeType.STRING },
-      billing: dynamodb.Billing.onDemand(),
+      partitionKey: key(TABLE_SCHEMA.partitionKey),
+      sortKey: key(TABLE_SCHEMA.sortKey),
+      billing: mapped(BILLING_MODES, TABLE_SCHEMA.billingMode, 'billing mode'),
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       encryption: dynamodb.TableEncryptionV2.awsManagedKey(),
       timeToLiveAttribute: TABLE_SCHEMA.ttlAttribute,
@@ -32,9 +60,9 @@ export class DataStack extends Stack {
       globalSecondaryIndexes: [
         {
           indexName: statusIndex.name,
-          partitionKey: { name: statusIndex.partitionKey, type: dynamodb.AttributeType.STRING },
-          sortKey: { name: statusIndex.sortKey, type: dynamodb.AttributeType.STRING },
-          projectionType: dynamodb.ProjectionType.ALL,
+          partitionKey: key(statusIndex.partitionKey),
+          sortKey: key(statusIndex.sortKey),
+          projectionType: mapped(PROJECTIONS, statusIndex.projection, 'projection'),
         },
       ],
     });

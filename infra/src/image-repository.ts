@@ -1,4 +1,4 @@
-import { Arn, CfnOutput, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { Arn, CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
@@ -6,8 +6,12 @@ import type { Construct } from 'constructs';
 /** Name of the private ECR repository of the web image; tags are git SHAs. */
 export const WEB_IMAGE_REPOSITORY_NAME = 'tasktracker/web';
 
-/** How many images the lifecycle rule keeps (enough to roll back a few releases). */
-export const WEB_IMAGE_KEEP_COUNT = 30;
+/**
+ * Days an untagged image (a layer set left by an interrupted or replaced push) is kept. Tagged
+ * images are never expired: the repository cannot know which tags stages still run (prod may wait
+ * for approval on an image thirty commits old), and each costs cents a month (see the cost table).
+ */
+export const UNTAGGED_IMAGE_EXPIRY_DAYS = 7;
 
 /** Where a stage pulls the web image from, given by ARN and name (not a cross-stage reference). */
 export interface ImageRepositoryRef {
@@ -38,9 +42,9 @@ export class ImageRepositoryStack extends Stack {
       removalPolicy: RemovalPolicy.RETAIN,
       lifecycleRules: [
         {
-          description: `Keep the newest ${WEB_IMAGE_KEEP_COUNT} images`,
-          maxImageCount: WEB_IMAGE_KEEP_COUNT,
-          tagStatus: ecr.TagStatus.ANY,
+          description: `Expire untagged images after ${UNTAGGED_IMAGE_EXPIRY_DAYS} days; tagged images may still run`,
+          maxImageAge: Duration.days(UNTAGGED_IMAGE_EXPIRY_DAYS),
+          tagStatus: ecr.TagStatus.UNTAGGED,
         },
       ],
     });

@@ -1,30 +1,48 @@
-import { Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import { Fn, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import type { StageConfig } from './config/stages.js';
-import { removalPolicyOf } from './removal.js';
+import { type LogSettings, stageLogGroup } from './removal.js';
+
+/** How many availability zones the VPC spans. */
+export const VPC_AZ_COUNT = 2;
+
+/** The slice of stage config the network stack uses. */
+export type NetworkSettings = Pick<
+  StageConfig,
+  'natGateways' | 'availabilityZones' | 'interfaceEndpoints' | 'flowLogTraffic'
+> &
+  LogSettings;
 
 export interface NetworkStackProps extends StackProps {
-  /** The stage being deployed. */
-  readonly config: StageConfig;
+  /** NAT gateways, zones, endpoints, flow logs and log retention of the stage. */
+  readonly config: NetworkSettings;
 }
+
+/** The interface endpoints a stage may opt into: what the web tasks reach AWS for. */
+const INTERFACE_ENDPOINTS = {
+  EcrApiEndpoint: ec2.InterfaceVpcEndpointAwsService.ECR,
+  EcrDockerEndpoint: ec2.InterfaceVpcEndpointAwsService.ECR_DOCKER,
+  LogsEndpoint: ec2.InterfaceVpcEndpointAwsService.CLOUDWATCH_LOGS,
+};
 
 /**
  * The VPC: two AZs, public subnets for the load balancer and NAT gateways, private subnets with
- * egress for the web tasks, flow logs, and endpoints that keep ECR, logs, S3 and DynamoDB traffic
- * off the NAT gateways.
+ * egress for the web tasks, flow logs, gateway endpoints for S3 and DynamoDB and, per stage,
+ * interface endpoints that keep ECR and logs traffic off the NAT gateways.
  */
 export class NetworkStack extends Stack {
   /** The stage's VPC. */
   public readonly vpc: ec2.Vpc;
+  private readonly zones: readonly string[] | undefined;
 
   constructor(scope: Construct, id: string, props: NetworkStackProps) {
     super(scope, id, props);
     const { config } = props;
+    this.zones = config.availabilityZones;
 
     this.vpc = new ec2.Vpc(this, 'Vpc', {
-      maxAzs: 2,
+      maxAzs: VPC_AZ_COUNT,
       natGateways: config.natGateways,
       subnetConfiguration: [
         { name: 'Public', subnetType: ec2.SubnetType.PUBLIC, cidrMask: 24 },
@@ -35,13 +53,9 @@ export class NetworkStack extends Stack {
       restrictDefaultSecurityGroup: false,
     });
 
-    const flowLogGroup = new logs.LogGroup(this, 'FlowLogs', {
-      retention: config.logRetentionDays,
-      removalPolicy: removalPolicyOf(config),
-    });
     this.vpc.addFlowLog('FlowLog', {
-      destination: ec2.FlowLogDestination.toCloudWatchLogs(flowLogGroup),
-      trafficType: ec2.FlowLogTrafficType.ALL,
+      destination: ec2.FlowLogDestination.toCloudWatchLogs(stageLogGroup(this, 'FlowLogs', config)),
+      trafficType: ec2.FlowLogTrafficType[config.flowLogTraffic],
     });
 
     const privateSubnets = { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS };
@@ -54,12 +68,8 @@ export class NetworkStack extends Stack {
       service: ec2.GatewayVpcEndpointAwsService.S3,
       subnets: [privateSubnets],
     });
-    const interfaceEndpoints = {
-      EcrApiEndpoint: ec2.InterfaceVpcEndpointAwsService.ECR,
-      EcrDockerEndpoint: ec2.InterfaceVpcEndpointAwsService.ECR_DOCKER,
-      LogsEndpoint: ec2.InterfaceVpcEndpointAwsService.CLOUDWATCH_LOGS,
-    };
-    for (const [endpointId, service] of Object.entries(interfaceEndpoints)) {
+    if (!config.interfaceEndpoints) return;
+    for (const [endpointId, service] of Object.entries(INTERFACE_ENDPOINTS)) {
       const endpoint = this.vpc.addInterfaceEndpoint(endpointId, {
         service,
         subnets: privateSubnets,
@@ -72,5 +82,16 @@ export class NetworkStack extends Stack {
           'Ingress is port 443 from the VPC CIDR only (a token the rule cannot resolve), not 0.0.0.0/0.',
       });
     }
+  }
+
+  /**
+   * The zones the VPC uses. CDK's default looks them up with AWS calls whenever the account is
+   * known (a laptop with credentials, the pipeline's CodeBuild synth), which needs credentials
+   * and a lookup role; the zones from stage config, else CloudFormation's `Fn::GetAZs` at deploy
+   * time, need neither.
+   */
+  public override get availabilityZones(): string[] {
+    if (this.zones) return [...this.zones];
+    return Array.from({ length: VPC_AZ_COUNT }, (_, index) => Fn.select(index, Fn.getAzs()));
   }
 }

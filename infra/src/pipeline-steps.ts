@@ -7,7 +7,7 @@ import type { CfnOutput } from 'aws-cdk-lib';
 import * as codebuild from 'aws-cdk-lib/aws-codebuild';
 import type * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { CodeBuildStep, type IFileSetProducer } from 'aws-cdk-lib/pipelines';
+import { CodeBuildStep, type CodePipelineSource, type IFileSetProducer } from 'aws-cdk-lib/pipelines';
 import { IMAGE_TAG_ENV } from './config/pipeline.js';
 
 /** Node.js major version of the synth and smoke builds (the web image pins its own). */
@@ -20,7 +20,16 @@ export const nodeRuntimeBuildSpec = (): codebuild.BuildSpec =>
     phases: { install: { 'runtime-versions': { nodejs: PIPELINE_NODE_VERSION } } },
   });
 
-/** Fails the build early, with a readable message, when CodeBuild did not provide the commit. */
+/**
+ * The environment of a build that tags or deploys the commit: the source action's `CommitId`
+ * variable, rather than CodeBuild's CODEBUILD_RESOLVED_SOURCE_VERSION, which is not the commit
+ * for every source type.
+ */
+export const commitEnv = (source: CodePipelineSource): Record<string, string> => ({
+  [IMAGE_TAG_ENV]: source.sourceAttribute('CommitId'),
+});
+
+/** Fails the build early, with a readable message, when the source action provided no commit. */
 const requireCommit = `test -n "$${IMAGE_TAG_ENV}" || { echo "${IMAGE_TAG_ENV} is empty: cannot tell which commit to tag"; exit 1; }`;
 
 /**
@@ -28,8 +37,9 @@ const requireCommit = `test -n "$${IMAGE_TAG_ENV}" || { echo "${IMAGE_TAG_ENV} i
  * tests (no browser in the build image: `test:e2e` runs on developer machines). Its synth step
  * runs last and produces the cloud assembly (`infra/cdk.out`) the pipeline deploys: the CDK CLI
  * directly, because it must add this pipeline stack (self-mutation deploys it from the same
- * assembly) and the image tag, from the same variable the image step tags with. Validation and
- * cdk-nag run in it as in `npm run synth`; the unit tests synthesize into their own folders.
+ * assembly), refuse committed example values (`deploy=true`) and set the image tag, from the same
+ * variable the image step tags with. Validation and cdk-nag run in it as in `npm run synth`; the
+ * unit tests synthesize into their own folders.
  */
 export const SYNTH_COMMANDS: readonly string[] = [
   requireCommit,
@@ -37,7 +47,7 @@ export const SYNTH_COMMANDS: readonly string[] = [
   'npm run lint',
   'npm run typecheck',
   'npm run test:unit',
-  `cd infra && npx --no-install cdk synth --quiet --no-notices -c pipeline=true -c imageTag="$${IMAGE_TAG_ENV}"`,
+  `cd infra && npx --no-install cdk synth --quiet --no-notices -c pipeline=true -c deploy=true -c imageTag="$${IMAGE_TAG_ENV}"`,
 ];
 
 /** Where the synth step leaves the cloud assembly (cdk.json lives in infra/). */
@@ -61,15 +71,16 @@ export function repositoryCdkCliVersion(): string {
  * the commit SHA and pushes it to the private repository. Tags are immutable, so a re-run of the
  * same commit finds the image and skips the build instead of failing the push.
  */
-export function webImageStep(input: IFileSetProducer, repository: ecr.IRepository): CodeBuildStep {
+export function webImageStep(source: CodePipelineSource, repository: ecr.IRepository): CodeBuildStep {
   return new CodeBuildStep('BuildWebImage', {
-    input,
+    input: source,
     buildEnvironment: {
       buildImage: codebuild.LinuxArmBuildImage.AMAZON_LINUX_2023_STANDARD_3_0,
       computeType: codebuild.ComputeType.SMALL,
       privileged: true, // docker build needs the Docker daemon
     },
     env: {
+      ...commitEnv(source),
       REPOSITORY_URI: repository.repositoryUri,
       REPOSITORY_NAME: repository.repositoryName,
     },

@@ -31,6 +31,7 @@ import {
 } from './config/pipeline.js';
 import { acknowledgePipelineFindings } from './pipeline-nag.js';
 import {
+  commitEnv,
   nodeRuntimeBuildSpec,
   repositoryCdkCliVersion,
   SYNTH_COMMANDS,
@@ -110,6 +111,7 @@ export class PipelineStack extends Stack {
       codeBuildDefaults: { logging: { cloudWatch: { logGroup: buildLogs } } },
       synth: new ShellStep('Synth', {
         input: source,
+        env: commitEnv(source),
         commands: [...SYNTH_COMMANDS],
         primaryOutputDirectory: SYNTH_OUTPUT_DIRECTORY,
       }),
@@ -142,12 +144,27 @@ export class PipelineStack extends Stack {
       events: [PipelineNotificationEvents.MANUAL_APPROVAL_NEEDED],
     });
 
+    this.grantConnectionUse(connectionArn);
     acknowledgePipelineFindings(this.pipeline);
     Validations.of(imageStep.project).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
       reason:
         'ecr:GetAuthorizationToken supports no resource-level permission; every push action is scoped to the web image repository.',
     });
+  }
+
+  /**
+   * CDK grants the source action `codestar-connections:UseConnection`, which IAM checks for
+   * connections with `arn:aws:codestar-connections:` ARNs only; connections created today have
+   * `arn:aws:codeconnections:` ARNs and need the new service prefix. Both are granted.
+   */
+  private grantConnectionUse(connectionArn: string): void {
+    const sourceStage = this.pipeline.pipeline.node.findChild('Source');
+    const roles = sourceStage.node.findAll().filter((construct) => construct instanceof iam.Role);
+    if (roles.length !== 1) throw new Error(`expected one source action role, found ${roles.length}`);
+    (roles[0] as iam.Role).addToPrincipalPolicy(
+      new iam.PolicyStatement({ actions: ['codeconnections:UseConnection'], resources: [connectionArn] }),
+    );
   }
 
   /** True when a stage pins an account other than this stack's (or this stack's is unknown). */

@@ -22,7 +22,12 @@ export interface TaskTrackerStageProps extends StageProps {
 /** The stage id of a stage name: stacks are `TaskTracker-<stage>-<Concern>`. */
 export const stageId = (stageName: string): string => `TaskTracker-${stageName}`;
 
-/** One deployment of the whole system: network, data, auth, API, web and monitoring stacks. */
+/**
+ * One deployment of the whole system: network, data, auth, API, web and monitoring stacks.
+ * References between them are weak (`Fn::GetStackOutput`, set app-wide in `buildApp`): no stack
+ * exports anything another imports, so removing a route or replacing the table never meets
+ * "Export … cannot be deleted as it is in use".
+ */
 export class TaskTrackerStage extends Stage {
   /** URL of the web app (output of the Web stack). */
   public readonly webUrl: CfnOutput;
@@ -42,6 +47,7 @@ export class TaskTrackerStage extends Stage {
     const { config } = props;
     const description = (concern: string) => `Task tracker ${config.name}: ${concern}`;
 
+    // Each stack takes the slice of `config` its props type names; `description` is its own.
     this.network = new NetworkStack(this, 'Network', {
       config,
       description: description('VPC and endpoints'),

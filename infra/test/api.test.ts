@@ -2,7 +2,7 @@ import { ROUTES } from '@tasktracker/api/routes';
 import { TABLE_SCHEMA } from '@tasktracker/api/table-schema';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ACCESS_LOG_FIELDS } from '../src/api.js';
+import { ACCESS_LOG_FIELDS } from '../src/api-gateway.js';
 import { customMetricsNamespace } from '../src/config/monitoring.js';
 import { STAGES } from '../src/config/stages.js';
 import { type DevAssembly, devAssembly, type TemplateJson } from './support/assembly.js';
@@ -191,12 +191,12 @@ describe('api stack: REST API', () => {
   it('owns the execution log group API Gateway would create without retention', () => {
     template.hasResourceProperties('AWS::Logs::LogGroup', {
       LogGroupName: {
-        'Fn::Join': ['', ['API-Gateway-Execution-Logs_', { Ref: Match.stringLikeRegexp('^Api') }, '/v1']],
+        'Fn::Join': ['', ['API-Gateway-Execution-Logs_', { Ref: Match.stringLikeRegexp('^RestApi') }, '/v1']],
       },
       RetentionInDays: dev?.logRetentionDays,
     });
     const stage = Object.entries(template.findResources('AWS::ApiGateway::Stage'))[0]?.[1];
-    expect(stage?.DependsOn).toEqual(expect.arrayContaining([expect.stringMatching(/^ExecutionLogs/)]));
+    expect(stage?.DependsOn).toEqual(expect.arrayContaining([expect.stringMatching(/^RestExecutionLogs/)]));
   });
 
   it('throttles, traces and access-logs the stage', () => {
@@ -220,7 +220,7 @@ describe('api stack: REST API', () => {
       AuthorizationType: 'NONE',
       Integration: Match.objectLike({ Type: 'MOCK' }),
     });
-    for (const type of ['DEFAULT_4XX', 'DEFAULT_5XX', 'BAD_REQUEST_BODY']) {
+    for (const type of ['DEFAULT_4XX', 'DEFAULT_5XX', 'BAD_REQUEST_BODY', 'WAF_FILTERED']) {
       template.hasResourceProperties('AWS::ApiGateway::GatewayResponse', {
         ResponseType: type,
         ResponseParameters: { 'gatewayresponse.header.Access-Control-Allow-Origin': "'*'" },
@@ -228,7 +228,9 @@ describe('api stack: REST API', () => {
     }
   });
 
-  it('outputs the API URL', () => {
-    expect(json.Outputs?.ApiUrl).toBeDefined();
+  it('outputs the stage invoke URL the smoke test and the web app use', () => {
+    const url = JSON.stringify(json.Outputs?.ApiUrl?.Value);
+    expect(url).toMatch(/^\{"Fn::Join":\["",\["https:\/\/",\{"Ref":"RestApi\w+"\},".execute-api./);
+    expect(url).toMatch(/"\/",\{"Ref":"RestApiDeploymentStagev1\w+"\},"\/"\]\]\}$/);
   });
 });

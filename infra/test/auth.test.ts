@@ -50,6 +50,35 @@ describe('auth stack', () => {
     template().hasResourceProperties('AWS::Cognito::UserPool', { DeletionProtection: 'INACTIVE' });
   });
 
+  it("sends e-mail through SES from the configured identity in prod, Cognito's low-quota sender in dev", () => {
+    const prodConfig = STAGES.prod as StageConfig;
+    const prod = Template.fromStack(new AuthStack(testApp(), 'Auth', { config: prodConfig }));
+    prod.hasResourceProperties('AWS::Cognito::UserPool', {
+      EmailConfiguration: {
+        EmailSendingAccount: 'DEVELOPER',
+        From: `${prodConfig.email?.fromName} <${prodConfig.email?.from}>`,
+        SourceArn: {
+          'Fn::Join': [
+            '',
+            [
+              'arn:',
+              { Ref: 'AWS::Partition' },
+              ':ses:',
+              { Ref: 'AWS::Region' },
+              ':',
+              { Ref: 'AWS::AccountId' },
+              `:identity/${prodConfig.email?.from}`,
+            ],
+          ],
+        },
+      },
+    });
+    const devPool = Object.values(template().findResources('AWS::Cognito::UserPool'))[0];
+    expect(devPool?.Properties.EmailConfiguration?.EmailSendingAccount ?? 'COGNITO_DEFAULT').toBe(
+      'COGNITO_DEFAULT',
+    );
+  });
+
   it('gives the SPA a public client with SRP sign-in only and no user-existence leaks', () => {
     template().hasResourceProperties('AWS::Cognito::UserPoolClient', {
       GenerateSecret: false,

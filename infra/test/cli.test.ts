@@ -1,7 +1,9 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 
@@ -47,10 +49,26 @@ describe('laptop CLI', () => {
     expect(stderr).toMatch(/^error: no AWS credentials found: run `aws configure`/);
   });
 
-  it('refuses to destroy prod before touching AWS', () => {
+  it('refuses to destroy a production stage before touching AWS', () => {
     const { status, stderr } = cli('destroy', '--stage', 'prod');
     expect(status).toBe(1);
-    expect(stderr).toMatch(/^error: refusing to destroy prod/);
+    expect(stderr).toMatch(/^error: refusing to destroy the production stage "prod"/);
+  });
+
+  it('refuses to deploy a stage that still holds a committed example value, naming the key', () => {
+    const { status, stderr } = cli('deploy', '--stage', 'prod');
+    expect(status).toBe(1);
+    expect(stderr).toBe(
+      'error: stage "prod": domain.name is the committed example "tasks.example.com": set your own in infra/src/config/stages.ts before deploying',
+    );
+  });
+
+  it('refuses to deploy the pipeline from the committed example repository, naming the key', () => {
+    const { status, stderr } = cli('deploy', '--pipeline');
+    expect(status).toBe(1);
+    expect(stderr).toBe(
+      'error: pipeline config: repository is the committed example "example-org/tasktracker": set your own in infra/src/config/pipeline.ts before deploying',
+    );
   });
 
   it('rejects an unknown command and stray arguments', () => {
@@ -58,6 +76,73 @@ describe('laptop CLI', () => {
       'error: unknown command "launch" (expected one of: synth, deploy, diff, bootstrap, destroy)',
     );
     expect(cli('deploy', '--force').stderr).toMatch(/^error: unknown argument "--force"/);
+  });
+
+  it('stops before deploying anything when the image is not in ECR and no container engine can build it', async () => {
+    // Arrange: an ECR endpoint that holds no image, credentials that reach it, no engine on PATH.
+    const requests: string[] = [];
+    const ecr = createServer((request, response) => {
+      requests.push(String(request.headers['x-amz-target']));
+      response.writeHead(400, { 'content-type': 'application/x-amz-json-1.1' });
+      response.end(JSON.stringify({ __type: 'ImageNotFoundException', message: 'not found' }));
+    });
+    await new Promise<void>((resolve) => ecr.listen(0, '127.0.0.1', resolve));
+    const port = (ecr.address() as AddressInfo).port;
+    try {
+      // Act
+      const child = spawn(
+        process.execPath,
+        ['--import', 'tsx', 'scripts/cli.ts', 'deploy', '--stage', 'dev'],
+        {
+          cwd: INFRA_DIR,
+          env: {
+            PATH: dirname(process.execPath),
+            HOME: emptyHome,
+            AWS_CONFIG_FILE: join(emptyHome, 'config'),
+            AWS_SHARED_CREDENTIALS_FILE: join(emptyHome, 'credentials'),
+            AWS_EC2_METADATA_DISABLED: 'true',
+            AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE',
+            AWS_SECRET_ACCESS_KEY: 'secret',
+            AWS_REGION: 'us-east-1',
+            AWS_ENDPOINT_URL_ECR: `http://127.0.0.1:${port}`,
+            AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+          },
+        },
+      );
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (chunk) => (stdout += chunk));
+      child.stderr.on('data', (chunk) => (stderr += chunk));
+      const status = await new Promise<number | null>((resolve) => child.on('close', resolve));
+      // Assert
+      expect(status).toBe(1);
+      expect(stderr.trim()).toMatch(
+        /^error: web image tasktracker\/web:\w+ is not in ECR and no container engine \(docker, podman, finch\) is running to build it/,
+      );
+      expect(requests).toEqual(['AmazonEC2ContainerRegistry_V20150921.DescribeImages']);
+      expect(stdout).not.toContain('Deploying');
+    } finally {
+      ecr.close();
+    }
+  }, 30_000);
+
+  it('the smoke test without a region says so in one line', () => {
+    const result = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/smoke.ts', '--stage', 'dev'], {
+      cwd: INFRA_DIR,
+      encoding: 'utf8',
+      env: {
+        PATH: process.env.PATH ?? '',
+        HOME: emptyHome,
+        AWS_CONFIG_FILE: join(emptyHome, 'config'),
+        AWS_SHARED_CREDENTIALS_FILE: join(emptyHome, 'credentials'),
+        AWS_EC2_METADATA_DISABLED: 'true',
+        AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+      },
+    });
+    expect(result.status).toBe(1);
+    expect(result.stderr.trim()).toBe(
+      'error: no AWS region to read stage "dev" from: set AWS_REGION (or AWS_PROFILE with a region), or pin region in the stage\'s config',
+    );
   });
 
   it('the CDK app entry rejects an unknown -c stage in one line', () => {

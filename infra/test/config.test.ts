@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { findExampleValue, isReservedExampleDomain } from '../src/config/examples.js';
 import {
+  assertStageDeployable,
   getStageConfig,
   STAGE_NAMES,
   STAGES,
@@ -26,7 +28,7 @@ describe('stage config', () => {
   });
 
   it('requires retained, deletion-protected data in every production stage, whatever its name', () => {
-    const staging = { ...dev, name: 'staging', production: true };
+    const staging = { ...dev, name: 'staging', production: true, domain: prod.domain, email: prod.email };
     expect(() => validateStageConfig(staging)).toThrow(
       'stage "staging": removalPolicy must be "retain" in a production stage',
     );
@@ -37,6 +39,50 @@ describe('stage config', () => {
     expect(
       validateStageConfig({ ...staging, ...subscribed, removalPolicy: 'retain', deletionProtection: true }),
     ).toBeTruthy();
+  });
+
+  it('requires a domain in an existing hosted zone in every production stage: real users sign in over HTTPS', () => {
+    const { domain: _, ...withoutDomain } = prod;
+    expect(() => validateStageConfig({ ...withoutDomain, name: 'live' })).toThrow(
+      'stage "live": domain is required in a production stage (an existing Route 53 hosted zone: name, hostedZoneId, zoneName)',
+    );
+  });
+
+  it("requires SES e-mail in every production stage: Cognito's own sender has a daily quota of a few dozen", () => {
+    const { email: _, ...withoutEmail } = prod;
+    expect(() => validateStageConfig(withoutEmail)).toThrow(
+      'stage "prod": email is required in a production stage',
+    );
+  });
+
+  it('lets dev run without a domain (HTTP on the load balancer name) and without SES', () => {
+    expect(dev.domain).toBeUndefined();
+    expect(dev.email).toBeUndefined();
+  });
+
+  it('refuses to deploy a stage holding a committed example value, naming the stage and key', () => {
+    expect(() => assertStageDeployable(prod)).toThrow(
+      'stage "prod": domain.name is the committed example "tasks.example.com": set your own in infra/src/config/stages.ts before deploying',
+    );
+    const ownDomain = { name: 'tasks.acme.io', hostedZoneId: 'Z0123456789ABC', zoneName: 'acme.io' };
+    expect(() => assertStageDeployable({ ...prod, domain: ownDomain })).toThrow(
+      'stage "prod": email.from is the committed example "no-reply@example.com"',
+    );
+    expect(() =>
+      assertStageDeployable({ ...prod, domain: ownDomain, email: { from: 'no-reply@acme.io' } }),
+    ).not.toThrow();
+    expect(() => assertStageDeployable(dev)).not.toThrow();
+  });
+
+  it('treats names under domains reserved for documentation as examples, and only those', () => {
+    for (const value of ['example.com', 'tasks.example.org', 'a@example.net', 'app.test', 'x.invalid'])
+      expect(isReservedExampleDomain(value), value).toBe(true);
+    for (const value of ['acme.io', 'example.acme.io', 'test', 'someone@testing.com', 'Task tracker'])
+      expect(isReservedExampleDomain(value), value).toBe(false);
+    expect(findExampleValue({ web: { url: 'https://x' }, alarm: 'ops@example.com' })).toEqual({
+      key: 'alarm',
+      value: 'ops@example.com',
+    });
   });
 
   it('rejects an unknown stage, listing the valid ones', () => {
@@ -72,6 +118,23 @@ describe('stage config', () => {
     [
       { domain: { name: 'tasks.example.com', hostedZoneId: 'zone-1', zoneName: 'example.com' } },
       'stage "prod": domain.hostedZoneId must be a Route 53 zone id',
+    ],
+    [{ email: { from: 'nobody' } }, 'stage "prod": email.from must be an e-mail address'],
+    [
+      { email: { from: 'a@mail.acme.io', sesVerifiedDomain: 'acme.io' } },
+      'stage "prod": email.sesVerifiedDomain must be the domain of email.from (a@mail.acme.io)',
+    ],
+    [
+      { email: { from: 'a@acme.io', sesRegion: 'Ireland' } },
+      'stage "prod": email.sesRegion must be a region name',
+    ],
+    [
+      { availabilityZones: ['eu-west-1a', 'eu-west-1a'] as const },
+      'stage "prod": availabilityZones must be two distinct zones of the stage\'s region',
+    ],
+    [
+      { region: 'eu-west-1', availabilityZones: ['us-east-1a', 'us-east-1b'] as const },
+      'stage "prod": availabilityZones must be two distinct zones of the stage\'s region',
     ],
   ])('names the stage and key of a bad value (%#)', (override, message) => {
     expect(() => validateStageConfig({ ...prod, ...override })).toThrow(message);

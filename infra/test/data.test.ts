@@ -1,7 +1,6 @@
-import { TABLE_SCHEMA } from '@tasktracker/api/table-schema';
+import { TABLE_SCHEMA, tasksTableDefinition } from '@tasktracker/api/table-schema';
 import { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { STAGES, type StageConfig } from '../src/config/stages.js';
 import { DataStack } from '../src/data.js';
 import { devAssembly } from './support/assembly.js';
 import { testApp } from './support/synth.js';
@@ -42,6 +41,17 @@ describe('data stack', () => {
     });
   });
 
+  it('deploys exactly the table the API tests create: one declaration, two renderings', () => {
+    const table = Object.values(devTemplate().findResources('AWS::DynamoDB::GlobalTable'))[0]?.Properties;
+    const request = tasksTableDefinition('unused');
+    expect(table.BillingMode).toBe(request.BillingMode);
+    expect(table.KeySchema).toEqual(request.KeySchema);
+    expect(new Set(table.AttributeDefinitions.map((a: object) => JSON.stringify(a)))).toEqual(
+      new Set(request.AttributeDefinitions.map((a) => JSON.stringify(a))),
+    );
+    expect(table.GlobalSecondaryIndexes).toEqual(request.GlobalSecondaryIndexes);
+  });
+
   it('lets dev delete the table', () => {
     const table = Object.values(devTemplate().findResources('AWS::DynamoDB::GlobalTable'))[0];
     expect(table?.DeletionPolicy).toBe('Delete');
@@ -49,7 +59,10 @@ describe('data stack', () => {
   });
 
   it('retains and deletion-protects the prod table', () => {
-    const stack = new DataStack(testApp(), 'Data', { config: STAGES.prod as StageConfig });
+    // The stack takes only the slice of stage config it uses.
+    const stack = new DataStack(testApp(), 'Data', {
+      config: { removalPolicy: 'retain', deletionProtection: true },
+    });
     const table = Object.values(Template.fromStack(stack).findResources('AWS::DynamoDB::GlobalTable'))[0];
     expect(table?.DeletionPolicy).toBe('Retain');
     expect(table?.UpdateReplacePolicy).toBe('Retain');

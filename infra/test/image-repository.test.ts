@@ -2,7 +2,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import {
   ImageRepositoryStack,
-  WEB_IMAGE_KEEP_COUNT,
+  UNTAGGED_IMAGE_EXPIRY_DAYS,
   WEB_IMAGE_REPOSITORY_NAME,
 } from '../src/image-repository.js';
 import { testApp } from './support/synth.js';
@@ -16,12 +16,23 @@ describe('image repository stack', () => {
       ImageTagMutability: 'IMMUTABLE',
     });
     const repository = Object.values(template.findResources('AWS::ECR::Repository'))[0];
-    const policy = JSON.parse(repository?.Properties.LifecyclePolicy.LifecyclePolicyText as string);
-    expect(policy.rules[0].selection).toMatchObject({
-      countType: 'imageCountMoreThan',
-      countNumber: WEB_IMAGE_KEEP_COUNT,
-    });
     expect(repository?.Properties.RepositoryPolicyText).toBeUndefined();
+  });
+
+  it('never expires a tagged image: a stage may still run it (prod waiting for approval)', () => {
+    const template = Template.fromStack(new ImageRepositoryStack(testApp(), 'Images'));
+    const repository = Object.values(template.findResources('AWS::ECR::Repository'))[0];
+    const policy = JSON.parse(repository?.Properties.LifecyclePolicy.LifecyclePolicyText as string) as {
+      rules: Array<{ selection: Record<string, unknown> }>;
+    };
+    expect(policy.rules.map((rule) => rule.selection)).toEqual([
+      {
+        tagStatus: 'untagged',
+        countType: 'sinceImagePushed',
+        countUnit: 'days',
+        countNumber: UNTAGGED_IMAGE_EXPIRY_DAYS,
+      },
+    ]);
   });
 
   it('lets the accounts of other stages pull, and only pull', () => {

@@ -123,7 +123,9 @@ describe('monitoring stack: alarms', () => {
       const metricName = `${routeId}${definition.metricNameSuffix}`;
       const namespace = customMetricsNamespace('dev');
       template.hasResourceProperties('AWS::Logs::MetricFilter', {
-        LogGroupName: { 'Fn::ImportValue': Match.stringLikeRegexp(`${routeId}Logs`) },
+        LogGroupName: {
+          'Fn::GetStackOutput': Match.objectLike({ OutputName: Match.stringLikeRegexp(`${routeId}Logs`) }),
+        },
         MetricTransformations: [
           { MetricNamespace: namespace, MetricName: metricName, MetricValue: '1', DefaultValue: 0 },
         ],

@@ -1,5 +1,5 @@
 // biome-ignore-all lint/suspicious/noExplicitAny: CloudFormation JSON is untyped; tests walk it.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App, CfnOutput, Stack, Stage } from 'aws-cdk-lib';
@@ -7,10 +7,10 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type BuiltApp, buildApp } from '../src/app.js';
 import {
+  assertPipelineDeployable,
   crossAccountTargets,
   PIPELINE_CONFIG,
   PipelineConfigError,
-  resolvePipelineConfig,
   validatePipelineConfig,
 } from '../src/config/pipeline.js';
 import { nagFindings } from '../src/nag.js';
@@ -82,7 +82,7 @@ class StandInStage extends Stage implements PipelineDeployableStage {
 function addCrossAccountPipeline({ app, images }: BuiltApp): PipelineStack {
   return new PipelineStack(app, 'CrossAccountPipeline', {
     env: { account: '111111111111', region: 'eu-west-1' },
-    config: PIPELINE_CONFIG,
+    config: { ...PIPELINE_CONFIG, notificationEmail: NOTIFY },
     stages: {
       dev: new StandInStage(app, 'StandIn-dev', '111111111111'),
       prod: new StandInStage(app, 'StandIn-prod', OTHER_ACCOUNT),
@@ -100,7 +100,6 @@ beforeAll(() => {
     pipeline: true,
     imageTag: IMAGE_TAG,
     env: { account: '111111111111', region: 'eu-west-1' },
-    context: { 'pipeline:notificationEmail': NOTIFY },
   });
   stack = built.app.node.findChild(PIPELINE_STACK_ID) as PipelineStack;
   crossAccount = addCrossAccountPipeline(built);
@@ -145,9 +144,9 @@ describe('pipeline stack', () => {
       'npm run lint',
       'npm run typecheck',
       'npm run test:unit',
-      'cd infra && npx --no-install cdk synth --quiet --no-notices -c pipeline=true -c imageTag="$CODEBUILD_RESOLVED_SOURCE_VERSION"',
+      'cd infra && npx --no-install cdk synth --quiet --no-notices -c pipeline=true -c deploy=true -c imageTag="$SOURCE_COMMIT_ID"',
     ]);
-    expect(commands[0]).toContain('test -n "$CODEBUILD_RESOLVED_SOURCE_VERSION"');
+    expect(commands[0]).toContain('test -n "$SOURCE_COMMIT_ID"');
     expect(commands.join('\n')).not.toMatch(/e2e|playwright/);
     const spec = JSON.parse(json.Resources[synthProject].Properties.Source.BuildSpec);
     expect(spec.artifacts['base-directory']).toBe('infra/cdk.out');
@@ -181,7 +180,7 @@ describe('pipeline stack', () => {
       PrivilegedMode: true,
     });
     const script = commandsOf(project).join('\n');
-    expect(script).toContain('IMAGE_TAG="$CODEBUILD_RESOLVED_SOURCE_VERSION"');
+    expect(script).toContain('IMAGE_TAG="$SOURCE_COMMIT_ID"');
     expect(script).toContain('docker build --platform linux/arm64');
     expect(script).toContain('-f web/Dockerfile -t "$REPOSITORY_URI:$IMAGE_TAG"');
     expect(script).toContain('docker push "$REPOSITORY_URI:$IMAGE_TAG"');
@@ -203,7 +202,53 @@ describe('pipeline stack', () => {
     const scoped = ecrStatements.filter((s) => s.Resource !== '*');
     expect(scoped).toHaveLength(1);
     expect(actionsOf(scoped[0])).toEqual(expect.arrayContaining(['ecr:PutImage', 'ecr:UploadLayerPart']));
-    expect(JSON.stringify(scoped[0].Resource)).toContain('TaskTracker-Images:ExportsOutputFnGetAttWebImages');
+    expect(JSON.stringify(scoped[0].Resource)).toMatch(
+      /"Fn::GetStackOutput":\{"StackName":"TaskTracker-Images",[^}]*"OutputName":"PublishOutputFnGetAttWebImages\w*Arn/,
+    );
+  });
+
+  it('lets the source action use connections with new (codeconnections) and old (codestar-connections) ARNs', () => {
+    const source = stageNamed('Source').Actions[0];
+    const roleId = source.RoleArn['Fn::GetAtt'][0];
+    const statements = Object.values<any>(json.Resources)
+      .filter(
+        (r) => r.Type === 'AWS::IAM::Policy' && r.Properties.Roles.some((ref: any) => ref.Ref === roleId),
+      )
+      .flatMap((r) => r.Properties.PolicyDocument.Statement);
+    const connection = source.Configuration.ConnectionArn;
+    for (const action of ['codeconnections:UseConnection', 'codestar-connections:UseConnection']) {
+      expect(
+        statements.some(
+          (s) => actionsOf(s).includes(action) && JSON.stringify(s.Resource) === JSON.stringify(connection),
+        ),
+        action,
+      ).toBe(true);
+    }
+  });
+
+  it("tags with the source action's CommitId, not CodeBuild's CODEBUILD_RESOLVED_SOURCE_VERSION", () => {
+    for (const [stageName, actionName] of [
+      ['Build', 'Synth'],
+      ['Image', 'BuildWebImage'],
+    ] as const) {
+      const action = actionNamed(stageName, actionName);
+      const env = JSON.parse(action.Configuration.EnvironmentVariables) as Array<{
+        name: string;
+        value: string;
+      }>;
+      expect(env.find((variable) => variable.name === 'SOURCE_COMMIT_ID')?.value, actionName).toMatch(
+        /^#\{Source@[\w-]+\.CommitId\}$/,
+      );
+    }
+    expect(JSON.stringify(json)).not.toContain('CODEBUILD_RESOLVED_SOURCE_VERSION');
+  });
+
+  it('builds from a Dockerfile that pulls nothing from Docker Hub (no BuildKit syntax directive)', () => {
+    // `# syntax=docker/dockerfile:1` makes BuildKit fetch the frontend image from Docker Hub, which
+    // throttles CodeBuild's shared IPs; the base image already comes from the ECR Public mirror.
+    const dockerfile = readFileSync(new URL('../../web/Dockerfile', import.meta.url), 'utf8');
+    expect(dockerfile).not.toMatch(/^#\s*syntax\s*=/im);
+    expect(dockerfile).toMatch(/^FROM \$\{NODE_IMAGE\}/m);
   });
 
   it('requires a manual approval before anything deploys to prod, and none before dev', () => {
@@ -276,7 +321,6 @@ describe('pipeline stack', () => {
         ]),
       },
     });
-    template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: NOTIFY });
   });
 
   it('keeps pipeline artifacts single-account (no KMS artifact key) when every stage is in its account', () => {
@@ -319,21 +363,36 @@ describe('pipeline stack with a stage in another account', () => {
   it('passes cdk-nag too', () => {
     expect(nagFindings(crossAccount)).toEqual([]);
   });
+
+  it('subscribes the configured notification e-mail', () => {
+    Template.fromStack(crossAccount).hasResourceProperties('AWS::SNS::Subscription', {
+      Protocol: 'email',
+      Endpoint: NOTIFY,
+    });
+  });
 });
 
 describe('pipeline config', () => {
-  it('accepts the repository config and applies CDK context overrides', () => {
+  it('accepts the committed config', () => {
     expect(validatePipelineConfig(PIPELINE_CONFIG)).toBe(PIPELINE_CONFIG);
-    const context: Record<string, unknown> = {
-      'pipeline:repository': 'acme/tracker',
-      'pipeline:branch': 'release',
-    };
-    const resolved = resolvePipelineConfig((key) => context[key]);
-    expect(resolved).toMatchObject({
-      repository: 'acme/tracker',
-      branch: 'release',
-      stages: PIPELINE_CONFIG.stages,
-    });
+  });
+
+  it("refuses settings on the command line: the pipeline's own synth would rebuild without them", () => {
+    const build = () => buildApp({ validation: false, context: { 'pipeline:repository': 'acme/tracker' } });
+    expect(build).toThrow(
+      'pipeline config: repository comes from infra/src/config/pipeline.ts, not from -c pipeline:repository',
+    );
+  });
+
+  it('refuses to deploy while the repository is the committed example, naming the key', () => {
+    expect(() => assertPipelineDeployable()).toThrow(
+      'pipeline config: repository is the committed example "example-org/tasktracker": set your own in infra/src/config/pipeline.ts before deploying',
+    );
+  });
+
+  it('refuses to deploy a pipeline whose production stage still has example values', () => {
+    const attempt = () => assertPipelineDeployable({ ...PIPELINE_CONFIG, repository: 'acme/tracker' });
+    expect(attempt).toThrow('stage "prod": domain.name is the committed example "tasks.example.com"');
   });
 
   it.each([
@@ -355,9 +414,10 @@ describe('pipeline config', () => {
           { name: 'prod', approval: false },
         ],
       },
-      'pipeline config: stages must require a manual approval before "prod"',
+      'pipeline config: stages must require a manual approval before the production stage "prod"',
     ],
     [{ notificationEmail: 'nobody' }, 'pipeline config: notificationEmail must be an e-mail address'],
+    [{ account: '12345' }, 'pipeline config: account must be 12 digits'],
   ])('rejects %j with a one-line error', (override, message) => {
     const attempt = () => validatePipelineConfig({ ...PIPELINE_CONFIG, ...override });
     expect(attempt).toThrow(PipelineConfigError);
@@ -372,12 +432,6 @@ describe('pipeline config', () => {
         imageRepository: built.images.repository,
       });
     expect(build).toThrow('pipeline config: stages names "dev", a stage this app did not build');
-  });
-
-  it('rejects a non-string context override', () => {
-    expect(() => resolvePipelineConfig((key) => (key === 'pipeline:branch' ? 42 : undefined))).toThrow(
-      'pipeline config: context pipeline:branch must be a string',
-    );
   });
 
   it('finds the accounts that need cross-account keys and image pull access', () => {

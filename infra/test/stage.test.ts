@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { STAGES } from '../src/config/stages.js';
-import { type Concern, type DevAssembly, devAssembly } from './support/assembly.js';
+import { type Concern, type DevAssembly, devAssembly, type TemplateJson } from './support/assembly.js';
+import { configuredApp } from './support/synth.js';
 
 const CONCERNS: readonly Concern[] = ['Network', 'Data', 'Auth', 'Api', 'Web', 'Monitoring'];
 
@@ -85,4 +86,31 @@ describe('the dev stage as a whole', () => {
       expect(text, concern).not.toMatch(/:\d{12}:/);
     }
   });
+});
+
+describe('references between stacks', () => {
+  it('are weak everywhere: no stack exports a value another imports, so no update can deadlock on one', async () => {
+    // Arrange: every template of the app as configured (both stages, image repository, pipeline).
+    const { app } = configuredApp();
+    const assembly = app.synth();
+    const templates = [
+      ...assembly.stacks,
+      ...assembly.nestedAssemblies.flatMap((nested) => nested.nestedAssembly.stacks),
+    ];
+    // Act
+    const strong = templates.flatMap((stack) => {
+      const text = JSON.stringify(stack.template);
+      const exports = Object.keys((stack.template as TemplateJson).Outputs ?? {}).filter(
+        (id) => (stack.template as TemplateJson).Outputs?.[id]?.Export !== undefined,
+      );
+      return [
+        ...(text.includes('"Fn::ImportValue"') ? [`${stack.displayName} imports an export`] : []),
+        ...exports.map((id) => `${stack.displayName} exports ${id}`),
+      ];
+    });
+    // Assert
+    expect(templates.length).toBe(14);
+    expect(strong).toEqual([]);
+    expect(JSON.stringify(templates.map((stack) => stack.template))).toContain('"Fn::GetStackOutput"');
+  }, 120_000);
 });

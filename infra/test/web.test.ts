@@ -1,12 +1,12 @@
 import { WEB_ENV, WEB_HEALTH_PATH, WEB_PORT } from '@tasktracker/web/runtime-config';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { STAGES } from '../src/config/stages.js';
+import { getStageConfig, STAGES } from '../src/config/stages.js';
 import { nagFindings } from '../src/nag.js';
 import { WAF_MANAGED_RULE_GROUPS, WAF_RATE_LIMIT_PER_5_MIN } from '../src/waf.js';
-import { LOCAL_CONTAINER_METADATA_KEY, WEB_CONTAINER_NAME, WEB_DOCKERFILE } from '../src/web.js';
+import { LOCAL_CONTAINER_METADATA_KEY, WEB_CONTAINER_NAME, WEB_DOCKERFILE } from '../src/web-service.js';
 import { devAssembly, TEST_IMAGE_TAG, type TemplateJson } from './support/assembly.js';
-import { DOMAIN_CONFIG, synthesizedStage } from './support/synth.js';
+import { DEV_CONFIG, prodStage, synthesizedStage } from './support/synth.js';
 
 let template: Template;
 let json: TemplateJson;
@@ -58,7 +58,8 @@ describe('web stack: ECS', () => {
       expect(names).toContain(name);
     }
     const apiUrl = JSON.stringify(environment.find((variable) => variable.Name === WEB_ENV.apiUrl));
-    expect(apiUrl).toContain('Fn::ImportValue');
+    // A weak reference: the Api stack exports nothing this stack could block it from deleting.
+    expect(apiUrl).toContain('Fn::GetStackOutput');
   });
 
   it('tells the local cloud where the image source is', () => {
@@ -139,7 +140,7 @@ describe('web stack: load balancer and WAF', () => {
       ToPort: WEB_PORT,
       GroupId: { 'Fn::GetAtt': [expect.stringMatching(/^ServiceSecurityGroup/), 'GroupId'] },
       SourceSecurityGroupId: {
-        'Fn::GetAtt': [expect.stringMatching(/^LoadBalancerSecurityGroup/), 'GroupId'],
+        'Fn::GetAtt': [expect.stringMatching(/^LoadBalancerAlbSecurityGroup/), 'GroupId'],
       },
     });
     const groups = template.findResources('AWS::EC2::SecurityGroup');
@@ -148,7 +149,7 @@ describe('web stack: load balancer and WAF', () => {
     expect(service?.Properties.SecurityGroupEgress).toEqual([
       expect.objectContaining({ CidrIp: '0.0.0.0/0', IpProtocol: 'tcp', FromPort: 443, ToPort: 443 }),
     ]);
-    const alb = Object.entries(groups).find(([id]) => id.startsWith('LoadBalancerSecurityGroup'))?.[1];
+    const alb = Object.entries(groups).find(([id]) => id.startsWith('LoadBalancerAlbSecurityGroup'))?.[1];
     expect(alb?.Properties.SecurityGroupIngress).toEqual([
       expect.objectContaining({ CidrIp: '0.0.0.0/0', FromPort: 80, ToPort: 80 }),
     ]);
@@ -192,7 +193,7 @@ describe('web stack: load balancer and WAF', () => {
       RateBasedStatement: { Limit: WAF_RATE_LIMIT_PER_5_MIN, AggregateKeyType: 'IP' },
     });
     template.hasResourceProperties('AWS::WAFv2::WebACLAssociation', {
-      ResourceArn: { Ref: Match.stringLikeRegexp('LoadBalancer') },
+      ResourceArn: { Ref: Match.stringLikeRegexp('^LoadBalancerAlb') },
     });
   });
 
@@ -206,62 +207,79 @@ describe('web stack: load balancer and WAF', () => {
   });
 });
 
-describe('a stage with a domain and an alarm e-mail', () => {
-  let domain: Template;
-  let monitoring: Template;
-  let findings: string[];
-  beforeAll(() => {
-    const stage = synthesizedStage(DOMAIN_CONFIG);
-    domain = Template.fromStack(stage.web);
-    monitoring = Template.fromStack(stage.monitoring);
-    findings = nagFindings(stage).map((finding) => `${finding.rule} at ${finding.path}`);
-  }, 120_000);
-
-  it('passes cdk-nag too (certificate, HTTPS listener, record)', () => {
-    expect(findings).toEqual([]);
-  });
-
+describe('a stage with alarm subscriptions', () => {
   it('subscribes the alarm e-mail and HTTPS endpoint to the alarm topic', () => {
+    const alarmSubscriptions = {
+      emails: ['oncall@example.com'],
+      httpsEndpoint: 'https://alerts.example.com/sns',
+    };
+    const stage = synthesizedStage({ ...DEV_CONFIG, name: 'alarmtest', alarmSubscriptions });
+    const monitoring = Template.fromStack(stage.monitoring);
     monitoring.hasResourceProperties('AWS::SNS::Subscription', {
       Protocol: 'email',
-      Endpoint: DOMAIN_CONFIG.alarmSubscriptions?.emails[0],
+      Endpoint: alarmSubscriptions.emails[0],
     });
     monitoring.hasResourceProperties('AWS::SNS::Subscription', {
       Protocol: 'https',
-      Endpoint: DOMAIN_CONFIG.alarmSubscriptions?.httpsEndpoint,
+      Endpoint: alarmSubscriptions.httpsEndpoint,
+    });
+  }, 60_000);
+});
+
+describe('the prod stage: HTTPS on its domain', () => {
+  const domain = getStageConfig('prod').domain;
+  let web: Template;
+  beforeAll(() => {
+    web = Template.fromStack(prodStage().web);
+  }, 120_000);
+
+  it('is configured with a domain (a production stage cannot be deployed without one)', () => {
+    expect(domain).toBeDefined();
+  });
+
+  it('serves HTTPS with a DNS-validated certificate for its name', () => {
+    web.hasResourceProperties('AWS::CertificateManager::Certificate', {
+      DomainName: domain?.name,
+      ValidationMethod: 'DNS',
+      DomainValidationOptions: [{ DomainName: domain?.name, HostedZoneId: domain?.hostedZoneId }],
+    });
+    web.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', {
+      Port: 443,
+      Protocol: 'HTTPS',
+      Certificates: [{ CertificateArn: { Ref: Match.stringLikeRegexp('^LoadBalancerDomainCertificate') } }],
+      // TLS 1.2 minimum, TLS 1.3 preferred.
+      SslPolicy: 'ELBSecurityPolicy-TLS13-1-2-2021-06',
+      DefaultActions: [Match.objectLike({ Type: 'forward' })],
     });
   });
 
-  it('serves HTTPS with a DNS-validated certificate and redirects HTTP', () => {
-    domain.hasResourceProperties('AWS::CertificateManager::Certificate', {
-      DomainName: 'tasks.example.com',
-      ValidationMethod: 'DNS',
-    });
-    domain.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', {
-      Port: 443,
-      Protocol: 'HTTPS',
-      Certificates: [Match.anyValue()],
-      // TLS 1.2 minimum, TLS 1.3 preferred.
-      SslPolicy: 'ELBSecurityPolicy-TLS13-1-2-2021-06',
-    });
-    domain.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', {
+  it('redirects every HTTP request to HTTPS, forwarding nothing over plain HTTP', () => {
+    const listeners = Object.values(web.findResources('AWS::ElasticLoadBalancingV2::Listener'));
+    expect(listeners.map((listener) => listener.Properties.Port).sort()).toEqual([443, 80]);
+    web.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', {
       Port: 80,
+      Protocol: 'HTTP',
       DefaultActions: [
-        Match.objectLike({
-          Type: 'redirect',
-          RedirectConfig: Match.objectLike({ Protocol: 'HTTPS', Port: '443' }),
-        }),
+        { Type: 'redirect', RedirectConfig: { Protocol: 'HTTPS', Port: '443', StatusCode: 'HTTP_301' } },
       ],
     });
   });
 
-  it('points an alias record in the hosted zone at the load balancer', () => {
-    domain.hasResourceProperties('AWS::Route53::RecordSet', {
-      Name: 'tasks.example.com.',
+  it('points an alias record in the existing hosted zone at the load balancer, creating no zone', () => {
+    web.hasResourceProperties('AWS::Route53::RecordSet', {
+      Name: `${domain?.name}.`,
       Type: 'A',
-      HostedZoneId: 'Z0123456789ABCDEFGHIJ',
-      AliasTarget: Match.objectLike({ DNSName: Match.anyValue() }),
+      HostedZoneId: domain?.hostedZoneId,
+      AliasTarget: Match.objectLike({
+        DNSName: Match.objectLike({ 'Fn::Join': Match.anyValue() }),
+        HostedZoneId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^LoadBalancerAlb'), 'CanonicalHostedZoneID'] },
+      }),
     });
-    domain.hasOutput('WebUrl', { Value: 'https://tasks.example.com' });
+    web.resourceCountIs('AWS::Route53::HostedZone', 0);
+    web.hasOutput('WebUrl', { Value: `https://${domain?.name}` });
+  });
+
+  it('passes cdk-nag too (certificate, HTTPS listener, record)', () => {
+    expect(nagFindings(prodStage()).map((finding) => `${finding.rule} at ${finding.path}`)).toEqual([]);
   });
 });

@@ -1,6 +1,7 @@
 /**
- * The tasks table's key schema. Infra creates the table from it; the store is the only
- * code that builds keys with it.
+ * The tasks table, declared once: infra deploys it from this object, `tasksTableDefinition`
+ * derives the test stand-ins' CreateTable request from it, and the store is the only code that
+ * builds keys with it.
  *
  * Items:
  * - task:        pk `USER#<sub>`, sk `TASK#<id>`, gsi1pk `USER#<sub>#STATUS#<status>`, gsi1sk `TASK#<id>`
@@ -10,24 +11,30 @@
 export const TABLE_SCHEMA = {
   partitionKey: 'pk',
   sortKey: 'sk',
-  statusIndex: { name: 'byStatus', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' },
+  /** The attribute type of every key, base table and index alike (DynamoDB's `S`: string). */
+  keyType: 'S',
+  /** Reads of the index return whole items, so a filtered list needs no second read. */
+  statusIndex: { name: 'byStatus', partitionKey: 'gsi1pk', sortKey: 'gsi1sk', projection: 'ALL' },
   ttlAttribute: 'expiresAt',
+  /** On-demand capacity: a task tracker's traffic is spiky and mostly idle. */
+  billingMode: 'PAY_PER_REQUEST',
 } as const;
 
 /** How long an idempotency record makes a create replayable. */
 export const IDEMPOTENCY_TTL_SECONDS = 24 * 60 * 60;
 
 /**
- * The table as a DynamoDB `CreateTable` request: what infra declares, for the stand-ins the API
- * tests and benchmarks create by hand (the local cloud creates tables from the template instead).
+ * {@link TABLE_SCHEMA} as a DynamoDB `CreateTable` request, for the stand-ins the API tests and
+ * benchmarks create by hand (the local cloud creates tables from the template instead). TTL is not
+ * part of CreateTable; the stand-ins do not expire items.
  */
 export function tasksTableDefinition(tableName: string) {
-  const { partitionKey, sortKey, statusIndex } = TABLE_SCHEMA;
+  const { partitionKey, sortKey, statusIndex, keyType } = TABLE_SCHEMA;
   return {
     TableName: tableName,
-    BillingMode: 'PAY_PER_REQUEST' as const,
+    BillingMode: TABLE_SCHEMA.billingMode,
     AttributeDefinitions: [partitionKey, sortKey, statusIndex.partitionKey, statusIndex.sortKey].map(
-      (name) => ({ AttributeName: name, AttributeType: 'S' as const }),
+      (name) => ({ AttributeName: name, AttributeType: keyType }),
     ),
     KeySchema: [
       { AttributeName: partitionKey, KeyType: 'HASH' as const },
@@ -40,7 +47,7 @@ export function tasksTableDefinition(tableName: string) {
           { AttributeName: statusIndex.partitionKey, KeyType: 'HASH' as const },
           { AttributeName: statusIndex.sortKey, KeyType: 'RANGE' as const },
         ],
-        Projection: { ProjectionType: 'ALL' as const },
+        Projection: { ProjectionType: statusIndex.projection },
       },
     ],
   };

@@ -1,9 +1,11 @@
 /**
- * Typed configuration of the CI/CD pipeline, beside the stage configuration. Like stages.ts, it
- * holds no account id or ARN: the pipeline account comes from the CLI, the CodeConnections ARN
- * from an SSM parameter resolved at deploy time (so an offline synth needs neither).
+ * Typed configuration of the CI/CD pipeline, beside the stage configuration: the one place that
+ * both a laptop deploy and the pipeline's own synth in CodeBuild read, so self-mutation rebuilds
+ * exactly the pipeline that was deployed. It holds no ARN: the CodeConnections ARN comes from an
+ * SSM parameter resolved at deploy time (so an offline synth needs none).
  */
-import { STAGE_NAMES } from './stages.js';
+import { example, findExampleValue } from './examples.js';
+import { assertStageDeployable, getStageConfig, STAGE_NAMES } from './stages.js';
 
 /** A stage the pipeline deploys, in pipeline order. */
 export interface PipelineStageEntry {
@@ -27,17 +29,28 @@ export interface PipelineConfig {
   readonly stages: readonly PipelineStageEntry[];
   /** E-mail subscribed to the pipeline's notification topic (failures, pending approvals). @default none */
   readonly notificationEmail?: string;
+  /**
+   * The tooling account the pipeline and the web image repository live in.
+   * @default the account of the CLI's credentials (in CodeBuild: the pipeline's own)
+   */
+  readonly account?: string;
+  /** The pipeline's region. @default the CLI's region */
+  readonly region?: string;
 }
 
 /**
- * Environment variable that carries the commit being built in CodeBuild. The image step tags the
- * web image with it and `bin/app.ts` passes it to every stage as the image tag, so both agree.
+ * Environment variable of the synth and image builds carrying the commit id of the source action
+ * (its `CommitId` variable). The image step tags the web image with it and the synth passes it to
+ * every stage as the image tag, so both agree.
  */
-export const IMAGE_TAG_ENV = 'CODEBUILD_RESOLVED_SOURCE_VERSION';
+export const IMAGE_TAG_ENV = 'SOURCE_COMMIT_ID';
 
-/** The pipeline of this repository; override per checkout with the CDK context keys below. */
+/**
+ * The pipeline of this repository. Edit it here and commit: the pipeline's own synth reads this
+ * file, not your command line. The repository is a committed example that a deploy refuses.
+ */
 export const PIPELINE_CONFIG: PipelineConfig = {
-  repository: 'example-org/tasktracker',
+  repository: example('example-org/tasktracker'),
   branch: 'main',
   connectionArnParameter: '/tasktracker/pipeline/connection-arn',
   stages: [
@@ -46,13 +59,17 @@ export const PIPELINE_CONFIG: PipelineConfig = {
   ],
 };
 
-/** CDK context keys (`cdk.json` or `-c key=value`) that override {@link PIPELINE_CONFIG}. */
-export const PIPELINE_CONTEXT_KEYS = {
-  repository: 'pipeline:repository',
-  branch: 'pipeline:branch',
-  connectionArnParameter: 'pipeline:connectionArnParameter',
-  notificationEmail: 'pipeline:notificationEmail',
-} as const;
+/**
+ * CDK context keys that earlier versions read as overrides. Settings given only on the laptop's
+ * command line never reach the pipeline's own synth: self-mutation would re-create the pipeline
+ * from the committed values. They are refused with a pointer to {@link PIPELINE_CONFIG}.
+ */
+export const RETIRED_PIPELINE_CONTEXT_KEYS = [
+  'pipeline:repository',
+  'pipeline:branch',
+  'pipeline:connectionArnParameter',
+  'pipeline:notificationEmail',
+] as const;
 
 /** A pipeline configuration that breaks a rule; the message names the key. */
 export class PipelineConfigError extends Error {
@@ -80,7 +97,9 @@ export function validatePipelineConfig(config: PipelineConfig, knownStages = STA
     if (!knownStages.includes(name))
       fail('stages', `names unknown stage "${name}" (valid stages: ${knownStages.join(', ')})`);
     if (seen.has(name)) fail('stages', `lists stage "${name}" twice`);
-    if (name === 'prod' && !approval) fail('stages', 'must require a manual approval before "prod"');
+    if (getStageConfig(name).production && !approval) {
+      fail('stages', `must require a manual approval before the production stage "${name}"`);
+    }
     seen.add(name);
   }
   if (
@@ -89,32 +108,40 @@ export function validatePipelineConfig(config: PipelineConfig, knownStages = STA
   ) {
     fail('notificationEmail', 'must be an e-mail address');
   }
+  if (config.account !== undefined && !/^\d{12}$/.test(config.account)) fail('account', 'must be 12 digits');
+  if (config.region !== undefined && !/^[a-z]{2}(-[a-z]+)+-\d$/.test(config.region)) {
+    fail('region', 'must be a region name like eu-west-1');
+  }
   return config;
 }
 
 /**
- * The validated pipeline configuration with CDK context overrides applied; called by the app
+ * Refuses CDK context that tries to override the committed pipeline config; called by the app
  * entry point, which owns context access.
  */
-export function resolvePipelineConfig(
-  tryGetContext: (key: string) => unknown,
-  base: PipelineConfig = PIPELINE_CONFIG,
-): PipelineConfig {
-  const override = (key: string): string | undefined => {
-    const value = tryGetContext(key);
-    if (value === undefined) return undefined;
-    if (typeof value !== 'string') throw new PipelineConfigError(`context ${key}`, 'must be a string');
-    return value;
-  };
-  const notificationEmail = override(PIPELINE_CONTEXT_KEYS.notificationEmail) ?? base.notificationEmail;
-  return validatePipelineConfig({
-    ...base,
-    repository: override(PIPELINE_CONTEXT_KEYS.repository) ?? base.repository,
-    branch: override(PIPELINE_CONTEXT_KEYS.branch) ?? base.branch,
-    connectionArnParameter:
-      override(PIPELINE_CONTEXT_KEYS.connectionArnParameter) ?? base.connectionArnParameter,
-    ...(notificationEmail === undefined ? {} : { notificationEmail }),
-  });
+export function refuseContextOverrides(tryGetContext: (key: string) => unknown): void {
+  const given = RETIRED_PIPELINE_CONTEXT_KEYS.find((key) => tryGetContext(key) !== undefined);
+  if (given) {
+    throw new PipelineConfigError(
+      given.slice('pipeline:'.length),
+      `comes from infra/src/config/pipeline.ts, not from -c ${given}: the pipeline's own synth would not see the override`,
+    );
+  }
+}
+
+/**
+ * Refuses to deploy the pipeline while its config, or the config of a stage it deploys, still
+ * holds a committed example value; the error names the key.
+ */
+export function assertPipelineDeployable(config: PipelineConfig = PIPELINE_CONFIG): void {
+  const found = findExampleValue(config);
+  if (found) {
+    throw new PipelineConfigError(
+      found.key,
+      `is the committed example "${found.value}": set your own in infra/src/config/pipeline.ts before deploying`,
+    );
+  }
+  for (const { name } of config.stages) assertStageDeployable(getStageConfig(name));
 }
 
 /**

@@ -1,7 +1,8 @@
 /**
- * Typed configuration of each deployment stage. One object per stage is passed down to every
- * construct; nothing below `bin/app.ts` reads the environment or CDK context.
+ * Typed configuration of each deployment stage. Each stack receives the slice of it that it uses;
+ * nothing below `bin/app.ts` reads the environment or CDK context.
  */
+import { example, findExampleValue } from './examples.js';
 
 /** What happens to stateful resources (table, user pool, log groups) when a stack is deleted. */
 export type StageRemovalPolicy = 'retain' | 'destroy';
@@ -18,6 +19,28 @@ export interface DomainConfig {
   /** Name of that hosted zone, e.g. `example.com`. */
   readonly zoneName: string;
 }
+
+/**
+ * How Cognito sends its e-mails (sign-up codes, password resets) through Amazon SES. Cognito's own
+ * sender allows only a few dozen messages a day per account, so a production stage must use SES:
+ * a verified identity for `from` (or its domain) in `sesRegion`, and an SES account out of the
+ * sandbox (production access), or only verified recipients receive anything.
+ */
+export interface EmailConfig {
+  /** Sender address, verified in SES (the address itself or `sesVerifiedDomain`). */
+  readonly from: string;
+  /** Display name of the sender. @default no name */
+  readonly fromName?: string;
+  /** Where replies go. @default `from` */
+  readonly replyTo?: string;
+  /** SES domain identity that covers `from`, when the domain rather than the address is verified. @default the address is the identity */
+  readonly sesVerifiedDomain?: string;
+  /** Region of the SES identity, when it is not the pool's. @default the stage's region */
+  readonly sesRegion?: string;
+}
+
+/** Which VPC traffic the flow logs record: every flow, or only the rejected ones (a fraction of the volume). */
+export type FlowLogTraffic = 'ALL' | 'REJECT';
 
 /** Sizing of the web service on ECS Fargate. */
 export interface WebServiceConfig {
@@ -61,11 +84,29 @@ export interface StageConfig {
   readonly region?: string;
   /** NAT gateways of the VPC (one per AZ for high availability). */
   readonly natGateways: number;
+  /**
+   * The VPC's two availability zones, e.g. `['eu-west-1a', 'eu-west-1b']`. Unset, CloudFormation
+   * picks the region's first two at deploy time (`Fn::GetAZs`), so a synth never needs an AWS
+   * lookup, whether or not it knows the account. @default the region's first two
+   */
+  readonly availabilityZones?: readonly [string, string];
+  /**
+   * Interface endpoints for ECR and CloudWatch Logs. They keep image pulls and logs off the NAT
+   * gateways but bill per AZ-hour whether used or not; without them that traffic takes the NAT.
+   */
+  readonly interfaceEndpoints: boolean;
+  /** What the VPC flow logs record. */
+  readonly flowLogTraffic: FlowLogTraffic;
   readonly web: WebServiceConfig;
-  /** Custom domain; without one the web app is served over HTTP on the load balancer's DNS name. */
+  /**
+   * Custom domain in an existing Route 53 hosted zone; required in a production stage. Without one
+   * the web app is served over plain HTTP on the load balancer's DNS name.
+   */
   readonly domain?: DomainConfig;
   /** Who the alarms notify; required in a production stage. @default nobody */
   readonly alarmSubscriptions?: AlarmSubscriptionConfig;
+  /** Cognito's e-mail through SES; required in a production stage. @default Cognito's own sender */
+  readonly email?: EmailConfig;
   /** Retention of every log group, in days (a value CloudWatch Logs accepts). */
   readonly logRetentionDays: number;
   readonly removalPolicy: StageRemovalPolicy;
@@ -83,7 +124,10 @@ export const STAGES: Readonly<Record<string, StageConfig>> = {
   dev: {
     name: 'dev',
     production: false,
+    // One NAT gateway and no interface endpoints: dev's idle cost, at the price of AZ redundancy.
     natGateways: 1,
+    interfaceEndpoints: false,
+    flowLogTraffic: 'REJECT',
     web: { minCount: 2, maxCount: 4, cpu: 256, memoryMiB: 512 },
     logRetentionDays: 14,
     removalPolicy: 'destroy',
@@ -96,6 +140,15 @@ export const STAGES: Readonly<Record<string, StageConfig>> = {
     name: 'prod',
     production: true,
     natGateways: 2,
+    interfaceEndpoints: true,
+    flowLogTraffic: 'ALL',
+    // Committed examples, so an offline synth covers HTTPS and SES; a deploy refuses them.
+    domain: {
+      name: example('tasks.example.com'),
+      hostedZoneId: example('Z0000000EXAMPLE'),
+      zoneName: example('example.com'),
+    },
+    email: { from: example('no-reply@example.com'), fromName: 'Task tracker' },
     web: { minCount: 2, maxCount: 10, cpu: 512, memoryMiB: 1024 },
     logRetentionDays: 365,
     removalPolicy: 'retain',
@@ -130,6 +183,9 @@ export class StageConfigError extends Error {
   }
 }
 
+const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
+const REGION = /^[a-z]{2}(-[a-z]+)+-\d$/;
+
 const isPositiveInt = (n: number): boolean => Number.isInteger(n) && n > 0;
 
 /** Checks a stage configuration; throws a {@link StageConfigError} on the first problem. */
@@ -160,6 +216,17 @@ export function validateStageConfig(config: StageConfig): StageConfig {
   if (!LOG_RETENTION_DAYS.includes(config.logRetentionDays)) {
     fail('logRetentionDays', `must be one of ${LOG_RETENTION_DAYS.join(', ')}`);
   }
+  if (config.availabilityZones) {
+    const [first, second] = config.availabilityZones;
+    const inRegion = (az: string) =>
+      /^[a-z]{2}(-[a-z]+)+-\d[a-z]$/.test(az) && (!config.region || az.startsWith(config.region));
+    if (!inRegion(first) || !inRegion(second) || first === second) {
+      fail(
+        'availabilityZones',
+        `must be two distinct zones of the stage's region, like eu-west-1a and eu-west-1b`,
+      );
+    }
+  }
   if (config.domain) {
     const { name, zoneName, hostedZoneId } = config.domain;
     if (!/^Z[A-Z0-9]{1,31}$/.test(hostedZoneId))
@@ -176,6 +243,17 @@ export function validateStageConfig(config: StageConfig): StageConfig {
   ) {
     fail('apiThrottle.burstLimit', 'must be an integer ≥ apiThrottle.rateLimit');
   }
+  if (config.email) {
+    const { from, replyTo, sesVerifiedDomain, sesRegion } = config.email;
+    if (!EMAIL.test(from)) fail('email.from', 'must be an e-mail address');
+    if (replyTo !== undefined && !EMAIL.test(replyTo)) fail('email.replyTo', 'must be an e-mail address');
+    if (sesVerifiedDomain !== undefined && !from.endsWith(`@${sesVerifiedDomain}`)) {
+      fail('email.sesVerifiedDomain', `must be the domain of email.from (${from})`);
+    }
+    if (sesRegion !== undefined && !REGION.test(sesRegion)) {
+      fail('email.sesRegion', 'must be a region name like eu-west-1');
+    }
+  }
   // A production stage holds real data: it is never deleted with its stack.
   if (config.production) {
     if (config.removalPolicy !== 'retain') fail('removalPolicy', 'must be "retain" in a production stage');
@@ -183,6 +261,17 @@ export function validateStageConfig(config: StageConfig): StageConfig {
     const { emails = [], httpsEndpoint } = config.alarmSubscriptions ?? {};
     if (emails.length === 0 && httpsEndpoint === undefined) {
       fail('alarmSubscriptions', 'must name an e-mail address or HTTPS endpoint in a production stage');
+    }
+    // Real users sign in there: over HTTPS on a name they can trust, with a CORS origin to match.
+    if (!config.domain) {
+      fail(
+        'domain',
+        'is required in a production stage (an existing Route 53 hosted zone: name, hostedZoneId, zoneName)',
+      );
+    }
+    // Cognito's default sender allows a few dozen e-mails a day: sign-ups would stall.
+    if (!config.email) {
+      fail('email', 'is required in a production stage (Cognito sends through SES: a verified from address)');
     }
   }
   return config;
@@ -219,4 +308,19 @@ export function getStageConfig(name: string): StageConfig {
   const config = STAGES[name];
   if (!config) throw new Error(`unknown stage "${name}" (valid stages: ${STAGE_NAMES.join(', ')})`);
   return validateStageConfig(config);
+}
+
+/**
+ * Refuses to deploy a stage whose config still holds a committed example value (see
+ * `example()`); the error names the stage and the key. Synth accepts them.
+ */
+export function assertStageDeployable(config: StageConfig): void {
+  const found = findExampleValue(config);
+  if (found) {
+    throw new StageConfigError(
+      config.name,
+      found.key,
+      `is the committed example "${found.value}": set your own in infra/src/config/stages.ts before deploying`,
+    );
+  }
 }

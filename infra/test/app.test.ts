@@ -1,0 +1,44 @@
+import type { CloudAssembly } from 'aws-cdk-lib/cx-api';
+import { describe, expect, it } from 'vitest';
+import { buildApp } from '../src/app.js';
+import { NO_BUNDLING } from './support/synth.js';
+
+/** Every context lookup an assembly still needs, nested stage assemblies included. */
+function missingContext(assembly: CloudAssembly): string[] {
+  return [
+    ...(assembly.manifest.missing ?? []).map((missing) => `${missing.provider}: ${missing.key}`),
+    ...assembly.nestedAssemblies.flatMap((nested) => missingContext(nested.nestedAssembly)),
+  ];
+}
+
+describe('the app for a known account, as the pipeline synthesizes it', () => {
+  it('needs no context lookup: CodeBuild (and a laptop without credentials) could not make one', () => {
+    // Arrange
+    const { app } = buildApp({
+      validation: false,
+      pipeline: true,
+      env: { account: '123456789012', region: 'us-east-1' },
+      context: NO_BUNDLING,
+    });
+    // Act
+    const missing = missingContext(app.synth());
+    // Assert
+    expect(missing).toEqual([]);
+  }, 120_000);
+
+  it('refuses a deploy assembly while a built stage holds a committed example value', () => {
+    const build = () =>
+      buildApp({ validation: false, stages: ['prod'], forDeploy: true, context: NO_BUNDLING });
+    expect(build).toThrow('stage "prod": domain.name is the committed example "tasks.example.com"');
+  });
+
+  it('accepts a deploy assembly of a stage without example values', () => {
+    const { stages } = buildApp({
+      validation: false,
+      stages: ['dev'],
+      forDeploy: true,
+      context: NO_BUNDLING,
+    });
+    expect(Object.keys(stages)).toEqual(['dev']);
+  });
+});
