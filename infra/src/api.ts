@@ -71,14 +71,12 @@ export class ApiStack extends Stack {
       userPool: props.userPool,
     });
 
-    const firewall = new ApiFirewall(this, 'Firewall', {
+    new ApiFirewall(this, 'Firewall', {
       name: `tasktracker-${config.name}-api`,
       stageArn: this.api.deploymentStage.stageArn,
       allowedOrigin,
       logs: config,
     });
-    // The ARN names the stage without referencing it: associate only once the stage exists.
-    firewall.acl.association.node.addDependency(this.api.deploymentStage);
 
     Validations.of(this).acknowledge({
       id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]',
