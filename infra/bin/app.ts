@@ -9,6 +9,7 @@
 import { execFileSync } from 'node:child_process';
 import { App } from 'aws-cdk-lib';
 import { buildApp } from '../src/app.js';
+import { ConstructPropsError } from '../src/props.js';
 
 function gitShortSha(): string | undefined {
   try {
@@ -45,8 +46,12 @@ try {
     env: { ...(account ? { account } : {}), ...(region ? { region } : {}) },
   }).app.synth();
 } catch (error) {
-  // Bad stage names and invalid stage or pipeline config are user mistakes: one line, no stack trace.
-  if (error instanceof Error && /^(unknown stage|stage "|pipeline config: )/.test(error.message)) {
+  // Bad stage names, invalid stage or pipeline config and construct props a config produced are
+  // user mistakes: one line, no stack trace.
+  const oneLine =
+    error instanceof ConstructPropsError ||
+    (error instanceof Error && /^(unknown stage|stage "|pipeline config: )/.test(error.message));
+  if (oneLine) {
     console.error(`error: ${error.message}`);
     process.exit(1);
   }

@@ -9,6 +9,7 @@ import type { ImageRepositoryRef } from './image-repository.js';
 import { MonitoringStack } from './monitoring.js';
 import { NetworkStack } from './network.js';
 import { WebStack } from './web.js';
+import { webOrigin } from './web-domain.js';
 
 export interface TaskTrackerStageProps extends StageProps {
   /** The stage's configuration; its account/region (if any) become the stage's env. */
@@ -59,7 +60,7 @@ export class TaskTrackerStage extends Stage {
       description: description('REST API and functions'),
       table: this.data.table,
       userPool: this.auth.userPool,
-      ...(config.domain ? { allowedOrigin: `https://${config.domain.name}` } : {}),
+      ...(config.domain ? { allowedOrigin: webOrigin(config.domain) } : {}),
     });
     this.web = new WebStack(this, 'Web', {
       config,

@@ -6,6 +6,9 @@ import { Construct } from 'constructs';
 import type { DomainConfig } from './config/stages.js';
 import { checkProps } from './props.js';
 
+/** The web app's origin on a domain: what users open and what the API's CORS allows. */
+export const webOrigin = (domain: Pick<DomainConfig, 'name'>): string => `https://${domain.name}`;
+
 export interface WebDomainProps {
   /** The name to serve and the existing hosted zone that holds it. */
   readonly domain: DomainConfig;

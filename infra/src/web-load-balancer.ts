@@ -8,7 +8,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import type { DomainConfig } from './config/stages.js';
 import { checkProps } from './props.js';
-import { WebDomain } from './web-domain.js';
+import { WebDomain, webOrigin } from './web-domain.js';
 
 /** ALB access logs are kept at least this long, whatever the stage's log retention. */
 const MIN_ACCESS_LOG_DAYS = 30;
@@ -64,9 +64,7 @@ export class WebLoadBalancer extends Construct {
       deregistrationDelay: Duration.seconds(30),
       healthCheck: { path: WEB_HEALTH_PATH, healthyHttpCodes: '200', interval: Duration.seconds(15) },
     });
-    this.url = props.domain
-      ? `https://${props.domain.name}`
-      : `http://${this.loadBalancer.loadBalancerDnsName}`;
+    this.url = props.domain ? webOrigin(props.domain) : `http://${this.loadBalancer.loadBalancerDnsName}`;
   }
 
   /** HTTPS on 443 with the domain's certificate (TLS 1.2+, 1.3 preferred); port 80 redirects there. */

@@ -21,6 +21,7 @@ import {
   PipelineStack,
 } from '../src/pipeline.js';
 import { repositoryCdkCliVersion } from '../src/pipeline-steps.js';
+import { NO_BUNDLING } from './support/synth.js';
 
 const IMAGE_TAG = 'sha-under-test';
 const NOTIFY = 'pipeline-owner@example.com';
@@ -91,7 +92,7 @@ function addCrossAccountPipeline({ app, images }: BuiltApp): PipelineStack {
   });
 }
 
-// Synthesizes the whole app (every function bundled): generous, as it shares 2 cores with other files.
+// Synthesizes the whole app (templates only: the pipeline reads asset hashes, not bundles).
 beforeAll(() => {
   outdir = mkdtempSync(join(tmpdir(), 'pipeline-test-'));
   built = buildApp({
@@ -100,6 +101,7 @@ beforeAll(() => {
     pipeline: true,
     imageTag: IMAGE_TAG,
     env: { account: '111111111111', region: 'eu-west-1' },
+    context: NO_BUNDLING,
   });
   stack = built.app.node.findChild(PIPELINE_STACK_ID) as PipelineStack;
   crossAccount = addCrossAccountPipeline(built);
