@@ -1,7 +1,7 @@
 import { ERROR_STATUS, type ErrorBody, TASK_LIMITS } from '@tasktracker/api/contract';
 import type * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
-import { checkProps, isOrigin } from './props.js';
+import { allowedOriginProblem, checkProps } from './props.js';
 import type { LogSettings } from './removal.js';
 import { managedRuleGroup, RegionalWebAcl, visibility, WAF_RATE_LIMIT_PER_5_MIN } from './waf.js';
 
@@ -79,9 +79,7 @@ export class ApiFirewall extends Construct {
     super(scope, id);
     const bodyMaxBytes = props.bodyMaxBytes ?? TASK_LIMITS.bodyMaxBytes;
     checkProps(this, [
-      props.allowedOrigin !== '*' &&
-        !isOrigin(props.allowedOrigin) &&
-        `allowedOrigin must be "*" or an origin like https://tasks.example.com (got "${props.allowedOrigin}")`,
+      allowedOriginProblem(props.allowedOrigin),
       // A larger limit would let the part of a body WAF never sees through unchecked.
       (!Number.isInteger(bodyMaxBytes) || bodyMaxBytes < 1 || bodyMaxBytes > INSPECTION_LIMIT_BYTES) &&
         `bodyMaxBytes must be an integer from 1 to ${INSPECTION_LIMIT_BYTES} (what WAF inspects)`,

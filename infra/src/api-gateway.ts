@@ -3,7 +3,7 @@ import { RemovalPolicy } from 'aws-cdk-lib';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import { Construct } from 'constructs';
 import type { StageConfig } from './config/stages.js';
-import { checkProps, isOrigin } from './props.js';
+import { allowedOriginProblem, checkProps } from './props.js';
 import { type LogSettings, stageLogGroup } from './removal.js';
 
 /** Name of the REST API's deployment stage: the API URL ends in `/v1/`. */
@@ -80,9 +80,7 @@ export class TaskRestApi extends Construct {
     super(scope, id);
     const { throttle, allowedOrigin } = props;
     checkProps(this, [
-      allowedOrigin !== '*' &&
-        !isOrigin(allowedOrigin) &&
-        `allowedOrigin must be "*" or an origin like https://tasks.example.com (got "${allowedOrigin}")`,
+      allowedOriginProblem(allowedOrigin),
       props.production &&
         !allowedOrigin.startsWith('https://') &&
         `allowedOrigin must be the web app's https origin in a production stage (got "${allowedOrigin}")`,

@@ -19,6 +19,15 @@ export function checkProps(scope: IConstruct, checks: ReadonlyArray<string | fal
 }
 
 /** Whether `value` is a browser origin (`https://host[:port]`, no path), the form CORS compares. */
-export function isOrigin(value: string): boolean {
+function isOrigin(value: string): boolean {
   return /^https?:\/\/[a-z0-9.-]+(:\d{1,5})?$/i.test(value);
+}
+
+/** The problem with an `Access-Control-Allow-Origin` value, for {@link checkProps}; false when fine. */
+export function allowedOriginProblem(value: string): string | false {
+  return (
+    value !== '*' &&
+    !isOrigin(value) &&
+    `allowedOrigin must be "*" or an origin like https://tasks.example.com (got "${value}")`
+  );
 }

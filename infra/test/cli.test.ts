@@ -11,21 +11,32 @@ const INFRA_DIR = fileURLToPath(new URL('../', import.meta.url));
 const emptyHome = mkdtempSync(join(tmpdir(), 'cli-test-home-'));
 afterAll(() => rmSync(emptyHome, { recursive: true, force: true }));
 
-/** Runs the CLI with an environment that holds no AWS configuration or credentials at all. */
-function cli(...args: string[]) {
-  const result = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/cli.ts', ...args], {
+/** An environment with no AWS configuration or credentials at all, plus `extra`. */
+function withoutAws(extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    PATH: process.env.PATH ?? '',
+    HOME: emptyHome,
+    AWS_CONFIG_FILE: join(emptyHome, 'config'),
+    AWS_SHARED_CREDENTIALS_FILE: join(emptyHome, 'credentials'),
+    AWS_EC2_METADATA_DISABLED: 'true',
+    // The SDK's multi-line notice about Node 20 would hide whether our error is one line.
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+    ...extra,
+  };
+}
+
+/** Runs a script of infra/scripts with `env`. */
+function script(name: string, args: readonly string[], env = withoutAws()) {
+  const result = spawnSync(process.execPath, ['--import', 'tsx', `scripts/${name}`, ...args], {
     cwd: INFRA_DIR,
     encoding: 'utf8',
-    env: {
-      PATH: process.env.PATH ?? '',
-      HOME: emptyHome,
-      AWS_CONFIG_FILE: join(emptyHome, 'config'),
-      AWS_SHARED_CREDENTIALS_FILE: join(emptyHome, 'credentials'),
-      AWS_EC2_METADATA_DISABLED: 'true',
-    },
+    env,
   });
   return { status: result.status, stderr: result.stderr.trim(), stdout: result.stdout.trim() };
 }
+
+/** Runs the CLI with an environment that holds no AWS configuration or credentials at all. */
+const cli = (...args: string[]) => script('cli.ts', args);
 
 describe('laptop CLI', () => {
   it('rejects an unknown stage in one line listing the valid stages', () => {
@@ -127,20 +138,9 @@ describe('laptop CLI', () => {
   }, 30_000);
 
   it('the smoke test without a region says so in one line', () => {
-    const result = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/smoke.ts', '--stage', 'dev'], {
-      cwd: INFRA_DIR,
-      encoding: 'utf8',
-      env: {
-        PATH: process.env.PATH ?? '',
-        HOME: emptyHome,
-        AWS_CONFIG_FILE: join(emptyHome, 'config'),
-        AWS_SHARED_CREDENTIALS_FILE: join(emptyHome, 'credentials'),
-        AWS_EC2_METADATA_DISABLED: 'true',
-        AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-      },
-    });
+    const result = script('smoke.ts', ['--stage', 'dev']);
     expect(result.status).toBe(1);
-    expect(result.stderr.trim()).toBe(
+    expect(result.stderr).toBe(
       'error: no AWS region to read stage "dev" from: set AWS_REGION (or AWS_PROFILE with a region), or pin region in the stage\'s config',
     );
   });
