@@ -68,8 +68,13 @@ describe('stage config', () => {
     expect(() => assertStageDeployable({ ...prod, domain: ownDomain })).toThrow(
       'stage "prod": email.from is the committed example "no-reply@example.com"',
     );
+    const ownEmail = { from: 'no-reply@acme.io' };
+    expect(() => assertStageDeployable({ ...prod, domain: ownDomain, email: ownEmail })).toThrow(
+      'stage "prod": alarmSubscriptions.emails[0] is the committed example "oncall@example.com"',
+    );
+    const ownAlarms = { emails: ['oncall@acme.io'] };
     expect(() =>
-      assertStageDeployable({ ...prod, domain: ownDomain, email: { from: 'no-reply@acme.io' } }),
+      assertStageDeployable({ ...prod, domain: ownDomain, email: ownEmail, alarmSubscriptions: ownAlarms }),
     ).not.toThrow();
     expect(() => assertStageDeployable(dev)).not.toThrow();
   });

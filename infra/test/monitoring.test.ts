@@ -291,7 +291,7 @@ describe('monitoring stack: per-function Lambda alarms', () => {
   )('alarms on %s AWS/Lambda %s, notifying the topic', (routeId, _, definition) => {
     // Arrange
     const functionName = Match.objectLike({
-      'Fn::ImportValue': Match.stringLikeRegexp(`${routeId}Function`),
+      'Fn::GetStackOutput': Match.objectLike({ OutputName: Match.stringLikeRegexp(`${routeId}Function`) }),
     });
 
     // Act

@@ -36,14 +36,14 @@ export interface ExampleValue {
  * The first key, in declaration order, whose value was marked with {@link example} or names a
  * reserved example domain; undefined when the configuration holds none.
  */
-export function findExampleValue(config: object, prefix = ''): ExampleValue | undefined {
+export function findExampleValue(config: object, path = ''): ExampleValue | undefined {
   for (const [name, value] of Object.entries(config)) {
-    const key = `${prefix}${name}`;
+    const key = Array.isArray(config) ? `${path}[${name}]` : path ? `${path}.${name}` : name;
     if (typeof value === 'string' && (EXAMPLE_VALUES.has(value) || isReservedExampleDomain(value))) {
       return { key, value };
     }
     if (value !== null && typeof value === 'object') {
-      const nested = findExampleValue(value, `${key}.`);
+      const nested = findExampleValue(value, key);
       if (nested) return nested;
     }
   }
