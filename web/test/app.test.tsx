@@ -57,7 +57,8 @@ describe('App', () => {
 
     // A protected page sends a signed-out visitor to sign in.
     await screen.findByRole('heading', { name: 'Sign in' });
-    expect(window.location.pathname).toBe('/signin');
+    // The address follows the screen in an effect after the render.
+    await waitFor(() => expect(window.location.pathname).toBe('/signin'));
     await user.click(screen.getByRole('link', { name: 'Create an account' }));
 
     await user.type(screen.getByLabelText('Email'), 'ada@example.com');
@@ -86,7 +87,7 @@ describe('App', () => {
     await user.click(screen.getByRole('button', { name: 'Sign in' }));
 
     await screen.findByRole('heading', { name: 'Your tasks' });
-    expect(window.location.pathname).toBe('/');
+    await waitFor(() => expect(window.location.pathname).toBe('/'));
     expect(screen.getByRole('banner').textContent).toContain('ada@example.com');
     // The sign-in screen's notice does not follow the user to their tasks.
     expect(screen.queryByText('Your account is confirmed. Sign in to continue.')).toBeNull();
