@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { parseArgs } from 'node:util';
 import { LocalCloudError } from './errors.js';
+import { IAM_MODES, type IamMode } from './iam/index.js';
 import {
   DEFAULT_DATA_DIR,
   DEFAULT_PROFILE_FILE,
@@ -32,6 +33,7 @@ const USAGE = [
     ['--reset', 'delete the data folder first (asks; --yes skips the question)'],
     ['--yes', "answer yes to --reset's question"],
     ['--data-dir <path>', 'data folder (default: <repo>/.local-cloud)'],
+    ['--iam <mode>', 'enforce (default): refuse what the IAM policies refuse; warn: print it only; off'],
     ...PORTS.map((p) => [
       `--${p.name}-port <port>`,
       `${p.service} port (default: ${p.default}; 0 picks a free one)`,
@@ -71,6 +73,8 @@ export function parseCli(argv: readonly string[]): CliOptions {
   }
   if (values.stage !== undefined && !/^[A-Za-z0-9-]+$/.test(values.stage))
     throw new LocalCloudError(`--stage needs a stage name (letters, digits, -), got "${values.stage}".`);
+  if (values.iam !== undefined && !IAM_MODES.includes(values.iam as IamMode))
+    throw new LocalCloudError(`--iam needs one of ${IAM_MODES.join(', ')}, got "${values.iam}".`);
   if (values['in-memory'] && values.reset)
     throw new LocalCloudError(
       '--reset and --in-memory do not go together: an in-memory run has nothing to reset.',
@@ -79,6 +83,7 @@ export function parseCli(argv: readonly string[]): CliOptions {
     ...(values.stage ? { stage: values.stage } : {}),
     ...(values['data-dir'] ? { dataDir: values['data-dir'] } : {}),
     ...(values.assembly ? { assemblyDir: values.assembly } : {}),
+    ...(values.iam ? { iam: values.iam as IamMode } : {}),
     profileFile: values.profile ?? DEFAULT_PROFILE_FILE,
     inMemory: values['in-memory'] ?? false,
     ports: Object.fromEntries(ports),
@@ -102,6 +107,7 @@ function parse(argv: readonly string[]) {
       reset: { type: 'boolean' },
       yes: { type: 'boolean', short: 'y' },
       'data-dir': { type: 'string' },
+      iam: { type: 'string' },
       ...portFlags,
       help: { type: 'boolean', short: 'h' },
     },

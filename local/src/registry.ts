@@ -4,6 +4,7 @@
  * Adding a service is one module file and one line here.
  */
 import type { LocalAssembly } from './assembly/index.js';
+import { iamService } from './iam/module.js';
 import { PhysicalIds } from './intrinsics/physical-ids.js';
 import type { LocalService, PhysicalIdRule, PortSpec, ServiceModule } from './service.js';
 import { apigatewayService } from './services/apigateway/module.js';
@@ -16,6 +17,7 @@ import { lambdaService } from './services/lambda/module.js';
 import { ssmService } from './services/ssm/index.js';
 
 export const SERVICE_MODULES: readonly ServiceModule<LocalService>[] = [
+  iamService,
   cloudwatchService,
   dynamodbService,
   cognitoService,

@@ -35,6 +35,8 @@ export interface ServiceDescription {
   readonly resources: readonly EmulatedResource[];
   /** Pages or endpoints worth a line of their own in the banner. */
   readonly links?: readonly ServiceLink[];
+  /** A state worth a line of its own in the banner, printed as `<name>: <status>`. */
+  readonly status?: string;
 }
 
 /** The running part of a service. */
@@ -111,6 +113,11 @@ export interface LocalCloudSettings {
   readonly alarmPeriodScale?: number;
   /** Whether to run containers (ECS). @default true */
   readonly containers?: boolean;
+  /**
+   * IAM: `enforce` refuses what the template's policies would refuse on AWS, `warn` prints the
+   * denial and lets the call through, `off` evaluates nothing. @default 'enforce'
+   */
+  readonly iam?: 'enforce' | 'warn' | 'off';
 }
 
 /** One emulated AWS service: everything the local cloud needs to know about it, in one place. */

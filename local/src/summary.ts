@@ -14,6 +14,7 @@ export function formatSummary(cloud: LocalCloud): string {
     return `  ${service.name.padEnd(width)}  ${endpoint.padEnd(28)}  ${counts(service)}`.trimEnd();
   });
   const links = services.flatMap((s) => (s.links ?? []).map((l) => `  ${l.label}: ${l.url}`));
+  const statuses = services.flatMap((s) => (s.status === undefined ? [] : [`${s.name}: ${s.status}`]));
   const missing = cloud.notEmulated();
   const types = [...new Set(missing.map((r) => r.type))].sort();
   const consoleUrl = endpoints.get('Console');
@@ -22,6 +23,7 @@ export function formatSummary(cloud: LocalCloud): string {
     `Local cloud for ${cloud.assembly.stageName} ready in ${(cloud.startupMs / 1000).toFixed(1)} s: ${total} resources emulated.`,
     ...lines,
     ...links,
+    ...statuses,
     missing.length === 0
       ? 'Every resource of the assembly is emulated.'
       : `Not emulated: ${missing.length} resources of ${types.length} types (${shortList(types)})${consoleUrl ? `, each listed at ${consoleUrl}` : ''}.`,

@@ -26,6 +26,11 @@ export interface LocalApiGatewayOptions {
   readonly port: number;
   readonly pools: UserPoolDirectory;
   readonly invoke: (functionArn: string, event: unknown) => Promise<InvokeOutcome>;
+  /**
+   * Whether the function's policy (its `AWS::Lambda::Permission`s) lets API Gateway invoke it
+   * for this method's ARN. @default every invocation is allowed
+   */
+  readonly mayInvoke?: (functionArn: string, sourceArn: string) => boolean;
   readonly metrics: MetricSink;
   readonly log: (line: string) => void;
 }
@@ -46,6 +51,7 @@ const ERRORS = {
   unauthorized: { type: 'UNAUTHORIZED', status: 401, message: 'Unauthorized' },
   tooLarge: { type: 'REQUEST_TOO_LARGE', status: 413, message: 'Request Too Long' },
   integrationFailure: { type: 'DEFAULT_5XX', status: 502, message: 'Internal server error' },
+  configurationError: { type: 'API_CONFIGURATION_ERROR', status: 500, message: 'Internal server error' },
   timeout: { type: 'INTEGRATION_TIMEOUT', status: 504, message: 'Endpoint request timed out' },
 } satisfies Record<string, GatewayError>;
 
@@ -187,6 +193,13 @@ export class LocalApiGateway implements LocalService {
       if (invalid) return this.sendGatewayError(api, req, res, { ...invalid, status: 400 });
     }
     if (!method.lambdaArn) return this.sendGatewayError(api, req, res, ERRORS.integrationFailure);
+    const sourceArn = `arn:aws:execute-api:${this.options.ids.source.region}:${LOCAL_ACCOUNT_ID}:${api.apiId}/${api.stageName}/${method.httpMethod}${method.resourcePath}`;
+    if (this.options.mayInvoke?.(method.lambdaArn, sourceArn) === false) {
+      this.options.log(
+        `[API Gateway] ${httpMethod} ${method.resourcePath}: Execution failed due to configuration error: Invalid permissions on Lambda function → 500`,
+      );
+      return this.sendGatewayError(api, req, res, ERRORS.configurationError);
+    }
     const event = buildProxyEvent(
       {
         httpMethod,

@@ -2,7 +2,8 @@
  * The registry entry of API Gateway: every REST API of the assembly on one local port, with its
  * Cognito authorizers, validators, gateway responses and Lambda proxy integrations.
  */
-import { literalProperty, stableSuffix } from '../../intrinsics/physical-ids.js';
+import { iamService } from '../../iam/module.js';
+import { LOCAL_ACCOUNT_ID, literalProperty, stableSuffix } from '../../intrinsics/physical-ids.js';
 import type { PhysicalIdRule, ServiceModule } from '../../service.js';
 import { cloudwatchService } from '../cloudwatch/module.js';
 import { cognitoService } from '../cognito/module.js';
@@ -42,7 +43,8 @@ export const apigatewayService: ServiceModule<LocalApiGateway> = {
       attributes: {},
     }),
   },
-  dependsOn: [cloudwatchService, cognitoService, lambdaService],
+  // IAM: each invocation is checked against the function's AWS::Lambda::Permissions.
+  dependsOn: [cloudwatchService, cognitoService, lambdaService, iamService],
   port: { name: 'api', default: 3000 },
   metrics: { 'AWS/ApiGateway': ['Count', '4XXError', '5XXError', 'Latency'] },
   create: (ctx) => {
@@ -50,6 +52,7 @@ export const apigatewayService: ServiceModule<LocalApiGateway> = {
     const metrics = ctx.get(cloudwatchService)?.metrics;
     if (!metrics) return undefined;
     const cognito = ctx.get(cognitoService);
+    const iam = ctx.get(iamService);
     const gateway = new LocalApiGateway({
       ids: ctx.ids,
       port: ctx.port,
@@ -64,6 +67,15 @@ export const apigatewayService: ServiceModule<LocalApiGateway> = {
         if (!lambda) throw new Error(`No local Lambda serves ${arn}.`);
         return lambda.invoke(arn, event);
       },
+      ...(iam && {
+        mayInvoke: (functionArn: string, sourceArn: string) =>
+          iam.authorize({
+            principal: { kind: 'service', service: 'apigateway.amazonaws.com' },
+            action: 'lambda:InvokeFunction',
+            resource: functionArn,
+            context: { 'aws:SourceArn': sourceArn, 'aws:SourceAccount': LOCAL_ACCOUNT_ID },
+          }).allowed,
+      }),
       metrics,
       log: ctx.log,
     });

@@ -68,6 +68,11 @@ export interface LocalCloudWatchOptions {
    * @default 1
    */
   readonly periodScale?: number;
+  /**
+   * Why CloudWatch may not publish an alarm's state change to a topic (topic or key policy), in
+   * the words of the alarm's history; undefined when it may. @default every publication is allowed
+   */
+  readonly actionError?: (alarmName: string, topicArn: string) => string | undefined;
 }
 
 export class LocalCloudWatch implements LocalService {
@@ -195,6 +200,11 @@ export class LocalCloudWatch implements LocalService {
   }
 
   private publish(notification: AlarmNotification): void {
+    const refused = this.options.actionError?.(notification.alarmName, notification.topicArn);
+    if (refused !== undefined) {
+      this.options.log(`[CloudWatch] Alarm ${notification.alarmName}: ${refused}`);
+      return;
+    }
     this.sent.push(notification);
     const topicName = notification.topicArn.split(':').pop() ?? notification.topicArn;
     this.options.log(

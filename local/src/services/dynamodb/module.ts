@@ -1,4 +1,6 @@
 /** The registry entry of DynamoDB: tables (and `TableV2`'s global tables) served by dynalite. */
+
+import { iamService } from '../../iam/module.js';
 import { generatedName, literalProperty } from '../../intrinsics/physical-ids.js';
 import type { PhysicalIdRule, ServiceModule } from '../../service.js';
 import { cloudwatchService } from '../cloudwatch/module.js';
@@ -21,7 +23,8 @@ export const dynamodbService: ServiceModule<LocalDynamoDb> = {
   resourceTypes: TABLE_TYPES,
   physicalIds: Object.fromEntries(TABLE_TYPES.map((type) => [type, table])),
   // The front records the capacity each call consumed, as CloudWatch would see it.
-  dependsOn: [cloudwatchService],
+  // IAM judges each call as the role whose credentials signed it.
+  dependsOn: [cloudwatchService, iamService],
   port: { name: 'dynamodb', default: 8000 },
   endpointEnv: 'DYNAMODB',
   metrics: { 'AWS/DynamoDB': ['ConsumedReadCapacityUnits', 'ConsumedWriteCapacityUnits'] },
@@ -35,6 +38,8 @@ export const dynamodbService: ServiceModule<LocalDynamoDb> = {
       ...(ctx.dataDir === undefined ? {} : { dataDir: ctx.dataDir }),
       log: ctx.log,
     });
+    const iam = ctx.get(iamService);
+    if (iam) service.addGuard(iam.dynamoDbGuard());
     return service.hasTables ? service : undefined;
   },
 };

@@ -39,11 +39,28 @@ export interface LocalLambdaOptions {
   readonly log: (line: string) => void;
   /** Warm processes per function at most; further invocations queue. @default 2 */
   readonly maxConcurrency?: number;
+  /**
+   * What the function's execution role means locally: the credentials its code signs with (so
+   * its calls are evaluated as that role) and whether its logs reach CloudWatch Logs. Asked once
+   * per function, when it first starts. @default `local` credentials, logs delivered
+   */
+  readonly executionRole?: (fn: FunctionConfig) => ExecutionRole | undefined;
+}
+
+/** A function's execution role as the local cloud applies it. */
+export interface ExecutionRole {
+  readonly credentials: {
+    readonly accessKeyId: string;
+    readonly secretAccessKey: string;
+    readonly sessionToken: string;
+  };
+  /** False when the role may not write to the function's log group: AWS drops the logs. */
+  readonly logsDelivered: boolean;
 }
 
 const RUNTIME = fileURLToPath(new URL('./runtime.mjs', import.meta.url));
 
-interface FunctionConfig {
+export interface FunctionConfig {
   readonly logicalId: string;
   readonly name: string;
   readonly arn: string;
@@ -54,6 +71,8 @@ interface FunctionConfig {
   readonly environment: Record<string, string>;
   /** Where the function's logs go: `LoggingConfig.LogGroup`, else `/aws/lambda/<name>`. */
   readonly logGroupName: string;
+  /** The execution role's ARN (`Role`), if the template gives one. */
+  readonly roleArn: string | undefined;
 }
 
 interface Worker {
@@ -67,6 +86,7 @@ class LocalFunction {
   private readonly workers = new Set<Worker>();
   private readonly waiting: Array<(worker: Worker) => void> = [];
   private stopped = false;
+  private role: ExecutionRole | undefined;
 
   constructor(
     readonly config: FunctionConfig,
@@ -186,6 +206,7 @@ class LocalFunction {
 
   private spawn(): Worker {
     const { config } = this;
+    this.role ??= this.options.executionRole?.(config);
     const child = fork(RUNTIME, [], {
       cwd: config.codeDir,
       env: this.environment(),
@@ -208,7 +229,7 @@ class LocalFunction {
 
   private logLine(line: string): void {
     this.options.log(`[${this.config.logicalId}] ${line}`);
-    this.options.metrics.logLine(this.config.logGroupName, line);
+    if (this.role?.logsDelivered !== false) this.options.metrics.logLine(this.config.logGroupName, line);
   }
 
   private environment(): Record<string, string> {
@@ -220,9 +241,9 @@ class LocalFunction {
       TZ: 'UTC',
       AWS_REGION: region,
       AWS_DEFAULT_REGION: region,
-      AWS_ACCESS_KEY_ID: 'local',
-      AWS_SECRET_ACCESS_KEY: 'local',
-      AWS_SESSION_TOKEN: 'local',
+      AWS_ACCESS_KEY_ID: this.role?.credentials.accessKeyId ?? 'local',
+      AWS_SECRET_ACCESS_KEY: this.role?.credentials.secretAccessKey ?? 'local',
+      AWS_SESSION_TOKEN: this.role?.credentials.sessionToken ?? 'local',
       AWS_LAMBDA_FUNCTION_NAME: config.name,
       AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(config.memoryMb),
       AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
@@ -298,6 +319,7 @@ export class LocalLambda implements LocalService {
       Object.entries(variables).map(([key, value]) => [key, String(value)]),
     );
     const logging = ids.resolve(resource, 'LoggingConfig') as { LogGroup?: unknown } | undefined;
+    const role = ids.resolve(resource, 'Role');
     return {
       logicalId: resource.logicalId,
       name,
@@ -308,6 +330,7 @@ export class LocalLambda implements LocalService {
       memoryMb: Number(ids.resolve(resource, 'MemorySize') ?? 128),
       environment,
       logGroupName: typeof logging?.LogGroup === 'string' ? logging.LogGroup : `/aws/lambda/${name}`,
+      roleArn: typeof role === 'string' ? role : undefined,
     };
   }
 

@@ -1,4 +1,6 @@
 /** The registry entry of Lambda: each function's bundled asset in warm local workers. */
+
+import { iamService } from '../../iam/module.js';
 import { generatedName, literalProperty } from '../../intrinsics/physical-ids.js';
 import type { ServiceModule } from '../../service.js';
 import { cloudwatchService } from '../cloudwatch/module.js';
@@ -16,12 +18,23 @@ export const lambdaService: ServiceModule<LocalLambda> = {
     },
   },
   // Environments may name pools and clients, whose ids Cognito assigns at start.
-  dependsOn: [cloudwatchService, cognitoService],
+  // Each function runs as its execution role: IAM issues its credentials and judges its logs.
+  dependsOn: [cloudwatchService, cognitoService, iamService],
   metrics: { 'AWS/Lambda': ['Invocations', 'Errors', 'Duration'] },
   create: (ctx) => {
     const metrics = ctx.get(cloudwatchService)?.metrics;
     if (!metrics) return undefined;
+    const iam = ctx.get(iamService);
     const service = new LocalLambda({
+      ...(iam && {
+        executionRole: ({ roleArn, name, logGroupName }) => {
+          if (roleArn === undefined) return undefined;
+          return {
+            credentials: iam.issueCredentials(roleArn, name),
+            logsDelivered: iam.functionLogsDelivered(roleArn, name, logGroupName),
+          };
+        },
+      }),
       ids: ctx.ids,
       environment: () => ({ ...ctx.endpointEnvironment(), ...ctx.profileEnvironment('function') }),
       metrics,
