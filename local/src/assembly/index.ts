@@ -27,6 +27,8 @@ export interface StackTemplate {
   /** The deployed stack name, e.g. `TaskTracker-dev-Api`. */
   readonly stackName: string;
   readonly region: string;
+  /** The account the stage names (`env.account`); undefined for an environment-agnostic stack. */
+  readonly account?: string;
   readonly template: Template;
   /** Absolute directories of the stack's file assets, keyed by asset hash and by S3 object key. */
   readonly fileAssets: ReadonlyMap<string, string>;
@@ -102,9 +104,11 @@ function stageOf(
     const region = stack.environment.region.startsWith('unknown-')
       ? DEFAULT_REGION
       : stack.environment.region;
+    const { account } = stack.environment;
     return {
       stackName: stack.stackName,
       region,
+      ...(account.startsWith('unknown-') ? {} : { account }),
       template: stack.template as Template,
       fileAssets: readFileAssets(dirname(stack.templateFullPath), stack.id),
     };

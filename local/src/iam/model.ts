@@ -56,9 +56,29 @@ export function readIamModel(ids: PhysicalIds): IamModel {
 class ModelReader {
   private readonly notEvaluated: string[] = [];
   private readonly region: string;
+  /** Accounts the stacks name literally (`env.account`): locally they are the local account. */
+  private readonly declaredAccounts: string[];
 
   constructor(private readonly ids: PhysicalIds) {
     this.region = ids.source.region;
+    this.declaredAccounts = [
+      ...new Set(ids.source.stacks.flatMap((stack) => (stack.account === undefined ? [] : [stack.account]))),
+    ].filter((account) => account !== LOCAL_ACCOUNT_ID);
+  }
+
+  /**
+   * A resolved value with the stage's own account written as the local one: a template synthesized
+   * for account 123456789012 names it literally in ARNs and conditions, where the local cloud's
+   * requests carry the local account.
+   */
+  private inLocalAccount(value: unknown): unknown {
+    if (this.declaredAccounts.length === 0) return value;
+    if (typeof value === 'string')
+      return this.declaredAccounts.reduce((text, account) => text.replaceAll(account, LOCAL_ACCOUNT_ID), value);
+    if (Array.isArray(value)) return value.map((item) => this.inLocalAccount(item));
+    if (typeof value === 'object' && value !== null)
+      return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, this.inLocalAccount(v)]));
+    return value;
   }
 
   read(): IamModel {
@@ -346,7 +366,7 @@ class ModelReader {
     list.forEach((entry, i) => {
       const where = `${property}.Statement[${i}]`;
       try {
-        const resolved = this.ids.resolveValue(resource, entry, where) as RawStatement;
+        const resolved = this.inLocalAccount(this.ids.resolveValue(resource, entry, where)) as RawStatement;
         statements.push(statementOf(resolved, `${name} ${where}`));
       } catch (err) {
         this.notEvaluated.push(`${name} ${where} is not evaluated: ${(err as Error).message}`);
@@ -363,7 +383,7 @@ class ModelReader {
   private tryResolve(resource: AssemblyResource, value: unknown, where: string): unknown {
     if (value === undefined) return undefined;
     try {
-      return this.ids.resolveValue(resource, value, where);
+      return this.inLocalAccount(this.ids.resolveValue(resource, value, where));
     } catch (err) {
       this.notEvaluated.push(
         `${resource.stack.stackName}/${resource.logicalId}.${where} is not evaluated: ${(err as Error).message}`,
