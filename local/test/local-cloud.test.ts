@@ -12,7 +12,12 @@ import { IDEMPOTENCY_HEADER } from '@tasktracker/api/contract';
 import { ROUTES } from '@tasktracker/api/routes';
 import { TABLE_SCHEMA } from '@tasktracker/api/table-schema';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { LocalAssembly } from '../src/assembly/index.js';
+import { LocalIam } from '../src/iam/index.js';
+import { iamService } from '../src/iam/module.js';
 import { type LocalCloud, startLocalCloud } from '../src/index.js';
+import { physicalIdsOf } from '../src/registry.js';
+import { cloudwatchService } from '../src/services/cloudwatch/module.js';
 import { codesOf, EPHEMERAL_PORTS, userPoolOf } from './support/cloud.js';
 import { claimTimestamp, signInWithSrp } from './support/srp-sign-in.js';
 import { resignWithForeignKey } from './support/tokens.js';
@@ -341,6 +346,84 @@ describe('the local cloud running the task tracker', () => {
         'AWS::Cognito::UserPool',
         'AWS::CloudWatch::Alarm',
       ]),
+    );
+  });
+});
+
+describe('IAM enforced on the task tracker', () => {
+  const iamOf = () => {
+    const iam = cloud.service(iamService);
+    if (!iam) throw new Error('The cloud runs no IAM.');
+    return iam;
+  };
+  const alarmActions = () =>
+    (cloud.service(cloudwatchService)?.alarmStates() ?? []).flatMap((alarm) =>
+      alarm.actions.ALARM.map((topic) => ({ alarm: alarm.alarmName, topic })),
+    );
+
+  it('refuses none of its own calls: every route runs as its own role and passes', async () => {
+    // Arrange
+    const { idToken } = await newUser('iam');
+    const created = await api('/tasks', {
+      method: 'POST',
+      token: idToken,
+      body: JSON.stringify({ title: 'IAM' }),
+    });
+    const task = (await created.json()) as { id: string; version: number };
+    // Act
+    const statuses = [
+      created.status,
+      (await api('/tasks?status=todo', { token: idToken })).status,
+      (await api(`/tasks/${task.id}`, { token: idToken })).status,
+      (
+        await api(`/tasks/${task.id}`, {
+          method: 'PATCH',
+          token: idToken,
+          body: JSON.stringify({ version: task.version, status: 'done' }),
+        })
+      ).status,
+      (await api(`/tasks/${task.id}`, { method: 'DELETE', token: idToken })).status,
+      (await api('/health')).status,
+    ];
+    // Assert
+    expect(statuses).toEqual([201, 200, 200, 200, 204, 200]);
+    expect(iamOf().deniedCalls()).toEqual([]);
+    const sessions = iamOf().sessions();
+    for (const route of ROUTES)
+      expect(sessions).toContainEqual(
+        expect.stringMatching(
+          new RegExp(`^arn:aws:sts::000000000000:assumed-role/TaskTracker-dev-Api-${route.id}Role`),
+        ),
+      );
+  });
+
+  it('lets every alarm publish to its topic, through the topic policy and the key that encrypts it', () => {
+    // Act
+    const errors = alarmActions().flatMap(({ alarm, topic }) => iamOf().alarmActionError(alarm, topic) ?? []);
+    // Assert
+    expect(alarmActions().length).toBeGreaterThan(0);
+    expect(errors).toEqual([]);
+  });
+
+  it("catches the alarm topic bug: a topic policy without CloudWatch's statement lets no alarm publish", () => {
+    // Arrange: the same template, its topic policy without the statement for cloudwatch.amazonaws.com.
+    const broken = structuredClone(cloud.assembly) as LocalAssembly;
+    for (const stack of broken.stacks)
+      for (const resource of Object.values(stack.template.Resources ?? {})) {
+        if (resource.Type !== 'AWS::SNS::TopicPolicy') continue;
+        const document = resource.Properties?.PolicyDocument as { Statement: Array<{ Principal?: unknown }> };
+        document.Statement = document.Statement.filter(
+          (statement) => JSON.stringify(statement.Principal) !== '{"Service":"cloudwatch.amazonaws.com"}',
+        );
+      }
+    const iam = new LocalIam({ ids: physicalIdsOf(broken), mode: 'enforce', log: () => {} });
+    const [first] = alarmActions();
+    if (!first) throw new Error('The task tracker has no alarm action.');
+    // Act
+    const error = iam.alarmActionError(first.alarm, first.topic);
+    // Assert
+    expect(error).toBe(
+      `Failed to execute action ${first.topic}. Received error: "Resource: arn:aws:cloudwatch:${cloud.assembly.region}:000000000000:alarm:${first.alarm} is not authorized to perform: SNS:Publish on resource: ${first.topic}"`,
     );
   });
 });

@@ -68,7 +68,7 @@ export interface LocalIamOptions {
 
 export class LocalIam implements LocalService {
   readonly model: IamModel;
-  private readonly sessions = new Map<string, Principal & { kind: 'role-session' }>();
+  private readonly issued = new Map<string, Principal & { kind: 'role-session' }>();
   private readonly denials = new Map<string, DenialRecord>();
 
   constructor(private readonly options: LocalIamOptions) {
@@ -102,7 +102,7 @@ export class LocalIam implements LocalService {
    */
   issueCredentials(roleArn: string, sessionName: string): SessionCredentials {
     const accessKeyId = `ASIA${randomBytes(12).toString('hex').toUpperCase().slice(0, 16)}`;
-    this.sessions.set(accessKeyId, this.sessionPrincipal(roleArn, sessionName));
+    this.issued.set(accessKeyId, this.sessionPrincipal(roleArn, sessionName));
     return {
       accessKeyId,
       secretAccessKey: randomBytes(30).toString('base64'),
@@ -112,7 +112,7 @@ export class LocalIam implements LocalService {
 
   /** The role session behind an access key this service issued; undefined for any other key. */
   principalOf(accessKeyId: string | undefined): (Principal & { kind: 'role-session' }) | undefined {
-    return accessKeyId === undefined ? undefined : this.sessions.get(accessKeyId);
+    return accessKeyId === undefined ? undefined : this.issued.get(accessKeyId);
   }
 
   /** Evaluates a call against the template's policies; in `warn` mode a denial is printed, not enforced. */
@@ -199,6 +199,11 @@ export class LocalIam implements LocalService {
     return delivered;
   }
 
+  /** The role sessions credentials were issued to (`assumed-role/<role>/<function>`). */
+  sessions(): string[] {
+    return [...new Set([...this.issued.values()].map((session) => session.arn))];
+  }
+
   /** Denials so far, once per principal and action, with how often each happened. */
   deniedCalls(): readonly DenialRecord[] {
     return [...this.denials.values()];
@@ -226,6 +231,7 @@ export class LocalIam implements LocalService {
           mode: this.mode,
           policies: this.model.policyCount,
           notEvaluated: this.model.notEvaluated,
+          sessions: this.sessions(),
           denials: this.deniedCalls(),
         }),
       ],
