@@ -91,6 +91,14 @@ describe('the local cloud CLI', () => {
     );
   });
 
+  it('rejects an IAM mode it does not know, naming the modes', () => {
+    const result = runCli(['--iam', 'strict']);
+    expect(result.status).toBe(2);
+    expect(result.stderr.split('\n')[0]).toBe(
+      'local cloud: --iam needs one of enforce, warn, off, got "strict".',
+    );
+  });
+
   it('rejects a stage name that is not a name', () => {
     const result = runCli(['--stage', '../..']);
     expect(result.status).toBe(2);
