@@ -74,7 +74,10 @@ class ModelReader {
   private inLocalAccount(value: unknown): unknown {
     if (this.declaredAccounts.length === 0) return value;
     if (typeof value === 'string')
-      return this.declaredAccounts.reduce((text, account) => text.replaceAll(account, LOCAL_ACCOUNT_ID), value);
+      return this.declaredAccounts.reduce(
+        (text, account) => text.replaceAll(account, LOCAL_ACCOUNT_ID),
+        value,
+      );
     if (Array.isArray(value)) return value.map((item) => this.inLocalAccount(item));
     if (typeof value === 'object' && value !== null)
       return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, this.inLocalAccount(v)]));
