@@ -39,11 +39,16 @@ function counts(service: ServiceDescription): string {
     byType.set(name, (byType.get(name) ?? 0) + 1);
   }
   const warned = service.resources.filter((r) => r.warning !== undefined).length;
-  const text = [...byType].map(([name, n]) => `${n} ${name}${n === 1 ? '' : 's'}`).join(', ');
+  const text = [...byType].map(([name, n]) => `${n} ${n === 1 ? name : plural(name)}`).join(', ');
   return warned === 0 ? text : `${text} (${warned} with warnings: see the console)`;
 }
 
 function shortList(types: readonly string[]): string {
   const names = types.map((t) => t.replace(/^AWS::/, ''));
   return names.length <= 4 ? names.join(', ') : `${names.slice(0, 4).join(', ')}, …`;
+}
+
+/** `Alarm` → `Alarms`, `Policy` → `Policies`. */
+function plural(name: string): string {
+  return /[^aeiou]y$/.test(name) ? `${name.slice(0, -1)}ies` : `${name}s`;
 }

@@ -72,7 +72,8 @@ export function evaluate(request: EvaluationRequest, policies: PolicySet): Decis
       return evaluateConditions(statement.condition, request.context ?? {}) ? principal : false;
     } catch (err) {
       if (!(err instanceof UnsupportedConditionError)) throw err;
-      notEvaluated.push(`${policy.name} ${statement.sid ?? ''}: ${err.message}`.replace(/ {2}/, ' '));
+      const where = statement.sid === undefined ? policy.name : `${policy.name} (${statement.sid})`;
+      notEvaluated.push(`${where}: ${err.message}`);
       // Not evaluated is never allowed; a Deny we cannot read is taken to apply.
       return effect === 'Deny' ? principal : false;
     }
@@ -83,10 +84,9 @@ export function evaluate(request: EvaluationRequest, policies: PolicySet): Decis
       if (applies(policy, statement, 'Deny'))
         return { allowed: false, explicit: true, policyType: policy.type, policy, notEvaluated };
 
-  const resourceGrants = policies.resource
-    ? policies.resource.statements.map((s) =>
-        policies.resource ? applies(policies.resource, s, 'Allow') : false,
-      )
+  const resourcePolicy = policies.resource;
+  const resourceGrants = resourcePolicy
+    ? resourcePolicy.statements.map((s) => applies(resourcePolicy, s, 'Allow'))
     : [];
   const identityAllows = policies.identity.some((policy) =>
     policy.statements.some((s) => applies(policy, s, 'Allow')),

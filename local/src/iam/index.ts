@@ -5,6 +5,7 @@
  * printed once per principal and action with the policy to change, and counted.
  */
 import { randomBytes } from 'node:crypto';
+import { resourcesOf } from '../assembly/index.js';
 import { LOCAL_ACCOUNT_ID, type PhysicalIds } from '../intrinsics/physical-ids.js';
 import type { EmulatedResource, LocalCloudSettings, LocalService, ServiceDescription } from '../service.js';
 import type { DynamoDbGuard } from '../services/dynamodb/front.js';
@@ -18,6 +19,15 @@ export type { Principal } from './evaluate.js';
 export type IamMode = NonNullable<LocalCloudSettings['iam']>;
 
 export const IAM_MODES: readonly IamMode[] = ['enforce', 'warn', 'off'];
+
+/** The types besides roles whose policies IAM evaluates (the module owns them all). */
+export const POLICY_TYPES = [
+  'AWS::IAM::Policy',
+  'AWS::IAM::ManagedPolicy',
+  'AWS::Lambda::Permission',
+  'AWS::SNS::TopicPolicy',
+  'AWS::KMS::Key',
+] as const;
 
 const MODE_STATUS: Readonly<Record<IamMode, string>> = {
   enforce: 'enforced',
@@ -216,9 +226,16 @@ export class LocalIam implements LocalService {
       detail: `${role.name}: ${role.policies.length} identity-based ${role.policies.length === 1 ? 'policy' : 'policies'}`,
       ...(role.notEvaluated.length > 0 ? { warning: role.notEvaluated.join('; ') } : {}),
     }));
+    const evaluated = POLICY_TYPES.flatMap((type) =>
+      resourcesOf(this.options.ids.source, type).map((resource) => ({
+        logicalId: resource.logicalId,
+        type,
+        detail: `evaluated on every call it governs (${this.mode})`,
+      })),
+    );
     return {
       name: 'IAM',
-      resources: roles,
+      resources: [...roles, ...evaluated],
       status: `${MODE_STATUS[this.mode]} (${this.model.policyCount} policies)`,
     };
   }

@@ -10,7 +10,7 @@ import {
   stableSuffix,
 } from '../intrinsics/physical-ids.js';
 import type { PhysicalIdRule, ServiceModule } from '../service.js';
-import { LocalIam } from './index.js';
+import { LocalIam, POLICY_TYPES } from './index.js';
 
 /** `/`, or the role's or policy's `Path` (`/service-role/`). */
 function pathOf(resource: Parameters<PhysicalIdRule>[0]): string {
@@ -33,14 +33,7 @@ function keyId(resource: Parameters<PhysicalIdRule>[0]): string {
 export const iamService: ServiceModule<LocalIam> = {
   id: 'iam',
   name: 'IAM',
-  resourceTypes: [
-    'AWS::IAM::Role',
-    'AWS::IAM::Policy',
-    'AWS::IAM::ManagedPolicy',
-    'AWS::Lambda::Permission',
-    'AWS::SNS::TopicPolicy',
-    'AWS::KMS::Key',
-  ],
+  resourceTypes: ['AWS::IAM::Role', ...POLICY_TYPES],
   physicalIds: {
     'AWS::IAM::Role': (resource) => {
       const name = literalProperty(resource, 'RoleName') ?? generatedName(resource, 64);
