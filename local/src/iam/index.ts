@@ -288,7 +288,9 @@ export class LocalIam implements LocalService {
     if (decision.policyType === 'resource-based') {
       const hint = this.model.resourcePolicies.get(request.resource)?.changeHint;
       const who = principalName(request.principal);
-      return `${hint ?? `give ${request.resource} a resource policy`} allowing ${who} ${statement}`;
+      const source = request.context?.['aws:SourceArn'];
+      const from = typeof source === 'string' ? ` for aws:SourceArn ${source}` : '';
+      return `${hint ?? `give ${request.resource} a resource policy`} allowing ${who} "${request.action}"${from}`;
     }
     if (request.principal.kind !== 'role-session') return `allow ${statement}`;
     const role = this.model.roles.get(request.principal.roleArn);
@@ -314,10 +316,12 @@ export function denialMessage(
   request: AuthorizationRequest,
   decision: Decision & { allowed: false },
 ): string {
-  const who = request.principal.kind === 'service' ? request.principal.service : request.principal.arn;
+  // IAM names a role session as a "User"; a service principal is named as itself.
+  const who =
+    request.principal.kind === 'service' ? request.principal.service : `User: ${request.principal.arn}`;
   const article = decision.policyType === 'identity-based' ? 'an' : 'a';
   const why = decision.explicit
     ? `with an explicit deny in ${article} ${decision.policyType} policy`
     : `because no ${decision.policyType} policy allows the ${request.action} action`;
-  return `User: ${who} is not authorized to perform: ${request.action} on resource: ${request.resource} ${why}`;
+  return `${who} is not authorized to perform: ${request.action} on resource: ${request.resource} ${why}`;
 }
