@@ -87,6 +87,12 @@ describe('IAM enforced on the fixture app', () => {
     expect(
       lines.filter((line) => line.startsWith('[IAM] DENIED') && line.includes('dynamodb:Query')),
     ).toHaveLength(1);
+    const view = (await (await fetch(new URL('/_local/iam', cloud.url('console')))).json()) as {
+      mode: string;
+      denials: Array<{ action: string; count: number }>;
+    };
+    expect(view.mode).toBe('enforce');
+    expect(view.denials.find((d) => d.action === 'dynamodb:Query')?.count).toBe(denial?.count);
   });
 
   it("answers API Gateway's 500 when a method's function has no Lambda permission for it", async () => {

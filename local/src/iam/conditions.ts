@@ -46,12 +46,6 @@ function numeric(test: (policy: number, request: number) => boolean): Compare {
   };
 }
 
-/** The operators `evaluateConditions` understands (for the start-up report). */
-export function isSupportedOperator(operator: string): boolean {
-  const { base } = parseOperator(operator);
-  return base === 'Null' || OPERATORS.has(base);
-}
-
 /** Whether every condition of a statement holds for the request (all operators, all keys). */
 export function evaluateConditions(
   conditions: ReadonlyMap<string, ReadonlyMap<string, readonly string[]>>,

@@ -50,15 +50,6 @@ export class PolicySyntaxError extends Error {
   override readonly name = 'PolicySyntaxError';
 }
 
-/** Reads a resolved policy document (`{ Version, Statement }`) into statements. */
-export function statementsOf(document: unknown, where: string): Statement[] {
-  if (typeof document !== 'object' || document === null)
-    throw new PolicySyntaxError(`${where}: the policy document is not an object.`);
-  const raw = (document as { Statement?: unknown }).Statement;
-  const list = Array.isArray(raw) ? raw : raw === undefined ? [] : [raw];
-  return list.map((statement, i) => statementOf(statement as RawStatement, `${where}.Statement[${i}]`));
-}
-
 /** Normalizes one statement; a malformed element is a `PolicySyntaxError` naming it. */
 export function statementOf(raw: RawStatement, where: string): Statement {
   if (raw.Effect !== 'Allow' && raw.Effect !== 'Deny')
