@@ -4,6 +4,7 @@
  * Adding a service is one module file and one line here.
  */
 import type { LocalAssembly } from './assembly/index.js';
+import { faultsService } from './faults.js';
 import { iamService } from './iam/module.js';
 import { PhysicalIds } from './intrinsics/physical-ids.js';
 import type { LocalService, PhysicalIdRule, PortSpec, ServiceModule } from './service.js';
@@ -14,10 +15,13 @@ import { consoleService } from './services/console/index.js';
 import { dynamodbService } from './services/dynamodb/module.js';
 import { ecsService } from './services/ecs/module.js';
 import { lambdaService } from './services/lambda/module.js';
+import { snsService } from './services/sns/module.js';
 import { ssmService } from './services/ssm/index.js';
 
 export const SERVICE_MODULES: readonly ServiceModule<LocalService>[] = [
   iamService,
+  faultsService,
+  snsService,
   cloudwatchService,
   dynamodbService,
   cognitoService,

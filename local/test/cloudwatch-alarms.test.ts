@@ -3,7 +3,10 @@ import type { LocalAssembly, TemplateResource } from '../src/assembly/index.js';
 import { observedMetrics, physicalIdsOf } from '../src/registry.js';
 import { LocalCloudWatch } from '../src/services/cloudwatch/index.js';
 
-function cloudWatchFor(resources: Record<string, TemplateResource>): LocalCloudWatch {
+function cloudWatchFor(
+  resources: Record<string, TemplateResource>,
+  observed: ReadonlyMap<string, ReadonlySet<string>> = observedMetrics(),
+): LocalCloudWatch {
   const assembly: LocalAssembly = {
     stageName: 'T-dev',
     directory: '/nowhere',
@@ -17,7 +20,7 @@ function cloudWatchFor(resources: Record<string, TemplateResource>): LocalCloudW
       },
     ],
   };
-  return new LocalCloudWatch({ ids: physicalIdsOf(assembly), observed: observedMetrics(), log: () => {} });
+  return new LocalCloudWatch({ ids: physicalIdsOf(assembly), observed, log: () => {} });
 }
 
 const TOPIC: TemplateResource = { Type: 'AWS::SNS::Topic' };
@@ -44,10 +47,10 @@ function alarm(props: Record<string, unknown>): TemplateResource {
 describe('local CloudWatch alarms', () => {
   it('compares the statistic of the newest periods with the threshold and notifies the topic on each change', () => {
     const cw = cloudWatchFor({ Topic: TOPIC, Slow: alarm({ AlarmName: 'slow-api' }) });
-    cw.metrics.record('AWS/ApiGateway', 'Latency', { ApiName: 'Api' }, 100);
+    cw.metrics.sinkFor('test').record('AWS/ApiGateway', 'Latency', { ApiName: 'Api' }, 100);
     cw.evaluate(Date.now());
     expect(cw.alarmStates()[0]?.state).toBe('OK');
-    cw.metrics.record('AWS/ApiGateway', 'Latency', { ApiName: 'Api' }, 9000);
+    cw.metrics.sinkFor('test').record('AWS/ApiGateway', 'Latency', { ApiName: 'Api' }, 9000);
     cw.evaluate(Date.now());
     expect(cw.alarmStates()[0]?.state).toBe('ALARM');
     expect(cw.notifications().map((n) => `${n.alarmName}:${n.oldState}->${n.newState}`)).toEqual([
@@ -59,7 +62,7 @@ describe('local CloudWatch alarms', () => {
 
   it('only matches datapoints with exactly the alarm’s dimensions', () => {
     const cw = cloudWatchFor({ Topic: TOPIC, Slow: alarm({ AlarmName: 'slow-api' }) });
-    cw.metrics.record('AWS/ApiGateway', 'Latency', { ApiName: 'Api', Stage: 'v1' }, 9000);
+    cw.metrics.sinkFor('test').record('AWS/ApiGateway', 'Latency', { ApiName: 'Api', Stage: 'v1' }, 9000);
     cw.evaluate(Date.now());
     expect(cw.alarmStates()[0]?.state).toBe('INSUFFICIENT_DATA');
   });
@@ -88,5 +91,96 @@ describe('local CloudWatch alarms', () => {
       'AWS/ECS CPUUtilization is not observed by the local cloud',
     );
     expect(cw.describe().resources[0]?.detail).toMatch(/^NOT EVALUATED/);
+  });
+});
+
+describe('local CloudWatch metric-math alarms', () => {
+  const observed = new Map([['AWS/DynamoDB', new Set(['ConsumedWriteCapacityUnits'])]]);
+  const capacity = (threshold: number): TemplateResource => ({
+    Type: 'AWS::CloudWatch::Alarm',
+    Properties: {
+      AlarmName: 'capacity',
+      ComparisonOperator: 'GreaterThanThreshold',
+      EvaluationPeriods: 1,
+      Threshold: threshold,
+      TreatMissingData: 'notBreaching',
+      AlarmActions: [{ Ref: 'Topic' }],
+      Metrics: [
+        { Id: 'expr_1', Expression: '(FILL(table, 0) + FILL(index, 0)) / PERIOD(table)', ReturnData: true },
+        ...['table', 'index'].map((id) => ({
+          Id: id,
+          ReturnData: false,
+          MetricStat: {
+            Metric: {
+              Namespace: 'AWS/DynamoDB',
+              MetricName: 'ConsumedWriteCapacityUnits',
+              Dimensions: [
+                { Name: 'TableName', Value: 'Tasks' },
+                ...(id === 'index' ? [{ Name: 'GlobalSecondaryIndexName', Value: 'byStatus' }] : []),
+              ],
+            },
+            Period: 60,
+            Stat: 'Sum',
+          },
+        })),
+      ],
+    },
+  });
+
+  it('evaluates (FILL(table, 0) + FILL(index, 0)) / PERIOD(table) per second of the template period', () => {
+    // Arrange: 6,000 units on the table and 60 on the index in one 60 s period: 101 per second.
+    const cw = cloudWatchFor({ Topic: TOPIC, Capacity: capacity(100) }, observed);
+    const sink = cw.metrics.sinkFor('test');
+    sink.record('AWS/DynamoDB', 'ConsumedWriteCapacityUnits', { TableName: 'Tasks' }, 6000);
+    sink.record(
+      'AWS/DynamoDB',
+      'ConsumedWriteCapacityUnits',
+      { TableName: 'Tasks', GlobalSecondaryIndexName: 'byStatus' },
+      60,
+    );
+
+    // Act
+    cw.evaluate(Date.now());
+
+    // Assert
+    expect(cw.alarmStates()[0]?.state).toBe('ALARM');
+    expect(cw.alarmStates()[0]?.notEvaluated).toBeUndefined();
+  });
+
+  it('fills a metric without datapoints with 0, so the other one alone can breach', () => {
+    const cw = cloudWatchFor({ Topic: TOPIC, Capacity: capacity(10) }, observed);
+    cw.metrics
+      .sinkFor('test')
+      .record('AWS/DynamoDB', 'ConsumedWriteCapacityUnits', { TableName: 'Tasks' }, 660);
+
+    cw.evaluate(Date.now());
+
+    expect(cw.alarmStates()[0]?.state).toBe('ALARM');
+  });
+
+  it('stays OK below the threshold per second', () => {
+    const cw = cloudWatchFor({ Topic: TOPIC, Capacity: capacity(100) }, observed);
+    cw.metrics
+      .sinkFor('test')
+      .record('AWS/DynamoDB', 'ConsumedWriteCapacityUnits', { TableName: 'Tasks' }, 5999);
+
+    cw.evaluate(Date.now());
+
+    expect(cw.alarmStates()[0]?.state).toBe('OK');
+  });
+
+  it('lists an expression it cannot evaluate as not evaluated, naming it', () => {
+    const alarm = capacity(1);
+    const metrics = ((alarm.Properties?.Metrics ?? []) as Array<Record<string, unknown>>).map((m) =>
+      m.Expression ? { ...m, Expression: 'ANOMALY_DETECTION_BAND(table)' } : m,
+    );
+    const cw = cloudWatchFor({
+      Topic: TOPIC,
+      Capacity: { ...alarm, Properties: { ...alarm.Properties, Metrics: metrics } },
+    });
+
+    expect(cw.alarmStates()[0]?.notEvaluated).toMatch(
+      /ANOMALY_DETECTION_BAND\(\) is not evaluated by the local cloud/,
+    );
   });
 });

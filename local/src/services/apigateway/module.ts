@@ -49,7 +49,7 @@ export const apigatewayService: ServiceModule<LocalApiGateway> = {
   metrics: { 'AWS/ApiGateway': ['Count', '4XXError', '5XXError', 'Latency'] },
   create: (ctx) => {
     const lambda = ctx.get(lambdaService);
-    const metrics = ctx.get(cloudwatchService)?.metrics;
+    const metrics = ctx.get(cloudwatchService)?.metrics.sinkFor('apigateway');
     if (!metrics) return undefined;
     const cognito = ctx.get(cognitoService);
     const iam = ctx.get(iamService);

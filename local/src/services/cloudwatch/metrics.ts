@@ -1,11 +1,16 @@
 /**
- * The metrics the local cloud observes itself: what Lambda and API Gateway would publish to
- * CloudWatch, plus the custom metrics of the template's log metric filters.
+ * The metrics the local cloud observes itself: what each emulated service would publish to
+ * CloudWatch, plus the custom metrics of the template's log metric filters. Every datapoint
+ * remembers which service recorded it, and every writer where in the code it was handed out, so a
+ * test can prove that only services record metrics (the game day never writes one itself).
  */
+import { relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { AssemblyResource } from '../../assembly/index.js';
+import { REPO_ROOT } from '../../assembly/index.js';
 import { compileFilterPattern, type LogEventMatcher } from './filter-pattern.js';
 
-/** Where services report what CloudWatch would see. */
+/** Where a service reports what CloudWatch would see. */
 export interface MetricSink {
   record(
     namespace: string,
@@ -13,13 +18,15 @@ export interface MetricSink {
     dimensions: Readonly<Record<string, string>>,
     value: number,
   ): void;
-  /** One line a function wrote to its log group; metric filters count matching lines. */
-  logLine(logGroupName: string, line: string): void;
+  /** One event delivered to a log group; its metric filters count matching events. */
+  logEvent(logGroupName: string, event: string): void;
 }
 
 export interface Datapoint {
   readonly time: number;
   readonly value: number;
+  /** The service that recorded it (a metric filter's point: the service that delivered the event). */
+  readonly source: string;
 }
 
 /** A log metric filter, resolved. */
@@ -30,6 +37,20 @@ export interface MetricFilter {
   readonly namespace: string;
   readonly metricName: string;
   readonly value: number;
+}
+
+/** One metric: namespace, name and the exact dimension set, as CloudWatch identifies it. */
+export interface MetricId {
+  readonly namespace: string;
+  readonly metricName: string;
+  readonly dimensions: Readonly<Record<string, string>>;
+}
+
+/** A writer of metrics, and the file that asked for it. */
+export interface MetricWriter {
+  readonly source: string;
+  /** Repository-relative path of the code that created the writer. */
+  readonly createdBy: string;
 }
 
 /** Identifies a metric like CloudWatch does: namespace, name and the exact dimension set. */
@@ -45,8 +66,13 @@ export function metricKey(
   return `${namespace}|${metricName}|${dims}`;
 }
 
-export class MetricStore implements MetricSink {
-  private readonly series = new Map<string, Datapoint[]>();
+/** Datapoints kept per series: alarms and the console look back a few periods at most. */
+const MAX_POINTS = 20_000;
+const THIS_FILE = fileURLToPath(import.meta.url);
+
+export class MetricStore {
+  private readonly series = new Map<string, { id: MetricId; points: Datapoint[] }>();
+  private readonly writers: MetricWriter[] = [];
   /** Patterns compiled once, at start: a pattern that cannot be evaluated fails there, not per line. */
   private readonly matchers: readonly LogEventMatcher[];
 
@@ -57,36 +83,74 @@ export class MetricStore implements MetricSink {
     this.matchers = filters.map((filter) => compileFilterPattern(filter.pattern));
   }
 
-  record(
-    namespace: string,
-    metricName: string,
-    dimensions: Readonly<Record<string, string>>,
-    value: number,
-  ): void {
-    const key = metricKey(namespace, metricName, dimensions);
-    const points = this.series.get(key) ?? [];
-    points.push({ time: this.clock(), value });
-    // Keep a bounded history: alarms look back a few periods at most.
-    if (points.length > 10_000) points.splice(0, points.length - 10_000);
-    this.series.set(key, points);
+  /** A writer for one service; the store remembers the source and the code that asked for it. */
+  sinkFor(source: string): MetricSink {
+    this.writers.push({ source, createdBy: callerFile() });
+    return {
+      record: (namespace, metricName, dimensions, value) =>
+        this.add(source, namespace, metricName, dimensions, value),
+      logEvent: (logGroupName, event) => {
+        this.filters.forEach((filter, i) => {
+          if (filter.logGroupName === logGroupName && this.matchers[i]?.(event))
+            this.add(source, filter.namespace, filter.metricName, {}, filter.value);
+        });
+      },
+    };
   }
 
-  logLine(logGroupName: string, line: string): void {
-    this.filters.forEach((filter, i) => {
-      if (filter.logGroupName === logGroupName && this.matchers[i]?.(line)) {
-        this.record(filter.namespace, filter.metricName, {}, filter.value);
-      }
-    });
+  /** Every writer handed out so far. */
+  writersList(): readonly MetricWriter[] {
+    return this.writers;
   }
 
+  /** Values of one metric recorded in [from, to). */
   datapoints(key: string, from: number, to: number): number[] {
-    return (this.series.get(key) ?? []).filter((p) => p.time >= from && p.time < to).map((p) => p.value);
+    return this.points(key, from, to).map((p) => p.value);
+  }
+
+  /** Datapoints of one metric recorded in [from, to), with their sources. */
+  points(key: string, from: number, to: number): Datapoint[] {
+    return (this.series.get(key)?.points ?? []).filter((p) => p.time >= from && p.time < to);
+  }
+
+  /** Every metric with datapoints, for the console's metrics view. */
+  metrics(): ReadonlyArray<{ readonly id: MetricId; readonly points: readonly Datapoint[] }> {
+    return [...this.series.values()];
   }
 
   /** Whether a metric filter feeds this namespace and name. */
   isFilterMetric(namespace: string, metricName: string): boolean {
     return this.filters.some((f) => f.namespace === namespace && f.metricName === metricName);
   }
+
+  private add(
+    source: string,
+    namespace: string,
+    metricName: string,
+    dimensions: Readonly<Record<string, string>>,
+    value: number,
+  ): void {
+    const key = metricKey(namespace, metricName, dimensions);
+    let series = this.series.get(key);
+    if (!series) {
+      series = { id: { namespace, metricName, dimensions: { ...dimensions } }, points: [] };
+      this.series.set(key, series);
+    }
+    series.points.push({ time: this.clock(), value, source });
+    if (series.points.length > MAX_POINTS) series.points.splice(0, series.points.length - MAX_POINTS);
+  }
+}
+
+/** The repository-relative file that called into the store (the first frame outside this file). */
+function callerFile(): string {
+  const frames = (new Error().stack ?? '').split('\n').slice(1);
+  for (const frame of frames) {
+    const location = /\(?((?:file:\/\/)?\/[^():]+):\d+:\d+\)?$/.exec(frame.trim())?.[1];
+    if (!location) continue;
+    const file = location.startsWith('file://') ? fileURLToPath(location) : location;
+    if (file !== THIS_FILE) return relative(REPO_ROOT, file);
+  }
+  return 'unknown';
 }
 
 /** Reads an `AWS::Logs::MetricFilter`'s resolved properties. */

@@ -29,7 +29,7 @@ export const dynamodbService: ServiceModule<LocalDynamoDb> = {
   endpointEnv: 'DYNAMODB',
   metrics: { 'AWS/DynamoDB': ['ConsumedReadCapacityUnits', 'ConsumedWriteCapacityUnits'] },
   create: (ctx) => {
-    const metrics = ctx.get(cloudwatchService)?.metrics;
+    const metrics = ctx.get(cloudwatchService)?.metrics.sinkFor('dynamodb');
     if (!metrics) return undefined;
     const service = new LocalDynamoDb({
       metrics,

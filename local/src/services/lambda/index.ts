@@ -2,6 +2,8 @@
  * Lambda: runs each `AWS::Lambda::Function`'s code asset (the same bundle that deploys) in warm
  * child processes with the template's resolved environment, Lambda's standard variables and the
  * function's timeout. A crash or timeout ends that process only; the next invocation gets a fresh one.
+ * Logs reach the function's log group as Lambda delivers them (`log-stream.ts`), and the faults
+ * the registry holds for a function make its invocations fail or wait.
  */
 import { type ChildProcess, fork } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -15,6 +17,14 @@ import { LocalCloudError } from '../../errors.js';
 import type { PhysicalIds } from '../../intrinsics/physical-ids.js';
 import type { LocalService, ServiceDescription } from '../../service.js';
 import type { MetricSink } from '../cloudwatch/metrics.js';
+import {
+  FunctionLogStream,
+  type LogEvent,
+  type LoggingSettings,
+  type LogSink,
+  levelOf,
+  type ReportStatus,
+} from './log-stream.js';
 
 /** How an invocation ended, as the caller (the gateway) needs to tell them apart. */
 export type InvokeOutcome =
@@ -27,6 +37,12 @@ export type InvokeOutcome =
     }
   | { readonly kind: 'timeout'; readonly durationMs: number }
   | { readonly kind: 'crash'; readonly errorMessage: string; readonly durationMs: number };
+
+/** What an active fault does to one invocation: a delay before the handler, or an error in its place. */
+export interface InvocationFault {
+  readonly delayMs?: number;
+  readonly error?: string;
+}
 
 export interface LocalLambdaOptions {
   readonly ids: PhysicalIds;
@@ -45,6 +61,8 @@ export interface LocalLambdaOptions {
    * per function, when it first starts. @default `local` credentials, logs delivered
    */
   readonly executionRole?: (fn: FunctionConfig) => ExecutionRole | undefined;
+  /** The faults active for a function (by name), asked on each invocation. @default none */
+  readonly faults?: (functionName: string) => InvocationFault | undefined;
 }
 
 /** A function's execution role as the local cloud applies it. */
@@ -59,6 +77,8 @@ export interface ExecutionRole {
 }
 
 const RUNTIME = fileURLToPath(new URL('./runtime.mjs', import.meta.url));
+/** Log events the `logs` view keeps, newest last. */
+const RECENT_LOG_EVENTS = 500;
 
 export interface FunctionConfig {
   readonly logicalId: string;
@@ -69,19 +89,86 @@ export interface FunctionConfig {
   readonly timeoutMs: number;
   readonly memoryMb: number;
   readonly environment: Record<string, string>;
-  /** Where the function's logs go: `LoggingConfig.LogGroup`, else `/aws/lambda/<name>`. */
-  readonly logGroupName: string;
+  /** `LoggingConfig`: format, levels and the log group (`/aws/lambda/<name>` without one). */
+  readonly logging: LoggingSettings;
   /** The execution role's ARN (`Role`), if the template gives one. */
   readonly roleArn: string | undefined;
 }
 
-interface Worker {
-  readonly child: ChildProcess;
-  readonly ready: Promise<void>;
-  busy: boolean;
+/** What the runtime sends back: an answer, with how much it had logged by then. */
+interface RuntimeMessage {
+  readonly type: 'ready' | 'result' | 'error';
+  readonly requestId?: string;
+  readonly result?: unknown;
+  readonly errorType?: string;
+  readonly errorMessage?: string;
+  readonly init?: {
+    status: 'success' | 'error';
+    durationMs: number;
+    errorType?: string;
+    errorMessage?: string;
+  };
+  readonly logBytes: number;
+  readonly memoryMb: number;
 }
 
-/** One function: its warm processes and its queue of waiting invocations. */
+/** One execution environment: a runtime process, its init and the log bytes received from it. */
+class Worker {
+  readonly ready: Promise<RuntimeMessage['init']>;
+  busy = false;
+  /** Set when its init failed: the environment is discarded after the invocation that met it. */
+  failedInit = false;
+  /** Init duration, reported with the environment's first invocation. */
+  pendingInitMs: number | undefined;
+  memoryMb = 0;
+  requestId: string | undefined;
+  private received = 0;
+  private readonly drains: Array<{ bytes: number; resolve: () => void }> = [];
+  private closed = false;
+
+  constructor(
+    readonly child: ChildProcess,
+    onLine: (line: string, worker: Worker) => void,
+  ) {
+    for (const stream of [child.stdout, child.stderr]) {
+      if (!stream) continue;
+      // Lines first, then the byte count: a drained count means its lines were delivered.
+      createInterface({ input: stream }).on('line', (line) => onLine(line, this));
+      stream.on('data', (chunk: Buffer) => {
+        this.received += chunk.length;
+        this.settleDrains();
+      });
+    }
+    child.once('close', () => {
+      this.closed = true;
+      this.settleDrains();
+    });
+    this.ready = new Promise((resolve, reject) => {
+      child.once('message', (message: RuntimeMessage) => {
+        this.memoryMb = message.memoryMb;
+        this.drained(message.logBytes).then(() => resolve(message.init));
+      });
+      child.once('exit', () => reject(new Error('exited')));
+    });
+    this.ready.catch(() => undefined);
+  }
+
+  /** Resolves once `bytes` of the runtime's output have been read (or it is gone). */
+  drained(bytes: number): Promise<void> {
+    if (this.closed || this.received >= bytes) return Promise.resolve();
+    return new Promise((resolve) => this.drains.push({ bytes, resolve }));
+  }
+
+  private settleDrains(): void {
+    for (const drain of [...this.drains]) {
+      if (!this.closed && this.received < drain.bytes) continue;
+      this.drains.splice(this.drains.indexOf(drain), 1);
+      drain.resolve();
+    }
+  }
+}
+
+/** One function: its warm processes, its queue of waiting invocations and its log stream. */
 class LocalFunction {
   private readonly workers = new Set<Worker>();
   private readonly waiting: Array<(worker: Worker) => void> = [];
@@ -91,15 +178,18 @@ class LocalFunction {
   constructor(
     readonly config: FunctionConfig,
     private readonly options: LocalLambdaOptions,
+    private readonly stream: FunctionLogStream,
   ) {}
 
   async invoke(event: unknown): Promise<InvokeOutcome> {
     const worker = await this.acquire();
     const started = Date.now();
-    const outcome = await this.run(worker, event, started);
+    const requestId = randomUUID();
+    const outcome = await this.run(worker, event, requestId, started);
     this.record(outcome);
-    if (outcome.kind === 'timeout' || outcome.kind === 'crash') this.discard(worker);
-    else this.release(worker);
+    // A handler's error leaves the environment warm; a failed init, a timeout or an exit ends it.
+    if (outcome.kind === 'result' || (outcome.kind === 'error' && !worker.failedInit)) this.release(worker);
+    else this.discard(worker);
     return outcome;
   }
 
@@ -109,62 +199,119 @@ class LocalFunction {
     this.workers.clear();
   }
 
-  private run(worker: Worker, event: unknown, started: number): Promise<InvokeOutcome> {
-    const requestId = randomUUID();
+  private async run(
+    worker: Worker,
+    event: unknown,
+    requestId: string,
+    started: number,
+  ): Promise<InvokeOutcome> {
     const durationMs = () => Date.now() - started;
+    let init: RuntimeMessage['init'];
+    try {
+      init = await worker.ready;
+    } catch {
+      init = undefined;
+    }
+    this.stream.start(requestId);
+    if (init?.status !== 'success') {
+      worker.failedInit = true;
+      const errorType = init?.errorType ?? 'Runtime.ExitError';
+      const errorMessage = init?.errorMessage ?? 'The runtime exited during init.';
+      this.report(worker, requestId, durationMs(), 'error', errorType);
+      return { kind: 'error', errorType, errorMessage, durationMs: durationMs() };
+    }
+    const outcome = await this.exchange(worker, event, requestId, started);
+    const status = outcome.kind === 'result' ? 'success' : outcome.kind === 'timeout' ? 'timeout' : 'error';
+    const errorType =
+      outcome.kind === 'error'
+        ? outcome.errorType
+        : outcome.kind === 'crash'
+          ? 'Runtime.ExitError'
+          : undefined;
+    this.report(worker, requestId, outcome.durationMs, status, errorType);
+    return outcome;
+  }
+
+  /** Sends the invocation and waits for its answer, the timeout or the runtime's exit. */
+  private exchange(
+    worker: Worker,
+    event: unknown,
+    requestId: string,
+    started: number,
+  ): Promise<InvokeOutcome> {
+    const durationMs = () => Date.now() - started;
+    const { child } = worker;
+    worker.requestId = requestId;
     return new Promise<InvokeOutcome>((resolve) => {
       const finish = (outcome: InvokeOutcome) => {
         clearTimeout(timer);
-        worker.child.off('message', onMessage);
-        worker.child.off('exit', onExit);
+        child.off('message', onMessage);
+        child.off('close', onClose);
+        worker.requestId = undefined;
         resolve(outcome);
       };
-      const onMessage = (message: {
-        type: string;
-        requestId?: string;
-        result?: unknown;
-        errorType?: string;
-        errorMessage?: string;
-      }) => {
+      const onMessage = (message: RuntimeMessage) => {
         if (message.requestId !== requestId) return;
-        if (message.type === 'result')
-          finish({ kind: 'result', payload: message.result, durationMs: durationMs() });
-        else
-          finish({
-            kind: 'error',
-            errorType: message.errorType ?? 'Error',
-            errorMessage: message.errorMessage ?? '',
-            durationMs: durationMs(),
-          });
+        const ended = durationMs();
+        worker.memoryMb = message.memoryMb;
+        // Every line the invocation wrote is delivered before its end is reported.
+        void worker.drained(message.logBytes).then(() =>
+          finish(
+            message.type === 'result'
+              ? { kind: 'result', payload: message.result, durationMs: ended }
+              : {
+                  kind: 'error',
+                  errorType: message.errorType ?? 'Error',
+                  errorMessage: message.errorMessage ?? '',
+                  durationMs: ended,
+                },
+          ),
+        );
       };
-      const onExit = (code: number | null, signal: string | null) =>
+      const onClose = (code: number | null, signal: string | null) =>
         finish({
           kind: 'crash',
           errorMessage: `Runtime exited with ${signal ?? `exit code ${code}`}`,
           durationMs: durationMs(),
         });
-      const timer = setTimeout(() => {
-        this.logLine(
-          `${new Date().toISOString()} ${requestId} Task timed out after ${(this.config.timeoutMs / 1000).toFixed(2)} seconds`,
-        );
-        finish({ kind: 'timeout', durationMs: durationMs() });
-      }, this.config.timeoutMs);
-      worker.child.on('message', onMessage);
-      worker.child.once('exit', onExit);
-      const startFailed = () =>
-        finish({ kind: 'crash', errorMessage: 'Runtime failed to start', durationMs: durationMs() });
-      worker.ready.then(() => {
-        const message = {
-          type: 'invoke',
-          requestId,
-          event,
-          functionArn: this.config.arn,
-          deadline: started + this.config.timeoutMs,
-        };
-        if (!worker.child.connected) startFailed();
-        else worker.child.send(message, (err) => err && startFailed());
-      }, startFailed);
+      const timer = setTimeout(
+        () => finish({ kind: 'timeout', durationMs: durationMs() }),
+        this.config.timeoutMs,
+      );
+      child.on('message', onMessage);
+      child.once('close', onClose);
+      const fault = this.options.faults?.(this.config.name);
+      const message = {
+        type: 'invoke',
+        requestId,
+        event,
+        functionArn: this.config.arn,
+        deadline: started + this.config.timeoutMs,
+        ...(fault ? { fault } : {}),
+      };
+      if (!child.connected) onClose(child.exitCode, child.signalCode);
+      else child.send(message, (err) => err && onClose(child.exitCode, child.signalCode));
     });
+  }
+
+  private report(
+    worker: Worker,
+    requestId: string,
+    durationMs: number,
+    status: ReportStatus,
+    errorType: string | undefined,
+  ): void {
+    this.stream.report({
+      requestId,
+      status,
+      ...(errorType === undefined ? {} : { errorType }),
+      durationMs,
+      memorySizeMB: this.config.memoryMb,
+      maxMemoryUsedMB: worker.memoryMb,
+      ...(worker.pendingInitMs === undefined ? {} : { initDurationMs: worker.pendingInitMs }),
+      timeoutMs: this.config.timeoutMs,
+    });
+    worker.pendingInitMs = undefined;
   }
 
   private record(outcome: InvokeOutcome): void {
@@ -172,6 +319,8 @@ class LocalFunction {
     this.options.metrics.record('AWS/Lambda', 'Invocations', dims, 1);
     this.options.metrics.record('AWS/Lambda', 'Errors', dims, outcome.kind === 'result' ? 0 : 1);
     this.options.metrics.record('AWS/Lambda', 'Duration', dims, outcome.durationMs);
+    // Invocations wait for a warm worker instead of being refused: the local Lambda never throttles.
+    this.options.metrics.record('AWS/Lambda', 'Throttles', dims, 0);
   }
 
   private acquire(): Promise<Worker> {
@@ -207,34 +356,40 @@ class LocalFunction {
   private spawn(): Worker {
     const { config } = this;
     this.role ??= this.options.executionRole?.(config);
+    this.stream.initStart();
     const child = fork(RUNTIME, [], {
       cwd: config.codeDir,
       env: this.environment(),
       execArgv: [],
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     });
-    for (const stream of [child.stdout, child.stderr]) {
-      if (stream) createInterface({ input: stream }).on('line', (line) => this.logLine(line));
-    }
-    const ready = new Promise<void>((resolve, reject) => {
-      child.once('message', () => resolve());
-      child.once('exit', () => reject(new Error('exited')));
-    });
-    ready.catch(() => undefined);
-    const worker: Worker = { child, ready, busy: false };
+    const worker = new Worker(child, (line, from) => this.stream.application(line, from.requestId));
+    worker.ready.then(
+      (init) => {
+        if (!init) return;
+        worker.pendingInitMs = init.durationMs;
+        this.stream.initReport({
+          status: init.status,
+          durationMs: init.durationMs,
+          ...(init.errorType === undefined ? {} : { errorType: init.errorType }),
+        });
+      },
+      () => undefined,
+    );
     child.once('exit', () => this.workers.delete(worker));
     this.workers.add(worker);
     return worker;
   }
 
-  private logLine(line: string): void {
-    this.options.log(`[${this.config.logicalId}] ${line}`);
-    if (this.role?.logsDelivered !== false) this.options.metrics.logLine(this.config.logGroupName, line);
+  /** False once the execution role turned out unable to write the function's logs (AWS drops them). */
+  get logsDelivered(): boolean {
+    return this.role?.logsDelivered !== false;
   }
 
   private environment(): Record<string, string> {
     const { config } = this;
     const region = this.options.ids.source.region;
+    const { logging } = config;
     return {
       PATH: process.env.PATH ?? '/usr/local/bin:/usr/bin:/bin',
       LANG: 'en_US.UTF-8',
@@ -247,13 +402,17 @@ class LocalFunction {
       AWS_LAMBDA_FUNCTION_NAME: config.name,
       AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(config.memoryMb),
       AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
-      AWS_LAMBDA_LOG_GROUP_NAME: config.logGroupName,
+      AWS_LAMBDA_LOG_GROUP_NAME: logging.logGroupName,
       AWS_LAMBDA_LOG_STREAM_NAME: `local/[$LATEST]${randomUUID().replaceAll('-', '')}`,
       AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs20.x',
       AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand',
       LAMBDA_TASK_ROOT: config.codeDir,
       LAMBDA_RUNTIME_DIR: config.codeDir,
       _HANDLER: config.handler,
+      // Lambda sets these for the JSON log format: the runtime and Powertools read them.
+      ...(logging.format === 'JSON'
+        ? { AWS_LAMBDA_LOG_FORMAT: 'JSON', AWS_LAMBDA_LOG_LEVEL: logging.applicationLevel }
+        : {}),
       ...config.environment,
       ...this.options.environment(),
     };
@@ -263,15 +422,28 @@ class LocalFunction {
 export class LocalLambda implements LocalService {
   private readonly functions = new Map<string, LocalFunction>();
   private readonly resources: AssemblyResource[];
+  private readonly recent: LogEvent[] = [];
 
   constructor(private readonly options: LocalLambdaOptions) {
     this.resources = resourcesOf(options.ids.source, 'AWS::Lambda::Function');
   }
 
   async start(): Promise<void> {
+    const sink: LogSink = {
+      deliver: (logGroupName, event) => {
+        this.options.log(`[${event.functionName}] ${event.message}`);
+        // A role that may not write the log group loses its logs on AWS: no filter sees them.
+        if (this.byName(event.functionName)?.logsDelivered === false) return;
+        this.options.metrics.logEvent(logGroupName, event.message);
+        this.recent.push(event);
+        if (this.recent.length > RECENT_LOG_EVENTS)
+          this.recent.splice(0, this.recent.length - RECENT_LOG_EVENTS);
+      },
+    };
     for (const resource of this.resources) {
       const config = this.configOf(resource);
-      this.functions.set(config.arn, new LocalFunction(config, this.options));
+      const stream = new FunctionLogStream(config.name, config.logging, sink);
+      this.functions.set(config.arn, new LocalFunction(config, this.options, stream));
     }
   }
 
@@ -279,11 +451,13 @@ export class LocalLambda implements LocalService {
     for (const fn of this.functions.values()) fn.stop();
   }
 
+  private byName(name: string): LocalFunction | undefined {
+    return [...this.functions.values()].find((f) => f.config.name === name);
+  }
+
   /** Invokes the function with this ARN (or name). */
   invoke(functionArnOrName: string, event: unknown): Promise<InvokeOutcome> {
-    const fn =
-      this.functions.get(functionArnOrName) ??
-      [...this.functions.values()].find((f) => f.config.name === functionArnOrName);
+    const fn = this.functions.get(functionArnOrName) ?? this.byName(functionArnOrName);
     if (!fn) throw new LocalCloudError(`No local function ${functionArnOrName}.`);
     return fn.invoke(event);
   }
@@ -291,6 +465,13 @@ export class LocalLambda implements LocalService {
   /** The function configurations, for the summary and the gateway's timeouts. */
   configs(): FunctionConfig[] {
     return [...this.functions.values()].map((fn) => fn.config);
+  }
+
+  /** The log events delivered lately (newest last), of every function or of one. */
+  logEvents(functionName?: string): readonly LogEvent[] {
+    return functionName === undefined
+      ? this.recent
+      : this.recent.filter((e) => e.functionName === functionName);
   }
 
   /** Whether the assembly declares any function. */
@@ -304,9 +485,27 @@ export class LocalLambda implements LocalService {
       resources: this.configs().map((config) => ({
         logicalId: config.logicalId,
         type: 'AWS::Lambda::Function',
-        detail: `${config.name}, ${config.handler}, timeout ${config.timeoutMs / 1000}s`,
+        detail: `${config.name}, ${config.handler}, timeout ${config.timeoutMs / 1000}s, ${config.logging.format} logs${config.logging.format === 'JSON' ? ` (application ${config.logging.applicationLevel}, system ${config.logging.systemLevel})` : ''}`,
       })),
     };
+  }
+
+  /** `logs`: each function's recent log events with their level, as its log group received them. */
+  localViews(): ReadonlyMap<string, () => unknown> {
+    return new Map([
+      [
+        'logs',
+        () => ({
+          functions: this.configs().map((config) => ({
+            logicalId: config.logicalId,
+            name: config.name,
+            logGroupName: config.logging.logGroupName,
+            format: config.logging.format,
+          })),
+          events: this.recent,
+        }),
+      ],
+    ]);
   }
 
   private configOf(resource: AssemblyResource): FunctionConfig {
@@ -318,7 +517,6 @@ export class LocalLambda implements LocalService {
     const environment = Object.fromEntries(
       Object.entries(variables).map(([key, value]) => [key, String(value)]),
     );
-    const logging = ids.resolve(resource, 'LoggingConfig') as { LogGroup?: unknown } | undefined;
     const role = ids.resolve(resource, 'Role');
     return {
       logicalId: resource.logicalId,
@@ -329,11 +527,10 @@ export class LocalLambda implements LocalService {
       timeoutMs: Number(ids.resolve(resource, 'Timeout') ?? 3) * 1000,
       memoryMb: Number(ids.resolve(resource, 'MemorySize') ?? 128),
       environment,
-      logGroupName: typeof logging?.LogGroup === 'string' ? logging.LogGroup : `/aws/lambda/${name}`,
+      logging: loggingOf(ids.resolve(resource, 'LoggingConfig'), name),
       roleArn: typeof role === 'string' ? role : undefined,
     };
   }
-
   /** The asset folder of `Code.S3Key`, or inline `Code.ZipFile` written to a temp folder. */
   private codeDirOf(resource: AssemblyResource, name: string): string {
     const code = (this.options.ids.resolve(resource, 'Code') ?? {}) as { S3Key?: string; ZipFile?: string };
@@ -351,4 +548,20 @@ export class LocalLambda implements LocalService {
     }
     return dir;
   }
+}
+
+/** `LoggingConfig` with Lambda's defaults: Text, or JSON at INFO/INFO; `/aws/lambda/<name>`. */
+function loggingOf(raw: unknown, functionName: string): LoggingSettings {
+  const config = (raw ?? {}) as {
+    LogFormat?: unknown;
+    ApplicationLogLevel?: unknown;
+    SystemLogLevel?: unknown;
+    LogGroup?: unknown;
+  };
+  return {
+    format: config.LogFormat === 'JSON' ? 'JSON' : 'Text',
+    applicationLevel: levelOf(config.ApplicationLogLevel) ?? 'INFO',
+    systemLevel: levelOf(config.SystemLogLevel) ?? 'INFO',
+    logGroupName: typeof config.LogGroup === 'string' ? config.LogGroup : `/aws/lambda/${functionName}`,
+  };
 }

@@ -1,0 +1,187 @@
+/**
+ * Fault injection: the one small registry of the faults the local services honour. A service
+ * defines the kinds it implements (a Lambda handler that throws, injected latency, DynamoDB
+ * throttling, a stress process in the web task); the console (`POST /_local/faults`) and the game
+ * day inject them by kind and target, and the service asks the registry on each call whether a
+ * fault is active for it. Kinds are named after what AWS Fault Injection Service does on AWS
+ * where it has a counterpart (`aws:lambda:invocation-error` → `lambda-error`).
+ */
+import { randomUUID } from 'node:crypto';
+import type { LocalService, ServiceDescription, ServiceModule } from './service.js';
+
+/** A fault parameter: a bounded number, or one of a few words. */
+export type FaultParameterSpec =
+  | {
+      readonly type: 'number';
+      readonly description: string;
+      readonly min: number;
+      readonly max: number;
+      readonly default: number;
+    }
+  | {
+      readonly type: 'choice';
+      readonly description: string;
+      readonly choices: readonly string[];
+      readonly default: string;
+    };
+
+/** What a service declares for one kind of fault it honours. */
+export interface FaultKind {
+  /** `lambda-error`, `lambda-latency`, `dynamodb-throttle`, … */
+  readonly name: string;
+  readonly description: string;
+  /** Names of what the fault can target (function names, table names, service names). */
+  targets(): readonly string[];
+  readonly parameters?: Readonly<Record<string, FaultParameterSpec>>;
+  /** Called once when the fault is injected (a stress process starts); its failure refuses the fault. */
+  start?(fault: ActiveFault): void | Promise<void>;
+  /** Called once when the fault is cleared. */
+  stop?(fault: ActiveFault): void | Promise<void>;
+}
+
+/** One injected fault. */
+export interface ActiveFault {
+  readonly id: string;
+  readonly kind: string;
+  readonly target: string;
+  readonly parameters: Readonly<Record<string, number | string>>;
+  /** ISO time it was injected. */
+  readonly since: string;
+}
+
+/** What a client asks for: `{ kind, target, parameters? }`. */
+export interface FaultRequest {
+  readonly kind: unknown;
+  readonly target: unknown;
+  readonly parameters?: unknown;
+}
+
+/** A request the registry refuses; the message names the field and what is valid. */
+export class FaultError extends Error {
+  constructor(
+    message: string,
+    readonly status: 400 | 404 | 409 = 400,
+  ) {
+    super(message);
+    this.name = 'FaultError';
+  }
+}
+
+export class FaultRegistry {
+  private readonly kinds = new Map<string, FaultKind>();
+  private readonly faults = new Map<string, ActiveFault>();
+
+  /** Declares a kind a service honours; a second definition of one name is a programming error. */
+  define(kind: FaultKind): void {
+    if (this.kinds.has(kind.name)) throw new Error(`The fault kind ${kind.name} is defined twice.`);
+    this.kinds.set(kind.name, kind);
+  }
+
+  /** Validates and activates a fault; refuses a second fault of one kind on one target (409). */
+  async inject(request: FaultRequest): Promise<ActiveFault> {
+    const kind = typeof request.kind === 'string' ? this.kinds.get(request.kind) : undefined;
+    if (!kind)
+      throw new FaultError(`kind must be one of ${[...this.kinds.keys()].join(', ') || '(none defined)'}.`);
+    const targets = kind.targets();
+    if (typeof request.target !== 'string' || !targets.includes(request.target))
+      throw new FaultError(`target of ${kind.name} must be one of ${targets.join(', ') || '(none)'}.`);
+    if (this.active(kind.name, request.target))
+      throw new FaultError(`${kind.name} is already active on ${request.target}; clear it first.`, 409);
+    const fault: ActiveFault = {
+      id: randomUUID(),
+      kind: kind.name,
+      target: request.target,
+      parameters: parametersOf(kind, request.parameters),
+      since: new Date().toISOString(),
+    };
+    await kind.start?.(fault);
+    this.faults.set(fault.id, fault);
+    return fault;
+  }
+
+  /** The active fault of a kind on a target, if any: what a service asks on each call. */
+  active(kind: string, target: string): ActiveFault | undefined {
+    for (const fault of this.faults.values())
+      if (fault.kind === kind && fault.target === target) return fault;
+    return undefined;
+  }
+
+  list(): readonly ActiveFault[] {
+    return [...this.faults.values()];
+  }
+
+  /** Clears one fault by id (404 when there is none), or every fault. */
+  async clear(id?: string): Promise<readonly ActiveFault[]> {
+    const cleared = id === undefined ? [...this.faults.values()] : [this.faults.get(id)];
+    if (cleared.some((fault) => fault === undefined)) throw new FaultError(`No active fault ${id}.`, 404);
+    for (const fault of cleared as ActiveFault[]) {
+      this.faults.delete(fault.id);
+      await this.kinds.get(fault.kind)?.stop?.(fault);
+    }
+    return cleared as ActiveFault[];
+  }
+
+  /** The kinds with their targets and parameters, for the console and `GET /_local/faults`. */
+  describeKinds() {
+    return [...this.kinds.values()].map((kind) => ({
+      name: kind.name,
+      description: kind.description,
+      targets: kind.targets(),
+      parameters: kind.parameters ?? {},
+    }));
+  }
+}
+
+function parametersOf(kind: FaultKind, raw: unknown): Record<string, number | string> {
+  if (raw !== undefined && (typeof raw !== 'object' || raw === null || Array.isArray(raw)))
+    throw new FaultError('parameters must be an object.');
+  const given = new Map(Object.entries((raw ?? {}) as Record<string, unknown>));
+  const specs = new Map(Object.entries(kind.parameters ?? {}));
+  const unknown = [...given.keys()].filter((name) => !specs.has(name));
+  if (unknown.length > 0)
+    throw new FaultError(
+      `parameters.${unknown[0]} is not a parameter of ${kind.name} (it takes ${[...specs.keys()].join(', ') || 'none'}).`,
+    );
+  const parameters: Record<string, number | string> = Object.create(null);
+  for (const [name, spec] of specs) {
+    const value = given.get(name) ?? spec.default;
+    if (spec.type === 'number') {
+      if (typeof value !== 'number' || !Number.isFinite(value) || value < spec.min || value > spec.max)
+        throw new FaultError(`parameters.${name} must be a number from ${spec.min} to ${spec.max}.`);
+    } else if (typeof value !== 'string' || !spec.choices.includes(value)) {
+      throw new FaultError(`parameters.${name} must be one of ${spec.choices.join(', ')}.`);
+    }
+    parameters[name] = value;
+  }
+  return parameters;
+}
+
+/** The running registry, as a local service: its view lists the kinds and the active faults. */
+export class LocalFaults implements LocalService {
+  readonly registry = new FaultRegistry();
+
+  async start(): Promise<void> {}
+
+  /** Clears every fault, so no stress process outlives the cloud. */
+  async stop(): Promise<void> {
+    await this.registry.clear();
+  }
+
+  describe(): ServiceDescription {
+    return { name: 'Faults', resources: [] };
+  }
+
+  localViews(): ReadonlyMap<string, () => unknown> {
+    return new Map([
+      ['faults', () => ({ active: this.registry.list(), kinds: this.registry.describeKinds() })],
+    ]);
+  }
+}
+
+/** The registry entry of fault injection: no resources, created first, used by the services that honour faults. */
+export const faultsService: ServiceModule<LocalFaults> = {
+  id: 'faults',
+  name: 'Faults',
+  resourceTypes: [],
+  create: () => new LocalFaults(),
+};
