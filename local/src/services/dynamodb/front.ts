@@ -3,7 +3,9 @@
  * call before the local store does — the operation (`X-Amz-Target`), the caller's SigV4 access
  * key, the tables and indexes it touches — so guards (IAM, injected faults) can refuse it with
  * DynamoDB's own error, and it records what CloudWatch would: the capacity each call consumed,
- * per table and per global secondary index, asked of the store with `ReturnConsumedCapacity`.
+ * per table and per global secondary index, asked of the store with `ReturnConsumedCapacity` (and,
+ * for index writes the store does not count, worked out from the items before and after the write),
+ * and the throttle events of the calls a guard throttled.
  */
 import {
   Agent,
@@ -16,6 +18,7 @@ import {
 import { crc32 } from 'node:zlib';
 import { closeServer, listenOnLoopback } from '../../loopback.js';
 import type { MetricSink } from '../cloudwatch/metrics.js';
+import { type Item, indexWriteUnits, keyOf, type TableShape } from './index-units.js';
 
 const TARGET_PREFIX = 'DynamoDB_20120810.';
 /** DynamoDB's largest request (a BatchWriteItem of 25 × 400 KB items) with room for JSON overhead. */
@@ -51,8 +54,30 @@ export interface DynamoDbRejection {
 /** Looks at a call before the store does; a rejection is what the caller gets instead. */
 export type DynamoDbGuard = (call: DynamoDbCall) => DynamoDbRejection | undefined;
 
-const READS = new Set(['GetItem', 'BatchGetItem', 'Query', 'Scan', 'TransactGetItems']);
-const WRITES = new Set(['PutItem', 'UpdateItem', 'DeleteItem', 'BatchWriteItem', 'TransactWriteItems']);
+/** The data-plane operations that read, and those that write (what capacity and throttles count). */
+export const READS: ReadonlySet<string> = new Set([
+  'GetItem',
+  'BatchGetItem',
+  'Query',
+  'Scan',
+  'TransactGetItems',
+]);
+export const WRITES: ReadonlySet<string> = new Set([
+  'PutItem',
+  'UpdateItem',
+  'DeleteItem',
+  'BatchWriteItem',
+  'TransactWriteItems',
+]);
+/** The errors with which DynamoDB throttles a call (the SDK retries both). */
+export const THROTTLING_ERRORS = new Set(['ProvisionedThroughputExceededException', 'ThrottlingException']);
+
+/** One item a write touches: its table and key, and the item it puts (undefined for a delete). */
+interface ItemWrite {
+  readonly table: string;
+  readonly key: Item;
+  readonly put?: Item;
+}
 
 export interface DynamoDbFrontOptions {
   /** The public port (0 = ephemeral). */
@@ -63,6 +88,8 @@ export interface DynamoDbFrontOptions {
   readonly accountId: string;
   readonly metrics: MetricSink;
   readonly log: (line: string) => void;
+  /** Keys and global secondary indexes of each table, by name: what index writes cost. @default none */
+  readonly tables?: ReadonlyMap<string, TableShape>;
 }
 
 export class DynamoDbFront {
@@ -113,6 +140,7 @@ export class DynamoDbFront {
       for (const guard of this.guards) {
         const rejection = guard(call);
         if (rejection) {
+          if (THROTTLING_ERRORS.has(rejection.type)) this.recordThrottle(call);
           sendRejection(res, rejection);
           return;
         }
@@ -123,6 +151,8 @@ export class DynamoDbFront {
       call && tracksCapacity
         ? Buffer.from(JSON.stringify({ ...call.input, ReturnConsumedCapacity: 'INDEXES' }))
         : body;
+    const writes = call ? this.indexedWrites(call) : [];
+    const before = await Promise.all(writes.map((write) => this.storedItem(req, write)));
     const answer = await this.forward(req, forwarded);
     if (!call || !tracksCapacity || answer.status !== 200) {
       res.writeHead(answer.status, answer.headers).end(answer.body);
@@ -130,6 +160,7 @@ export class DynamoDbFront {
     }
     const output = JSON.parse(answer.body.toString('utf8')) as Record<string, unknown>;
     this.recordCapacity(call.operation, output.ConsumedCapacity);
+    await this.recordIndexWrites(req, writes, before);
     const asked = call.input.ReturnConsumedCapacity;
     const replied = Buffer.from(JSON.stringify(withConsumedCapacityAsAsked(output, asked)));
     res
@@ -188,15 +219,104 @@ export class DynamoDbFront {
     }
   }
 
+  /**
+   * The store counts a write's table units only. The units of each global secondary index the
+   * written item is (or was) in are worked out from the item before and after the write.
+   */
+  private async recordIndexWrites(
+    req: IncomingMessage,
+    writes: readonly ItemWrite[],
+    before: ReadonlyArray<Item | undefined>,
+  ): Promise<void> {
+    for (const [i, write] of writes.entries()) {
+      const shape = this.options.tables?.get(write.table);
+      if (!shape) continue;
+      const after = write.put ?? (await this.storedItem(req, write));
+      for (const [index, units] of indexWriteUnits(shape, before[i], after))
+        this.options.metrics.record(
+          'AWS/DynamoDB',
+          'ConsumedWriteCapacityUnits',
+          { TableName: write.table, GlobalSecondaryIndexName: index },
+          units,
+        );
+    }
+  }
+
+  /** The item writes of a call on tables with global secondary indexes (none for other calls). */
+  private indexedWrites(call: DynamoDbCall): ItemWrite[] {
+    const indexed = (table: unknown): table is string =>
+      typeof table === 'string' && (this.options.tables?.get(table)?.indexes.length ?? 0) > 0;
+    const { input, operation } = call;
+    if (operation === 'PutItem' && indexed(input.TableName) && isItem(input.Item)) {
+      const shape = this.options.tables?.get(input.TableName);
+      return shape ? [{ table: input.TableName, key: keyOf(shape, input.Item), put: input.Item }] : [];
+    }
+    if (
+      (operation === 'UpdateItem' || operation === 'DeleteItem') &&
+      indexed(input.TableName) &&
+      isItem(input.Key)
+    )
+      return [{ table: input.TableName, key: input.Key }];
+    if (operation !== 'BatchWriteItem' || !isItem(input.RequestItems)) return [];
+    return Object.entries(input.RequestItems).flatMap(([table, requests]) => {
+      const shape = this.options.tables?.get(table);
+      if (!indexed(table) || !shape || !Array.isArray(requests)) return [];
+      return requests.flatMap(
+        (request: { PutRequest?: { Item?: unknown }; DeleteRequest?: { Key?: unknown } }) => {
+          const put = request.PutRequest?.Item;
+          if (isItem(put)) return [{ table, key: keyOf(shape, put), put }];
+          const key = request.DeleteRequest?.Key;
+          return isItem(key) ? [{ table, key }] : [];
+        },
+      );
+    });
+  }
+
+  /** The item as the store holds it now (a consistent read), or undefined. */
+  private async storedItem(req: IncomingMessage, write: ItemWrite): Promise<Item | undefined> {
+    const answer = await this.forward(
+      req,
+      Buffer.from(JSON.stringify({ TableName: write.table, Key: write.key, ConsistentRead: true })),
+      `${TARGET_PREFIX}GetItem`,
+    );
+    if (answer.status !== 200) return undefined;
+    const { Item: item } = JSON.parse(answer.body.toString('utf8')) as { Item?: unknown };
+    return isItem(item) ? item : undefined;
+  }
+
+  /**
+   * A throttled call, as CloudWatch counts it: one `ThrottledRequests` for the operation, and one
+   * read or write throttle event per table or index it touched.
+   */
+  private recordThrottle(call: DynamoDbCall): void {
+    const metric = READS.has(call.operation) ? 'ReadThrottleEvents' : 'WriteThrottleEvents';
+    for (const resource of call.resources) {
+      if (resource.table === '*') continue;
+      const table = { TableName: resource.table };
+      this.options.metrics.record(
+        'AWS/DynamoDB',
+        'ThrottledRequests',
+        { ...table, Operation: call.operation },
+        1,
+      );
+      if (!READS.has(call.operation) && !WRITES.has(call.operation)) continue;
+      const dimensions =
+        resource.index === undefined ? table : { ...table, GlobalSecondaryIndexName: resource.index };
+      this.options.metrics.record('AWS/DynamoDB', metric, dimensions, 1);
+    }
+  }
+
   private forward(
     req: IncomingMessage,
     body: Buffer,
+    target?: string,
   ): Promise<{ status: number; headers: Record<string, string | string[]>; body: Buffer }> {
     // Header names are the client's: a null-prototype record keeps `__proto__` an ordinary name.
     const headers: Record<string, string | string[]> = Object.create(null);
     for (const [name, value] of Object.entries(req.headers))
       if (value !== undefined && name !== 'content-length' && name !== 'host') headers[name] = value;
     headers['content-length'] = String(body.length);
+    if (target !== undefined) headers['x-amz-target'] = target;
     return new Promise((resolve, reject) => {
       const upstream = request(
         this.options.storeUrl,
@@ -217,6 +337,10 @@ export class DynamoDbFront {
       upstream.end(body);
     });
   }
+}
+
+function isItem(value: unknown): value is Item {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 interface ConsumedCapacity {

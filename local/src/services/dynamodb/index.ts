@@ -21,6 +21,7 @@ import { closeServer, listenOnLoopback } from '../../loopback.js';
 import type { LocalService, ServiceDescription } from '../../service.js';
 import type { MetricSink } from '../cloudwatch/metrics.js';
 import { DynamoDbFront, type DynamoDbGuard } from './front.js';
+import { type TableShape, tableShapeOf } from './index-units.js';
 
 /** `GlobalTable` is what CDK's `TableV2` synthesizes; locally it is one table, replicas aside. */
 export const TABLE_TYPES = ['AWS::DynamoDB::Table', 'AWS::DynamoDB::GlobalTable'] as const;
@@ -62,6 +63,19 @@ export class LocalDynamoDb implements LocalService {
     else this.guards.push(guard);
   }
 
+  /** The physical names of the template's tables, in template order. */
+  tableNames(): string[] {
+    return this.tables.map((table) => this.options.ids.ref(table.stack, table.logicalId) ?? table.logicalId);
+  }
+
+  private shapeOf(table: AssemblyResource | undefined): TableShape {
+    if (!table) return { keys: [], indexes: [] };
+    return tableShapeOf({
+      KeySchema: this.options.ids.resolve(table, 'KeySchema'),
+      GlobalSecondaryIndexes: this.options.ids.resolve(table, 'GlobalSecondaryIndexes'),
+    });
+  }
+
   /** Whether the assembly declares any table (no table, nothing to serve). */
   get hasTables(): boolean {
     return this.tables.length > 0;
@@ -92,6 +106,7 @@ export class LocalDynamoDb implements LocalService {
       accountId: LOCAL_ACCOUNT_ID,
       metrics: this.options.metrics,
       log: this.options.log,
+      tables: new Map(this.tableNames().map((name, i) => [name, this.shapeOf(this.tables[i])])),
     });
     for (const guard of this.guards.splice(0)) front.addGuard(guard);
     await front.start();

@@ -1,10 +1,11 @@
 /** The registry entry of DynamoDB: tables (and `TableV2`'s global tables) served by dynalite. */
-
+import { faultsService } from '../../faults.js';
 import { iamService } from '../../iam/module.js';
 import { generatedName, literalProperty } from '../../intrinsics/physical-ids.js';
 import type { PhysicalIdRule, ServiceModule } from '../../service.js';
 import { cloudwatchService } from '../cloudwatch/module.js';
 import { LocalDynamoDb, TABLE_TYPES } from './index.js';
+import { throttleOnFault } from './throttle.js';
 
 const table: PhysicalIdRule = (resource, arn) => {
   const name = literalProperty(resource, 'TableName') ?? generatedName(resource);
@@ -23,11 +24,19 @@ export const dynamodbService: ServiceModule<LocalDynamoDb> = {
   resourceTypes: TABLE_TYPES,
   physicalIds: Object.fromEntries(TABLE_TYPES.map((type) => [type, table])),
   // The front records the capacity each call consumed, as CloudWatch would see it.
-  // IAM judges each call as the role whose credentials signed it.
-  dependsOn: [cloudwatchService, iamService],
+  // IAM judges each call as the role whose credentials signed it; faults may throttle it.
+  dependsOn: [cloudwatchService, iamService, faultsService],
   port: { name: 'dynamodb', default: 8000 },
   endpointEnv: 'DYNAMODB',
-  metrics: { 'AWS/DynamoDB': ['ConsumedReadCapacityUnits', 'ConsumedWriteCapacityUnits'] },
+  metrics: {
+    'AWS/DynamoDB': [
+      'ConsumedReadCapacityUnits',
+      'ConsumedWriteCapacityUnits',
+      'ThrottledRequests',
+      'ReadThrottleEvents',
+      'WriteThrottleEvents',
+    ],
+  },
   create: (ctx) => {
     const metrics = ctx.get(cloudwatchService)?.metrics.sinkFor('dynamodb');
     if (!metrics) return undefined;
@@ -38,8 +47,12 @@ export const dynamodbService: ServiceModule<LocalDynamoDb> = {
       ...(ctx.dataDir === undefined ? {} : { dataDir: ctx.dataDir }),
       log: ctx.log,
     });
+    if (!service.hasTables) return undefined;
+    // Authorization comes before throttling, as on AWS: an unauthorized call is never throttled.
     const iam = ctx.get(iamService);
     if (iam) service.addGuard(iam.dynamoDbGuard());
-    return service.hasTables ? service : undefined;
+    const faults = ctx.get(faultsService)?.registry;
+    if (faults) throttleOnFault(service, faults);
+    return service;
   },
 };
