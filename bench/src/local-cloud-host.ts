@@ -45,7 +45,7 @@ async function main(): Promise<void> {
   send({
     type: 'ready',
     urls: {
-      web: cloud.url('ecs'),
+      web: cloud.url('alb'),
       api: cloud.url('apigateway'),
       cognito: cloud.url('cognito'),
       dynamodb: cloud.url('dynamodb'),

@@ -18,7 +18,7 @@ export function useLocalCloud() {
         const pool = cognito?.userPools()[0];
         if (!cognito || !pool) throw new Error('the app has no user pool');
         return {
-          urls: { web: cloud.url('ecs'), api: cloud.url('apigateway'), cognito: cloud.url('cognito') },
+          urls: { web: cloud.url('alb'), api: cloud.url('apigateway'), cognito: cloud.url('cognito') },
           userPool: { id: pool.id, clientId: pool.clientId, region: pool.region },
           confirmationCodes: () => cognito.confirmationCodes(),
           stop: () => cloud.stop(),

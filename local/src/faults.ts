@@ -6,8 +6,14 @@
  * fault is active for it. Kinds are named after what AWS Fault Injection Service does on AWS
  * where it has a counterpart (`aws:lambda:invocation-error` → `lambda-error`).
  */
-import { randomUUID } from 'node:crypto';
+import { randomUUID, timingSafeEqual } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { LocalService, ServiceDescription, ServiceModule } from './service.js';
+
+/** The header a state-changing console request must carry, with the token the console holds. */
+export const FAULT_TOKEN_HEADER = 'x-local-cloud-token';
+/** The largest fault request body accepted. */
+const MAX_FAULT_BODY_BYTES = 16 * 1024;
 
 /** A fault parameter: a bounded number, or one of a few words. */
 export type FaultParameterSpec =
@@ -176,6 +182,85 @@ export class LocalFaults implements LocalService {
       ['faults', () => ({ active: this.registry.list(), kinds: this.registry.describeKinds() })],
     ]);
   }
+}
+
+/**
+ * `POST /_local/faults` (`{ kind, target, parameters? }`, 201 with the fault), `DELETE
+ * /_local/faults` (every fault) and `DELETE /_local/faults/<id>`. Only a request that carries the
+ * console's token and comes from the console's own origin may change faults: a page on another
+ * site can neither read the token nor pass the origin checks.
+ */
+export async function changeFaults(
+  req: IncomingMessage,
+  res: ServerResponse,
+  registry: FaultRegistry,
+  guard: { readonly token: string; readonly origins: readonly string[] },
+): Promise<ServerResponse> {
+  const send = (status: number, body: unknown): ServerResponse =>
+    res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+  const site = req.headers['sec-fetch-site'];
+  const origin = req.headers.origin;
+  if (
+    (site !== undefined && site !== 'same-origin' && site !== 'none') ||
+    (origin !== undefined && !guard.origins.includes(origin))
+  ) {
+    req.resume();
+    return send(403, { message: 'Faults can be changed from the console’s own origin only.' });
+  }
+  if (!sameToken(req.headers[FAULT_TOKEN_HEADER], guard.token)) {
+    req.resume();
+    return send(401, {
+      message: `Send the console's token in the ${FAULT_TOKEN_HEADER} header (the start-up banner shows it).`,
+    });
+  }
+  const id = new URL(req.url ?? '/', 'http://127.0.0.1').pathname.split('/')[3];
+  try {
+    if (req.method === 'DELETE') {
+      const cleared = await registry.clear(
+        id === undefined || id === '' ? undefined : decodeURIComponent(id),
+      );
+      req.resume();
+      return send(200, { cleared });
+    }
+    if (id) throw new FaultError('POST to /_local/faults itself; DELETE takes a fault id.', 404);
+    if (!String(req.headers['content-type'] ?? '').startsWith('application/json'))
+      throw new FaultError('The body must be JSON (content-type: application/json).');
+    const request = parseFaultRequest(await readBody(req));
+    return send(201, await registry.inject(request));
+  } catch (err) {
+    if (!(err instanceof FaultError)) throw err;
+    req.resume();
+    return send(err.status, { message: err.message });
+  }
+}
+
+function sameToken(given: string | string[] | undefined, token: string): boolean {
+  if (typeof given !== 'string' || given.length !== token.length) return false;
+  return timingSafeEqual(Buffer.from(given), Buffer.from(token));
+}
+
+async function readBody(req: IncomingMessage): Promise<string> {
+  let size = 0;
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_FAULT_BODY_BYTES)
+      throw new FaultError(`The body is larger than ${MAX_FAULT_BODY_BYTES} bytes.`);
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function parseFaultRequest(text: string): FaultRequest {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw new FaultError('The body is not valid JSON.');
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw new FaultError('The body must be an object: { "kind", "target", "parameters"? }.');
+  return value as FaultRequest;
 }
 
 /** The registry entry of fault injection: no resources, created first, used by the services that honour faults. */

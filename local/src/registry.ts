@@ -8,6 +8,7 @@ import { faultsService } from './faults.js';
 import { iamService } from './iam/module.js';
 import { PhysicalIds } from './intrinsics/physical-ids.js';
 import type { LocalService, PhysicalIdRule, PortSpec, ServiceModule } from './service.js';
+import { albService } from './services/alb/module.js';
 import { apigatewayService } from './services/apigateway/module.js';
 import { cloudwatchService } from './services/cloudwatch/module.js';
 import { cognitoService } from './services/cognito/module.js';
@@ -29,6 +30,7 @@ export const SERVICE_MODULES: readonly ServiceModule<LocalService>[] = [
   lambdaService,
   apigatewayService,
   ecsService,
+  albService,
   consoleService,
 ];
 

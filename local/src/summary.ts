@@ -9,7 +9,9 @@ export function formatSummary(cloud: LocalCloud): string {
   const endpoints = new Map(cloud.endpoints().map((e) => [e.name, e.url]));
   const services = cloud.describe();
   const width = Math.max(...services.map((s) => s.name.length), 8);
-  const lines = services.map((service) => {
+  // A service with neither an address nor resources (fault injection) has nothing to show here.
+  const shown = services.filter((s) => endpoints.has(s.name) || s.resources.length > 0);
+  const lines = shown.map((service) => {
     const endpoint = endpoints.get(service.name) ?? '';
     return `  ${service.name.padEnd(width)}  ${endpoint.padEnd(28)}  ${counts(service)}`.trimEnd();
   });

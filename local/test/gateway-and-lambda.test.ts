@@ -157,7 +157,9 @@ describe('the local Lambda behind the local gateway', () => {
     const local = (await (await fetch(new URL('/_local/alarms', cloud.url('console')))).json()) as {
       alarms: Array<{ logicalId: string; state: string; notEvaluated?: string }>;
     };
-    expect(local.alarms.find((a) => a.logicalId.startsWith('EcsCpu'))?.notEvaluated).toMatch(/not observed/);
+    expect(local.alarms.find((a) => a.logicalId.startsWith('QueueAge'))?.notEvaluated).toMatch(
+      /not observed/,
+    );
   });
 
   it('counts log lines matching the metric filter and raises its alarm', async () => {
@@ -255,7 +257,7 @@ describe('bad situations', () => {
           log: () => {},
         }),
       ).rejects.toThrow(
-        `Ports are already in use on 127.0.0.1: API Gateway on ${api} (--api-port <port>), ECS on ${web} (--web-port <port>).`,
+        `Ports are already in use on 127.0.0.1: API Gateway on ${api} (--api-port <port>), ALB on ${web} (--web-port <port>).`,
       );
     } finally {
       for (const blocker of blockers) blocker.close();

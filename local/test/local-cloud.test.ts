@@ -237,7 +237,7 @@ describe('the local cloud running the task tracker', () => {
       const response = await api(route.path.replace('{id}', 'some-id'), {
         method: 'OPTIONS',
         headers: {
-          Origin: cloud.url('ecs'),
+          Origin: cloud.url('alb'),
           'Access-Control-Request-Method': route.method,
           'Access-Control-Request-Headers': `authorization,content-type,${IDEMPOTENCY_HEADER.toLowerCase()}`,
         },
@@ -306,7 +306,7 @@ describe('the local cloud running the task tracker', () => {
   });
 
   it('runs the web container with the local API, pool and Cognito endpoint in its runtime config', async () => {
-    const config = (await (await fetch(`${cloud.url('ecs')}/config.json`)).json()) as Record<string, string>;
+    const config = (await (await fetch(`${cloud.url('alb')}/config.json`)).json()) as Record<string, string>;
     expect(config).toMatchObject({
       apiUrl: cloud.url('apigateway'),
       userPoolId: userPoolOf(cloud).id,

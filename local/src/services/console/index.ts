@@ -4,7 +4,9 @@
  * at `/_local/<view>` (alarms, codes, …). It answers only requests addressed to its own loopback
  * host and port, so a web page cannot reach it by rebinding a DNS name to 127.0.0.1.
  */
+import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { changeFaults, FAULT_TOKEN_HEADER, faultsService } from '../../faults.js';
 import { escapeHtml } from '../../html.js';
 import { addressedToLoopback, closeServer, listenOnLoopback } from '../../loopback.js';
 import type { LocalService, ServiceContext, ServiceDescription, ServiceModule } from '../../service.js';
@@ -13,6 +15,8 @@ export class LocalConsole implements LocalService {
   private server: Server | undefined;
   private listeningUrl: string | undefined;
   private port = 0;
+  /** What a request that changes faults must carry: shown in the banner and on this console's page only. */
+  private readonly token = randomBytes(16).toString('hex');
 
   constructor(private readonly ctx: ServiceContext) {}
 
@@ -35,12 +39,33 @@ export class LocalConsole implements LocalService {
   }
 
   describe(): ServiceDescription {
-    return { name: 'Console', resources: [] };
+    const faults = this.listeningUrl ? `${this.listeningUrl}/_local/faults` : undefined;
+    return {
+      name: 'Console',
+      resources: [],
+      ...(faults
+        ? {
+            links: [{ label: `Faults (POST/DELETE with ${FAULT_TOKEN_HEADER}: ${this.token})`, url: faults }],
+          }
+        : {}),
+    };
   }
 
   private handle(req: IncomingMessage, res: ServerResponse): void {
     if (!addressedToLoopback(req.headers.host, this.port)) {
       send(res, 403, 'text/plain', `This console answers only ${this.listeningUrl}.\n`);
+      return;
+    }
+    const faults = this.ctx.get(faultsService)?.registry;
+    if (
+      faults &&
+      /^\/_local\/faults(\/|$)/.test(req.url ?? '') &&
+      (req.method === 'POST' || req.method === 'DELETE')
+    ) {
+      const origins = ['127.0.0.1', 'localhost', '[::1]'].map((host) => `http://${host}:${this.port}`);
+      changeFaults(req, res, faults, { token: this.token, origins }).catch(() => {
+        if (!res.headersSent) send(res, 500, 'text/plain', 'The fault could not be changed.\n');
+      });
       return;
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') {
@@ -88,6 +113,7 @@ export class LocalConsole implements LocalService {
     );
     return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Local cloud</title>
+<meta name="${FAULT_TOKEN_HEADER}" content="${this.token}">
 <style>body{font-family:system-ui,sans-serif;margin:2rem}table{border-collapse:collapse;margin-bottom:2rem}
 td,th{border:1px solid #ccc;padding:.3rem .6rem;text-align:left;vertical-align:top}</style>
 </head><body>
@@ -122,5 +148,6 @@ export const consoleService: ServiceModule<LocalConsole> = {
   name: 'Console',
   resourceTypes: [],
   port: { name: 'console', default: 4000 },
+  dependsOn: [faultsService],
   create: (ctx) => new LocalConsole(ctx),
 };

@@ -1,24 +1,36 @@
 /**
  * ECS: runs the web container's entrypoint (the final stage of its Dockerfile) as a plain Node
- * process with the task definition's environment, resolved to the local endpoints.
+ * process with the task definition's environment, resolved to the local endpoints, on an internal
+ * port the load balancer forwards to. The task's processes are sampled as CloudWatch's
+ * `CPUUtilization`/`MemoryUtilization` of its service, against the task definition's size, and
+ * stress processes can be injected into the task as faults.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, fork, spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
 import { type AssemblyResource, REPO_ROOT, resourcesOf } from '../../assembly/index.js';
 import { LocalCloudError } from '../../errors.js';
 import type { PhysicalIds } from '../../intrinsics/physical-ids.js';
-import { ensurePortFree, freePort } from '../../ports.js';
+import { freePort } from '../../ports.js';
 import type { LocalService, ServiceDescription } from '../../service.js';
+import type { MetricSink } from '../cloudwatch/metrics.js';
+import { CAN_SAMPLE_TASKS, TaskSampler, type TaskUsage } from './task-usage.js';
 
 /** Stops the container when the local cloud's process dies without stopping it (see the file). */
 const PARENT_WATCH = new URL('./parent-watch.mjs', import.meta.url).href;
+/** The stress process faults inject into a task. */
+const STRESS = fileURLToPath(new URL('./stress.mjs', import.meta.url));
 
 export interface LocalEcsOptions {
   readonly ids: PhysicalIds;
-  /** 0 picks a free port. */
-  readonly port: number;
+  readonly metrics: MetricSink;
+  /**
+   * How often the task is sampled, in ms: ECS publishes one datapoint a minute, so a run whose
+   * alarm periods are scaled samples at the same scale. @default 60000
+   */
+  readonly sampleEveryMs?: number;
   /** The task definition metadata key whose `{ dockerfile, containerName }` names the Dockerfile. */
   readonly metadataKey: string;
   /** Applied to every resolved environment value (rewrites the deployed API URL to the local one). */
@@ -82,26 +94,76 @@ interface WebContainer {
   readonly dockerfile: string;
   readonly environment: Record<string, string>;
   readonly containerPort: number;
+  /** The task definition's `Cpu` units and `Memory` (MiB). */
+  readonly cpuUnits: number;
+  readonly memoryMiB: number;
+}
+
+/** An `AWS::ECS::Service` running the container's task definition. */
+export interface EcsServiceInfo {
+  readonly logicalId: string;
+  readonly clusterName: string;
+  readonly serviceName: string;
+  /** Target groups the service registers its tasks with (`LoadBalancers`). */
+  readonly loadBalancers: ReadonlyArray<{
+    targetGroupArn: string;
+    containerName: string;
+    containerPort: number;
+  }>;
+}
+
+/** A target a load balancer forwards to: the container's address inside the local cloud. */
+export interface EcsTarget {
+  readonly url: string;
+  readonly containerName: string;
 }
 
 export class LocalEcs implements LocalService {
   private child: ChildProcess | undefined;
   private readonly containers: WebContainer[];
+  private readonly services: EcsServiceInfo[];
   private listeningUrl: string | undefined;
+  private readonly stress = new Map<string, ChildProcess>();
+  private sampler: TaskSampler | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private lastUsage: TaskUsage | undefined;
 
   constructor(private readonly options: LocalEcsOptions) {
     this.containers = resourcesOf(options.ids.source, 'AWS::ECS::TaskDefinition').flatMap((td) =>
       this.containerOf(td),
     );
+    const container = this.containers[0];
+    this.services = container
+      ? resourcesOf(options.ids.source, 'AWS::ECS::Service').flatMap((service) =>
+          this.serviceOf(service, container.taskDefinition),
+        )
+      : [];
   }
 
-  get endpoint(): string | undefined {
+  /** The container's own address (internal: clients go through the load balancer). */
+  get containerUrl(): string | undefined {
     return this.listeningUrl;
   }
 
   /** Whether the assembly has a task definition whose container the local cloud can run. */
   get hasContainer(): boolean {
     return this.containers.length > 0;
+  }
+
+  /** The ECS services that run the container (what CPU and memory are reported for). */
+  serviceInfos(): readonly EcsServiceInfo[] {
+    return this.services;
+  }
+
+  /** The running container, if a service registers it with this target group. */
+  targetsOf(targetGroupArn: string): EcsTarget[] {
+    const url = this.listeningUrl;
+    if (url === undefined) return [];
+    return this.services.flatMap((service) =>
+      service.loadBalancers
+        .filter((lb) => lb.targetGroupArn === targetGroupArn)
+        .map((lb) => ({ url, containerName: lb.containerName })),
+    );
   }
 
   /** The container's resolved environment (with overrides), for the summary and tests. */
@@ -116,11 +178,15 @@ export class LocalEcs implements LocalService {
     };
   }
 
+  /** The task's latest reading, for the console and tests. */
+  usage(): TaskUsage | undefined {
+    return this.lastUsage;
+  }
+
   async start(): Promise<void> {
     const container = this.containers[0];
     if (!container) return;
-    const port = this.options.port === 0 ? await freePort() : this.options.port;
-    await ensurePortFree('The web container', port, '--web-port');
+    const port = await freePort();
     const appDir = dirname(container.dockerfile);
     const command = parseDockerfile(readFileSync(container.dockerfile, 'utf8'));
     await buildIfStale(container.dockerfile, this.options);
@@ -147,9 +213,13 @@ export class LocalEcs implements LocalService {
     const url = `http://127.0.0.1:${port}`;
     await waitForHealth(url, child);
     this.listeningUrl = url;
+    this.startSampling(container);
   }
 
   async stop(): Promise<void> {
+    clearInterval(this.timer);
+    this.timer = undefined;
+    for (const name of [...this.stress.keys()]) this.stopStress(name);
     const child = this.child;
     this.child = undefined;
     if (!child || child.exitCode !== null || child.signalCode !== null) return;
@@ -160,16 +230,123 @@ export class LocalEcs implements LocalService {
     clearTimeout(timer);
   }
 
+  /**
+   * Starts a stress process in the task: `cpu` keeps `percent` of the task's CPU units busy,
+   * `memory` makes the task hold `percent` of its memory. Resolves once the load is in place.
+   */
+  async startStress(name: string, kind: 'cpu' | 'memory', percent: number): Promise<void> {
+    const container = this.containers[0];
+    if (!container || !this.child) throw new Error('The web container is not running.');
+    const amount =
+      kind === 'cpu'
+        ? ((percent / 100) * container.cpuUnits) / 1024
+        : Math.max(0, (percent / 100) * container.memoryMiB - this.taskMemoryMiB() - STRESS_BASELINE_MIB);
+    // One process per core of load: a process keeps at most one core busy.
+    const shares = kind === 'cpu' ? splitIntoCores(amount) : [amount];
+    const started = shares.map((share, i) => {
+      const stress = fork(STRESS, [kind, String(share)], { stdio: 'ignore', execArgv: [] });
+      stress.channel?.unref();
+      this.stress.set(`${name}#${i}`, stress);
+      return new Promise<void>((resolve, reject) => {
+        stress.once('message', () => resolve());
+        stress.once('exit', (code) => reject(new Error(`The ${kind} stress process exited (${code}).`)));
+      });
+    });
+    await Promise.all(started);
+  }
+
+  stopStress(name: string): void {
+    for (const [key, stress] of this.stress)
+      if (key === name || key.startsWith(`${name}#`)) {
+        stress.kill('SIGKILL');
+        this.stress.delete(key);
+      }
+  }
+
   describe(): ServiceDescription {
     return {
       name: 'ECS',
-      resources: this.containers.map((container) => ({
-        logicalId: container.taskDefinition.logicalId,
-        type: 'AWS::ECS::TaskDefinition',
-        ...(this.listeningUrl === undefined ? {} : { url: this.listeningUrl }),
-        detail: `container ${container.containerName} as a local process (${Object.keys(this.options.overrides()).join(', ') || 'no'} local overrides)`,
-      })),
+      resources: [
+        ...this.containers.map((container) => ({
+          logicalId: container.taskDefinition.logicalId,
+          type: 'AWS::ECS::TaskDefinition',
+          ...(this.listeningUrl === undefined ? {} : { url: this.listeningUrl }),
+          detail: `container ${container.containerName} as a local process, ${container.cpuUnits} CPU units / ${container.memoryMiB} MiB (${Object.keys(this.options.overrides()).join(', ') || 'no'} local overrides)`,
+        })),
+        ...this.services.map((service) => ({
+          logicalId: service.logicalId,
+          type: 'AWS::ECS::Service',
+          detail: `${service.serviceName} in ${service.clusterName}: one local task${CAN_SAMPLE_TASKS ? ', CPU and memory sampled from /proc' : ''}`,
+          ...(CAN_SAMPLE_TASKS
+            ? {}
+            : { warning: 'no /proc on this machine: CPU and memory are not observed' }),
+        })),
+      ],
     };
+  }
+
+  /** Samples the task once per (scaled) minute and records its service's utilization. */
+  private startSampling(container: WebContainer): void {
+    if (!CAN_SAMPLE_TASKS || this.services.length === 0) return;
+    const sampler = new TaskSampler(
+      () => [this.child?.pid ?? -1, ...[...this.stress.values()].map((s) => s.pid ?? -1)],
+      container.cpuUnits,
+      container.memoryMiB,
+    );
+    sampler.sample();
+    this.sampler = sampler;
+    this.timer = setInterval(() => this.recordUsage(), Math.max(100, this.options.sampleEveryMs ?? 60_000));
+    this.timer.unref();
+  }
+
+  private recordUsage(): void {
+    const usage = this.sampler?.sample();
+    if (!usage) return;
+    this.lastUsage = usage;
+    for (const service of this.services) {
+      const dimensionSets: Array<Record<string, string>> = [
+        { ClusterName: service.clusterName, ServiceName: service.serviceName },
+        { ClusterName: service.clusterName },
+      ];
+      for (const dimensions of dimensionSets) {
+        this.options.metrics.record('AWS/ECS', 'CPUUtilization', dimensions, usage.cpuPercent);
+        this.options.metrics.record('AWS/ECS', 'MemoryUtilization', dimensions, usage.memoryPercent);
+      }
+    }
+  }
+
+  private taskMemoryMiB(): number {
+    return this.lastUsage?.memoryMiB ?? 0;
+  }
+
+  private serviceOf(service: AssemblyResource, taskDefinition: AssemblyResource): EcsServiceInfo[] {
+    const taskRef = (service.properties.TaskDefinition as { Ref?: unknown } | undefined)?.Ref;
+    if (service.stack !== taskDefinition.stack || taskRef !== taskDefinition.logicalId) return [];
+    const ids = this.options.ids;
+    const serviceName = ids.context(service.stack).getAtt(service.logicalId, 'Name') ?? service.logicalId;
+    // `Cluster` is the cluster's name or ARN (`…:cluster/<name>`); without one ECS uses `default`.
+    const clusterName =
+      String(ids.resolve(service, 'Cluster') ?? 'default')
+        .split('/')
+        .pop() ?? 'default';
+    const raw = (service.properties.LoadBalancers ?? []) as Array<Record<string, unknown>>;
+    const loadBalancers = raw.flatMap((lb, i) => {
+      const targetGroupArn = ids.resolveValue(
+        service,
+        lb.TargetGroupArn,
+        `LoadBalancers[${i}].TargetGroupArn`,
+      );
+      return typeof targetGroupArn === 'string'
+        ? [
+            {
+              targetGroupArn,
+              containerName: String(lb.ContainerName),
+              containerPort: Number(lb.ContainerPort),
+            },
+          ]
+        : [];
+    });
+    return [{ logicalId: service.logicalId, clusterName, serviceName, loadBalancers }];
   }
 
   private containerOf(taskDefinition: AssemblyResource): WebContainer[] {
@@ -202,9 +379,22 @@ export class LocalEcs implements LocalService {
         dockerfile: join(REPO_ROOT, metadata.dockerfile),
         environment,
         containerPort: Number(portMappings[0]?.ContainerPort ?? 8080),
+        // Fargate's smallest task when the template gives no size.
+        cpuUnits: Number(this.options.ids.resolve(taskDefinition, 'Cpu') ?? 256),
+        memoryMiB: Number(this.options.ids.resolve(taskDefinition, 'Memory') ?? 512),
       },
     ];
   }
+}
+
+/** What an idle stress process holds itself (a bare Node.js process), taken off its allocation. */
+const STRESS_BASELINE_MIB = 40;
+
+/** `2.5` cores → `[1, 1, 0.5]`: one busy share per process. */
+function splitIntoCores(cores: number): number[] {
+  const shares: number[] = [];
+  for (let left = cores; left > 0; left -= 1) shares.push(Math.min(1, left));
+  return shares;
 }
 
 /**
