@@ -180,7 +180,24 @@ describe('the local console', () => {
     const index = (await (await fetch(new URL('/_local/', cloud.url('console')))).json()) as {
       views: string[];
     };
-    expect(index.views).toEqual(expect.arrayContaining(['/_local/alarms', '/_local/codes']));
+    expect(index.views).toEqual(
+      expect.arrayContaining(
+        ['alarms', 'codes', 'logs', 'requests', 'metrics', 'mailbox', 'sns', 'faults'].map(
+          (v) => `/_local/${v}`,
+        ),
+      ),
+    );
+  });
+
+  it('lists the API requests the gateway answered, with status and latency', async () => {
+    await call('public');
+
+    const view = (await (await fetch(new URL('/_local/requests', cloud.url('console')))).json()) as {
+      requests: Array<{ method: string; path: string; status: number; latencyMs: number }>;
+    };
+
+    expect(view.requests.at(-1)).toMatchObject({ method: 'GET', path: '/public', status: 200 });
+    expect(view.requests.at(-1)?.latencyMs).toBeGreaterThanOrEqual(0);
   });
 
   it('answers only requests addressed to its own loopback host and port (no DNS rebinding)', async () => {

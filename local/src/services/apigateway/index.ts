@@ -18,6 +18,20 @@ import { matchRoute } from './router.js';
 
 export type { UserPoolDirectory } from './authorizer.js';
 
+/** Requests the `requests` view keeps. */
+const RECENT_REQUESTS = 200;
+
+/** One answered request, as the console lists it. */
+interface RecentRequest {
+  readonly time: string;
+  readonly requestId: string;
+  readonly api: string;
+  readonly method: string;
+  readonly path: string;
+  readonly status: number;
+  readonly latencyMs: number;
+}
+
 /** API Gateway's payload limit. */
 const MAX_BODY_BYTES = 10 * 1024 * 1024;
 
@@ -60,6 +74,8 @@ export class LocalApiGateway implements LocalService {
   private server: Server | undefined;
   private listeningUrl: string | undefined;
   private readonly authorizers = new Map<string, CognitoAuthorizer>();
+  /** The latest requests, newest last, for the console's `requests` view. */
+  private readonly recent: RecentRequest[] = [];
 
   constructor(private readonly options: LocalApiGatewayOptions) {
     this.apis = readRestApis(options.ids);
@@ -159,7 +175,23 @@ export class LocalApiGateway implements LocalService {
       url.search.slice(1),
       receivedAt,
     );
-    this.recordMetrics(api, status, Date.now() - receivedAt);
+    const latencyMs = Date.now() - receivedAt;
+    this.recordMetrics(api, status, latencyMs);
+    this.recent.push({
+      time: new Date(receivedAt).toISOString(),
+      requestId: String(res.getHeader('x-amzn-requestid') ?? ''),
+      api: api.name,
+      method: req.method ?? 'GET',
+      path: `/${rest.join('/')}`,
+      status,
+      latencyMs,
+    });
+    if (this.recent.length > RECENT_REQUESTS) this.recent.shift();
+  }
+
+  /** `requests`: the latest requests the gateway answered, with status and latency. */
+  localViews(): ReadonlyMap<string, () => unknown> {
+    return new Map([['requests', () => ({ requests: this.recent })]]);
   }
 
   private async handleApiRequest(
