@@ -179,6 +179,47 @@ describe('index write units', () => {
   });
 });
 
+describe('units by UTF-8 size', () => {
+  it('charges a write one unit per KB of UTF-8, where the store counts characters', async () => {
+    // Arrange: 1,500 three-byte characters are 4.5 KB, though only 1,500 characters.
+    const before = total('ConsumedWriteCapacityUnits', { TableName: TABLE });
+
+    // Act
+    await client.send(
+      new PutItemCommand({ TableName: TABLE, Item: { pk: { S: 'utf8' }, notes: { S: '€'.repeat(1500) } } }),
+    );
+
+    // Assert
+    expect(total('ConsumedWriteCapacityUnits', { TableName: TABLE }) - before).toBe(5);
+  });
+
+  it('charges a query per 4 KB of the items it read, halved when eventually consistent', async () => {
+    // Arrange: three items of about 4.5 KB each in the index, 13.5 KB together.
+    for (const pk of ['q1', 'q2', 'q3'])
+      await client.send(
+        new PutItemCommand({
+          TableName: TABLE,
+          Item: { pk: { S: pk }, status: { S: 'utf8' }, notes: { S: '€'.repeat(1500) } },
+        }),
+      );
+    const before = total('ConsumedReadCapacityUnits', INDEX);
+
+    // Act
+    await client.send(
+      new QueryCommand({
+        TableName: TABLE,
+        IndexName: 'byStatus',
+        KeyConditionExpression: '#s = :s',
+        ExpressionAttributeNames: { '#s': 'status' },
+        ExpressionAttributeValues: { ':s': { S: 'utf8' } },
+      }),
+    );
+
+    // Assert: ceil(13.5 KB / 4 KB) = 4 blocks, halved.
+    expect(total('ConsumedReadCapacityUnits', INDEX) - before).toBe(2);
+  });
+});
+
 describe('the dynamodb-throttle fault', () => {
   it("answers the table's reads with ProvisionedThroughputExceededException and counts the throttle events", async () => {
     // Arrange

@@ -18,7 +18,7 @@ import {
 import { crc32 } from 'node:zlib';
 import { closeServer, listenOnLoopback } from '../../loopback.js';
 import type { MetricSink } from '../cloudwatch/metrics.js';
-import { type Item, indexWriteUnits, keyOf, type TableShape } from './index-units.js';
+import { type Item, indexWriteUnits, keyOf, readUnits, type TableShape, writeUnits } from './index-units.js';
 
 const TARGET_PREFIX = 'DynamoDB_20120810.';
 /** DynamoDB's largest request (a BatchWriteItem of 25 × 400 KB items) with room for JSON overhead. */
@@ -151,7 +151,7 @@ export class DynamoDbFront {
       call && tracksCapacity
         ? Buffer.from(JSON.stringify({ ...call.input, ReturnConsumedCapacity: 'INDEXES' }))
         : body;
-    const writes = call ? this.indexedWrites(call) : [];
+    const writes = call ? this.itemWrites(call) : [];
     const before = await Promise.all(writes.map((write) => this.storedItem(req, write)));
     const answer = await this.forward(req, forwarded);
     if (!call || !tracksCapacity || answer.status !== 200) {
@@ -159,8 +159,10 @@ export class DynamoDbFront {
       return;
     }
     const output = JSON.parse(answer.body.toString('utf8')) as Record<string, unknown>;
-    this.recordCapacity(call.operation, output.ConsumedCapacity);
-    await this.recordIndexWrites(req, writes, before);
+    const measured = WRITES.has(call.operation)
+      ? await this.recordWrites(req, writes, before)
+      : this.recordReads(call, output);
+    this.recordCapacity(call.operation, output.ConsumedCapacity, measured);
     const asked = call.input.ReturnConsumedCapacity;
     const replied = Buffer.from(JSON.stringify(withConsumedCapacityAsAsked(output, asked)));
     res
@@ -201,12 +203,13 @@ export class DynamoDbFront {
     return resource.index === undefined ? table : `${table}/index/${resource.index}`;
   }
 
-  private recordCapacity(operation: string, consumed: unknown): void {
+  /** The store's own figures, for the tables whose units the front did not work out itself. */
+  private recordCapacity(operation: string, consumed: unknown, measured: ReadonlySet<string>): void {
     const metric = READS.has(operation) ? 'ConsumedReadCapacityUnits' : 'ConsumedWriteCapacityUnits';
     for (const entry of [consumed].flat()) {
       if (typeof entry !== 'object' || entry === null) continue;
       const { TableName, Table, CapacityUnits, GlobalSecondaryIndexes } = entry as ConsumedCapacity;
-      if (typeof TableName !== 'string') continue;
+      if (typeof TableName !== 'string' || measured.has(TableName)) continue;
       const tableUnits = Table?.CapacityUnits ?? CapacityUnits ?? 0;
       this.options.metrics.record('AWS/DynamoDB', metric, { TableName }, tableUnits);
       for (const [index, units] of Object.entries(GlobalSecondaryIndexes ?? {}))
@@ -220,47 +223,90 @@ export class DynamoDbFront {
   }
 
   /**
-   * The store counts a write's table units only. The units of each global secondary index the
-   * written item is (or was) in are worked out from the item before and after the write.
+   * A write's units from the item before and after it, for the template's tables: the table's
+   * (the larger of the two, per KB of UTF-8 — the store counts a string's characters instead) and
+   * each global secondary index's, which the store does not count at all. Returns the tables done.
    */
-  private async recordIndexWrites(
+  private async recordWrites(
     req: IncomingMessage,
     writes: readonly ItemWrite[],
     before: ReadonlyArray<Item | undefined>,
-  ): Promise<void> {
+  ): Promise<Set<string>> {
+    const measured = new Set<string>();
     for (const [i, write] of writes.entries()) {
       const shape = this.options.tables?.get(write.table);
       if (!shape) continue;
+      measured.add(write.table);
       const after = write.put ?? (await this.storedItem(req, write));
+      const table = { TableName: write.table };
+      const metric = 'ConsumedWriteCapacityUnits';
+      this.options.metrics.record('AWS/DynamoDB', metric, table, writeUnits(before[i], after));
       for (const [index, units] of indexWriteUnits(shape, before[i], after))
         this.options.metrics.record(
           'AWS/DynamoDB',
-          'ConsumedWriteCapacityUnits',
-          { TableName: write.table, GlobalSecondaryIndexName: index },
+          metric,
+          { ...table, GlobalSecondaryIndexName: index },
           units,
         );
     }
+    return measured;
   }
 
-  /** The item writes of a call on tables with global secondary indexes (none for other calls). */
-  private indexedWrites(call: DynamoDbCall): ItemWrite[] {
-    const indexed = (table: unknown): table is string =>
-      typeof table === 'string' && (this.options.tables?.get(table)?.indexes.length ?? 0) > 0;
+  /**
+   * A read's units from the items it returned, when they are the items it read (no projection,
+   * no filter): per 4 KB of UTF-8, halved for an eventually consistent read. Returns the tables done.
+   */
+  private recordReads(call: DynamoDbCall, output: Record<string, unknown>): Set<string> {
     const { input, operation } = call;
-    if (operation === 'PutItem' && indexed(input.TableName) && isItem(input.Item)) {
+    const measured = new Set<string>();
+    const whole = ![
+      'ProjectionExpression',
+      'AttributesToGet',
+      'FilterExpression',
+      'QueryFilter',
+      'ScanFilter',
+    ].some((key) => input[key] !== undefined);
+    const table = input.TableName;
+    if (!whole || typeof table !== 'string' || !this.options.tables?.has(table)) return measured;
+    const consistent = input.ConsistentRead === true;
+    let units: number | undefined;
+    if (operation === 'GetItem')
+      units = readUnits([isItem(output.Item) ? output.Item : undefined], consistent, true);
+    if (
+      (operation === 'Query' || operation === 'Scan') &&
+      input.Select !== 'COUNT' &&
+      Array.isArray(output.Items)
+    )
+      units = readUnits(output.Items.filter(isItem), consistent, false);
+    if (units === undefined) return measured;
+    const dimensions: Record<string, string> =
+      typeof input.IndexName === 'string'
+        ? { TableName: table, GlobalSecondaryIndexName: input.IndexName }
+        : { TableName: table };
+    this.options.metrics.record('AWS/DynamoDB', 'ConsumedReadCapacityUnits', dimensions, units);
+    measured.add(table);
+    return measured;
+  }
+
+  /** The item writes of a call on the template's tables (none for other calls). */
+  private itemWrites(call: DynamoDbCall): ItemWrite[] {
+    const known = (table: unknown): table is string =>
+      typeof table === 'string' && this.options.tables?.has(table) === true;
+    const { input, operation } = call;
+    if (operation === 'PutItem' && known(input.TableName) && isItem(input.Item)) {
       const shape = this.options.tables?.get(input.TableName);
       return shape ? [{ table: input.TableName, key: keyOf(shape, input.Item), put: input.Item }] : [];
     }
     if (
       (operation === 'UpdateItem' || operation === 'DeleteItem') &&
-      indexed(input.TableName) &&
+      known(input.TableName) &&
       isItem(input.Key)
     )
       return [{ table: input.TableName, key: input.Key }];
     if (operation !== 'BatchWriteItem' || !isItem(input.RequestItems)) return [];
     return Object.entries(input.RequestItems).flatMap(([table, requests]) => {
       const shape = this.options.tables?.get(table);
-      if (!indexed(table) || !shape || !Array.isArray(requests)) return [];
+      if (!shape || !Array.isArray(requests)) return [];
       return requests.flatMap(
         (request: { PutRequest?: { Item?: unknown }; DeleteRequest?: { Key?: unknown } }) => {
           const put = request.PutRequest?.Item;

@@ -1,8 +1,10 @@
 /**
- * What a write costs a global secondary index, which the local store does not report: DynamoDB
- * writes an index entry (the item projected onto the index) when the written item is in the index
- * before or after the write, one write unit per KB of the entry, rounded up — one write to put it,
- * one to delete it, two when its index key changes. Derived from the table's definition.
+ * Capacity units as DynamoDB charges them, from item sizes in UTF-8 bytes (the local store counts
+ * a string's characters, which undercounts anything but ASCII): a write costs one unit per KB of
+ * the larger of the item before and after it; a read one per 4 KB, half that when eventually
+ * consistent. A write also costs each global secondary index the item is in, before or after,
+ * which the local store does not report: one unit per KB of the index entry (the item projected
+ * onto the index) — one write to put it, one to delete it, two when its index key changes.
  */
 
 /** An attribute value in DynamoDB's JSON (`{ "S": "…" }`, `{ "N": "1" }`, `{ "M": {…} }`, …). */
@@ -75,6 +77,28 @@ export function indexWriteUnits(
     if (cost > 0) units.set(index.name, cost);
   }
   return units;
+}
+
+/** Write units of one item write: per KB of the larger image, at least one. */
+export function writeUnits(before: Item | undefined, after: Item | undefined): number {
+  return Math.max(1, Math.ceil(Math.max(before ? itemSize(before) : 0, after ? itemSize(after) : 0) / 1024));
+}
+
+/**
+ * Read units of items read: rounded per item (`GetItem`, where a missing item still costs the
+ * minimum) or over their total (`Query`, `Scan`).
+ */
+export function readUnits(
+  items: ReadonlyArray<Item | undefined>,
+  consistent: boolean,
+  perItem: boolean,
+): number {
+  const blocks = (bytes: number) => Math.max(1, Math.ceil(bytes / 4096));
+  const sizes = items.map((item) => (item ? itemSize(item) : 0));
+  const total = perItem
+    ? sizes.reduce((sum, size) => sum + blocks(size), 0)
+    : blocks(sizes.reduce((a, b) => a + b, 0));
+  return consistent ? total : total / 2;
 }
 
 /** An item is in a (sparse) index only when it has every one of the index's key attributes. */
