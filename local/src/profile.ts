@@ -15,6 +15,25 @@ export interface RunningCloud {
   endpoint(serviceId: string): string | undefined;
 }
 
+/** One request of the app's API, relative to the API's stage URL (`tasks?limit=100`). */
+export interface GameDayRequest {
+  readonly method: string;
+  readonly path: string;
+  /** The JSON body, built per request. */
+  readonly body?: () => string;
+}
+
+/**
+ * The app's real traffic for the game day (`npm run gameday`): what a signed-in user sends. The
+ * DynamoDB scenarios repeat these to load the table through the app's own functions.
+ */
+export interface GameDayTraffic {
+  /** The heaviest write one request makes (the largest item the API accepts). */
+  readonly write: GameDayRequest;
+  /** The heaviest read one request makes (the longest page of the largest items). */
+  readonly read: GameDayRequest;
+}
+
 export interface AppProfile {
   /** The stages `synthesize` knows, so a wrong `--stage` is refused before the synth. */
   readonly stages?: readonly string[];
@@ -33,6 +52,8 @@ export interface AppProfile {
   readonly functionEnvironment?: (cloud: RunningCloud) => Record<string, string>;
   /** Variables added to every container's environment (after the task definition's). */
   readonly containerEnvironment?: (cloud: RunningCloud) => Record<string, string>;
+  /** The app's traffic for the game day; without it the DynamoDB capacity and throttle scenarios are skipped. */
+  readonly gameDay?: GameDayTraffic;
 }
 
 /** The metadata key a container's Dockerfile is read from when the profile names none. */
@@ -62,5 +83,21 @@ export async function loadProfile(file: string): Promise<AppProfile> {
   const key = (profile as Record<string, unknown>).containerMetadataKey;
   if (key !== undefined && typeof key !== 'string')
     throw new LocalCloudError(`${file}: profile.containerMetadataKey must be a string.`);
+  const gameDay = (profile as Record<string, unknown>).gameDay;
+  if (gameDay !== undefined) checkGameDay(file, gameDay);
   return profile as AppProfile;
+}
+
+function checkGameDay(file: string, gameDay: unknown): void {
+  for (const kind of ['write', 'read'] as const) {
+    const request = (gameDay as Record<string, unknown> | null)?.[kind] as
+      | Record<string, unknown>
+      | undefined;
+    if (typeof request?.method !== 'string' || typeof request.path !== 'string')
+      throw new LocalCloudError(`${file}: profile.gameDay.${kind} must be { method, path, body? }.`);
+    if (request.body !== undefined && typeof request.body !== 'function')
+      throw new LocalCloudError(
+        `${file}: profile.gameDay.${kind}.body must be a function returning the JSON body.`,
+      );
+  }
 }

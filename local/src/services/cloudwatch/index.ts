@@ -163,6 +163,11 @@ export class LocalCloudWatch implements LocalService {
     }));
   }
 
+  /** The template's log metric filters, resolved. */
+  metricFilters(): readonly MetricFilter[] {
+    return this.filters;
+  }
+
   /** Every publication of an alarm notification so far. */
   notifications(): readonly AlarmNotification[] {
     return this.sent;

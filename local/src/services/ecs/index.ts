@@ -241,8 +241,7 @@ export class LocalEcs implements LocalService {
       kind === 'cpu'
         ? ((percent / 100) * container.cpuUnits) / 1024
         : Math.max(0, (percent / 100) * container.memoryMiB - this.taskMemoryMiB() - STRESS_BASELINE_MIB);
-    // One process per core of load: a process keeps at most one core busy.
-    const shares = kind === 'cpu' ? splitIntoCores(amount) : [amount];
+    const shares = kind === 'cpu' ? splitIntoShares(amount) : [amount];
     const started = shares.map((share, i) => {
       const stress = fork(STRESS, [kind, String(share)], { stdio: 'ignore', execArgv: [] });
       stress.channel?.unref();
@@ -390,10 +389,16 @@ export class LocalEcs implements LocalService {
 /** What an idle stress process holds itself (a bare Node.js process), taken off its allocation. */
 const STRESS_BASELINE_MIB = 40;
 
-/** `2.5` cores → `[1, 1, 0.5]`: one busy share per process. */
-function splitIntoCores(cores: number): number[] {
+/** The most of a core one stress process asks for (see splitIntoShares). */
+const MAX_SHARE = 0.1;
+
+/**
+ * `0.25` cores → `[0.1, 0.1, 0.05]`: one share per process. Small shares are what a busy machine's
+ * scheduler grants each runnable process, so the task gets its load even when others want the CPU.
+ */
+function splitIntoShares(cores: number): number[] {
   const shares: number[] = [];
-  for (let left = cores; left > 0; left -= 1) shares.push(Math.min(1, left));
+  for (let left = cores; left > 1e-9; left -= MAX_SHARE) shares.push(Math.min(MAX_SHARE, left));
   return shares;
 }
 
