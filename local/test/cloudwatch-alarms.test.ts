@@ -85,10 +85,10 @@ describe('local CloudWatch alarms', () => {
   it('lists alarms on metrics it cannot observe as not evaluated', () => {
     const cw = cloudWatchFor({
       Topic: TOPIC,
-      Cpu: alarm({ Namespace: 'AWS/ECS', MetricName: 'CPUUtilization', Dimensions: [] }),
+      Age: alarm({ Namespace: 'AWS/SQS', MetricName: 'ApproximateAgeOfOldestMessage', Dimensions: [] }),
     });
     expect(cw.alarmStates()[0]?.notEvaluated).toBe(
-      'AWS/ECS CPUUtilization is not observed by the local cloud',
+      'AWS/SQS ApproximateAgeOfOldestMessage is not observed by the local cloud',
     );
     expect(cw.describe().resources[0]?.detail).toMatch(/^NOT EVALUATED/);
   });

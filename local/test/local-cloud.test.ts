@@ -326,7 +326,7 @@ describe('the local cloud running the task tracker', () => {
           'access-control-request-headers': 'x-amz-target',
         },
       });
-    const web = new URL(cloud.url('ecs')).origin;
+    const web = new URL(cloud.url('alb')).origin;
     const own = await preflight(web);
     const foreign = await preflight('http://attacker.example');
     expect(own.headers.get('access-control-allow-origin')).toBe(web);

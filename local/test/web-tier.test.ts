@@ -69,8 +69,10 @@ describe('the load balancer in front of the web container', () => {
 });
 
 describe('the web task’s utilization', () => {
-  it('is recorded under the ClusterName and ServiceName the template’s CPU and memory alarms use', async () => {
-    await expect.poll(() => latest('ServiceCpu', 1).length, { timeout: 5000 }).toBe(1);
+  it('is recorded under the ClusterName and ServiceName the template’s CPU and memory alarms use', {
+    timeout: 15_000,
+  }, async () => {
+    await expect.poll(() => latest('ServiceCpu', 1).length, { timeout: 10_000 }).toBe(1);
 
     expect(alarm('ServiceCpu').notEvaluated).toBeUndefined();
     expect(latest('ServiceMemory', 1)[0]).toBeGreaterThan(0);
@@ -96,7 +98,9 @@ describe('the web task’s utilization', () => {
     }
   });
 
-  it('rises above 80 % of the task’s memory while a memory stress process holds it, and falls when cleared', async () => {
+  it('rises above 80 % of the task’s memory while a memory stress process holds it, and falls when cleared', {
+    timeout: 30_000,
+  }, async () => {
     const faults = cloud.service(faultsService)?.registry;
     const service = cloud.service(ecsService)?.serviceInfos()[0]?.serviceName ?? '';
 

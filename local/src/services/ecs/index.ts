@@ -315,7 +315,7 @@ export class LocalEcs implements LocalService {
   }
 
   private taskMemoryMiB(): number {
-    return this.lastUsage?.memoryMiB ?? 0;
+    return this.sampler?.residentMiB() ?? 0;
   }
 
   private serviceOf(service: AssemblyResource, taskDefinition: AssemblyResource): EcsServiceInfo[] {
@@ -390,10 +390,10 @@ export class LocalEcs implements LocalService {
 const STRESS_BASELINE_MIB = 40;
 
 /** The most of a core one stress process asks for (see splitIntoShares). */
-const MAX_SHARE = 0.1;
+const MAX_SHARE = 0.125;
 
 /**
- * `0.25` cores → `[0.1, 0.1, 0.05]`: one share per process. Small shares are what a busy machine's
+ * `0.3` cores → `[0.125, 0.125, 0.05]`: one share per process. Small shares are what a busy machine's
  * scheduler grants each runnable process, so the task gets its load even when others want the CPU.
  */
 function splitIntoShares(cores: number): number[] {

@@ -50,6 +50,11 @@ export class TaskSampler {
     private readonly memoryMiB: number,
   ) {}
 
+  /** The task's resident memory right now, in MiB. */
+  residentMiB(): number {
+    return taskProcesses(this.roots()).reduce((sum, p) => sum + residentMiB(p.pid), 0);
+  }
+
   /** Reads the task now; the first call only sets the baseline CPU time (undefined). */
   sample(now = Date.now()): TaskUsage | undefined {
     const processes = taskProcesses(this.roots());
