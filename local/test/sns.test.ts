@@ -231,6 +231,20 @@ describe('the local SNS', () => {
       rmSync(dataDir, { recursive: true, force: true });
     }
   });
+
+  it('sends a pending e-mail subscription its confirmation once, not at every start', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'local-sns-'));
+    try {
+      const first = await startSns(dataDir);
+      await first.sns.stop();
+
+      const second = await startSns(dataDir);
+
+      expect(second.sns.messages().filter((m) => m.type === 'SubscriptionConfirmation')).toHaveLength(1);
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
 });
 
 describe('an alarm publishing to the local SNS', () => {

@@ -160,7 +160,10 @@ export class LocalSns implements LocalService {
     this.server = server;
     for (const subscription of this.subscriptions) {
       if (this.status(subscription) !== 'pending') continue;
-      if (isEmail(subscription.protocol)) this.sendConfirmation(subscription);
+      // One confirmation e-mail per subscription, as SNS sends; an HTTP endpoint that may not have
+      // been listening last time is asked again at each start.
+      const known = this.states.has(subscription.arn);
+      if (isEmail(subscription.protocol) && !known) this.sendConfirmation(subscription);
       else if (isHttp(subscription.protocol)) this.track(this.confirmHttp(subscription));
     }
     this.saveState();
