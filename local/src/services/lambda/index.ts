@@ -431,9 +431,10 @@ export class LocalLambda implements LocalService {
   async start(): Promise<void> {
     const sink: LogSink = {
       deliver: (logGroupName, event) => {
-        this.options.log(`[${event.functionName}] ${event.message}`);
+        const fn = this.byName(event.functionName);
+        this.options.log(`[${fn?.config.logicalId ?? event.functionName}] ${event.message}`);
         // A role that may not write the log group loses its logs on AWS: no filter sees them.
-        if (this.byName(event.functionName)?.logsDelivered === false) return;
+        if (fn?.logsDelivered === false) return;
         this.options.metrics.logEvent(logGroupName, event.message);
         this.recent.push(event);
         if (this.recent.length > RECENT_LOG_EVENTS)
