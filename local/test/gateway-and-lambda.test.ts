@@ -17,6 +17,8 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalAssembly, readStageAssembly } from '../src/assembly/index.js';
 import { type LocalCloud, LocalCloudError, startLocalCloud } from '../src/index.js';
+import { cloudwatchService } from '../src/services/cloudwatch/module.js';
+import { lambdaService } from '../src/services/lambda/module.js';
 import { buildFixtureApp } from './fixtures/app.js';
 import { codesOf, EPHEMERAL_PORTS, notificationsOf, userPoolOf } from './support/cloud.js';
 
@@ -112,6 +114,27 @@ describe('the local Lambda behind the local gateway', () => {
     expect(response.status).toBe(502);
     expect(await response.json()).toEqual({ message: 'Internal server error' });
     expect((await authorized('modes/echo')).status).toBe(200);
+  });
+
+  it("throttles past the function's reserved concurrency: a 500 to the caller and a Throttles datapoint", async () => {
+    // Arrange: the limited function reserves one environment; a slow call holds it.
+    const holding = call('limited/slow');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    // Act
+    const throttled = await call('limited/echo');
+    // Assert
+    expect(throttled.status).toBe(500);
+    expect(await throttled.json()).toEqual({ message: 'Internal server error' });
+    expect((await holding).status).toBe(502);
+    const name =
+      cloud
+        .service(lambdaService)
+        ?.configs()
+        .find((c) => c.logicalId.startsWith('Limited'))?.name ?? '';
+    const throttles = cloud
+      .service(cloudwatchService)
+      ?.metrics.datapoints(`AWS/Lambda|Throttles|FunctionName=${name}`, 0, Date.now() + 1);
+    expect(throttles).toContain(1);
   });
 
   it("answers 504 past the integration's own timeout (TimeoutInMillis), before the function's", async () => {

@@ -65,6 +65,8 @@ const ERRORS = {
   unauthorized: { type: 'UNAUTHORIZED', status: 401, message: 'Unauthorized' },
   tooLarge: { type: 'REQUEST_TOO_LARGE', status: 413, message: 'Request Too Long' },
   integrationFailure: { type: 'DEFAULT_5XX', status: 502, message: 'Internal server error' },
+  // Lambda's 429 (throttled) reaches a proxy integration's caller as a 500.
+  integrationThrottled: { type: 'INTEGRATION_FAILURE', status: 500, message: 'Internal server error' },
   configurationError: { type: 'API_CONFIGURATION_ERROR', status: 500, message: 'Internal server error' },
   timeout: { type: 'INTEGRATION_TIMEOUT', status: 504, message: 'Endpoint request timed out' },
 } satisfies Record<string, GatewayError>;
@@ -272,6 +274,12 @@ export class LocalApiGateway implements LocalService {
     outcome: InvokeOutcome,
     requestId: string,
   ): number {
+    if (outcome.kind === 'throttled') {
+      this.options.log(
+        `[API Gateway] ${requestId}: Lambda TooManyRequestsException (reserved concurrency in use) → 500`,
+      );
+      return this.sendGatewayError(api, req, res, ERRORS.integrationThrottled);
+    }
     if (outcome.kind !== 'result') {
       // A function that times out fails the invocation: a Lambda proxy answers 502, like a crash.
       const why =

@@ -8,7 +8,7 @@
 import { type ChildProcess, fork } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
@@ -36,7 +36,9 @@ export type InvokeOutcome =
       readonly durationMs: number;
     }
   | { readonly kind: 'timeout'; readonly durationMs: number }
-  | { readonly kind: 'crash'; readonly errorMessage: string; readonly durationMs: number };
+  | { readonly kind: 'crash'; readonly errorMessage: string; readonly durationMs: number }
+  /** Refused before running: every environment its reserved concurrency allows is busy (Lambda's 429). */
+  | { readonly kind: 'throttled'; readonly durationMs: 0 };
 
 /** What an active fault does to one invocation: a delay before the handler, or an error in its place. */
 export interface InvocationFault {
@@ -53,7 +55,11 @@ export interface LocalLambdaOptions {
   readonly environment: () => Record<string, string>;
   readonly metrics: MetricSink;
   readonly log: (line: string) => void;
-  /** Warm processes per function at most; further invocations queue. @default 2 */
+  /**
+   * Warm processes per function at most when the template reserves no concurrency; further
+   * invocations wait for one (the account's concurrency is not the limit locally, the machine is).
+   * @default twice the machine's cores, 2 to 16
+   */
   readonly maxConcurrency?: number;
   /**
    * What the function's execution role means locally: the credentials its code signs with (so
@@ -77,6 +83,9 @@ export interface ExecutionRole {
 }
 
 const RUNTIME = fileURLToPath(new URL('./runtime.mjs', import.meta.url));
+/** Warm environments per function without reserved concurrency: I/O-bound handlers wait on the store. */
+const DEFAULT_CONCURRENCY = Math.min(16, Math.max(2, 2 * availableParallelism()));
+
 /** Log events the `logs` view keeps, newest last. */
 const RECENT_LOG_EVENTS = 500;
 
@@ -93,6 +102,8 @@ export interface FunctionConfig {
   readonly logging: LoggingSettings;
   /** The execution role's ARN (`Role`), if the template gives one. */
   readonly roleArn: string | undefined;
+  /** `ReservedConcurrentExecutions`: at most this many at once, and the rest throttled. */
+  readonly reservedConcurrency: number | undefined;
 }
 
 /** What the runtime sends back: an answer, with how much it had logged by then. */
@@ -182,6 +193,10 @@ class LocalFunction {
   ) {}
 
   async invoke(event: unknown): Promise<InvokeOutcome> {
+    if (this.atReservedConcurrency()) {
+      this.options.metrics.record('AWS/Lambda', 'Throttles', { FunctionName: this.config.name }, 1);
+      return { kind: 'throttled', durationMs: 0 };
+    }
     const worker = await this.acquire();
     const started = Date.now();
     const requestId = randomUUID();
@@ -319,8 +334,19 @@ class LocalFunction {
     this.options.metrics.record('AWS/Lambda', 'Invocations', dims, 1);
     this.options.metrics.record('AWS/Lambda', 'Errors', dims, outcome.kind === 'result' ? 0 : 1);
     this.options.metrics.record('AWS/Lambda', 'Duration', dims, outcome.durationMs);
-    // Invocations wait for a warm worker instead of being refused: the local Lambda never throttles.
     this.options.metrics.record('AWS/Lambda', 'Throttles', dims, 0);
+  }
+
+  /** Whether the function reserves concurrency and every environment it allows is in use. */
+  private atReservedConcurrency(): boolean {
+    const reserved = this.config.reservedConcurrency;
+    if (reserved === undefined) return false;
+    const busy = [...this.workers].filter((worker) => worker.busy).length + this.waiting.length;
+    return busy >= reserved;
+  }
+
+  private get capacity(): number {
+    return this.config.reservedConcurrency ?? this.options.maxConcurrency ?? DEFAULT_CONCURRENCY;
   }
 
   private acquire(): Promise<Worker> {
@@ -329,7 +355,7 @@ class LocalFunction {
       idle.busy = true;
       return Promise.resolve(idle);
     }
-    if (this.workers.size < (this.options.maxConcurrency ?? 2)) {
+    if (this.workers.size < this.capacity) {
       const worker = this.spawn();
       worker.busy = true;
       return Promise.resolve(worker);
@@ -519,6 +545,7 @@ export class LocalLambda implements LocalService {
       Object.entries(variables).map(([key, value]) => [key, String(value)]),
     );
     const role = ids.resolve(resource, 'Role');
+    const reserved = ids.resolve(resource, 'ReservedConcurrentExecutions');
     return {
       logicalId: resource.logicalId,
       name,
@@ -530,6 +557,7 @@ export class LocalLambda implements LocalService {
       environment,
       logging: loggingOf(ids.resolve(resource, 'LoggingConfig'), name),
       roleArn: typeof role === 'string' ? role : undefined,
+      reservedConcurrency: reserved === undefined ? undefined : Number(reserved),
     };
   }
   /** The asset folder of `Code.S3Key`, or inline `Code.ZipFile` written to a temp folder. */
