@@ -172,6 +172,25 @@ describe('the DynamoDB front', () => {
     }
   });
 
+  it('answers an access denial on the wire as DynamoDB does (coral namespace, Message)', async () => {
+    const response = await fetch(cloud.url('dynamodb'), {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/x-amz-json-1.0',
+        'x-amz-target': 'DynamoDB_20120810.ListTables',
+        'x-amz-date': '20261127T000000Z',
+        authorization:
+          'AWS4-HMAC-SHA256 Credential=DENIED/20261127/eu-west-1/dynamodb/aws4_request, SignedHeaders=host;x-amz-date, Signature=0',
+      },
+      body: '{}',
+    });
+    expect(response.status).toBe(400);
+    expect(await response.json()).toEqual({
+      __type: 'com.amazon.coral.service#AccessDeniedException',
+      Message: 'not for dynamodb:ListTables',
+    });
+  });
+
   it('reads the access key out of a SigV4 Authorization header', () => {
     expect(
       accessKeyOf(

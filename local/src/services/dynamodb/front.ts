@@ -458,11 +458,23 @@ async function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
   return Buffer.concat(chunks);
 }
 
+/**
+ * Errors DynamoDB's request layer answers before the service runs, with their wire shape: the
+ * `com.amazon.coral.service` namespace, and AccessDeniedException's message as `Message`.
+ */
+const CORAL_ERRORS = new Map([
+  ['AccessDeniedException', 'Message'],
+  ['UnrecognizedClientException', 'message'],
+  ['ThrottlingException', 'message'],
+]);
+
 function sendRejection(res: ServerResponse, rejection: DynamoDbRejection): void {
-  const body = JSON.stringify({
-    __type: `com.amazonaws.dynamodb.v20120810#${rejection.type}`,
-    message: rejection.message,
-  });
+  const coralKey = CORAL_ERRORS.get(rejection.type);
+  const body = JSON.stringify(
+    coralKey === undefined
+      ? { __type: `com.amazonaws.dynamodb.v20120810#${rejection.type}`, message: rejection.message }
+      : { __type: `com.amazon.coral.service#${rejection.type}`, [coralKey]: rejection.message },
+  );
   res
     .writeHead(rejection.status, {
       'content-type': 'application/x-amz-json-1.0',
