@@ -1,21 +1,34 @@
 /**
- * The local console: one page describing the running cloud (every emulated resource with its
- * local address, links, and every resource that is not emulated), and the services' JSON views
- * at `/_local/<view>` (alarms, codes, …). It answers only requests addressed to its own loopback
- * host and port, so a web page cannot reach it by rebinding a DNS name to 127.0.0.1.
+ * The local console: a few pages about the running cloud — the architecture diagram and every
+ * resource (emulated or not), the template's dashboard with live local metrics, alarms with their
+ * history and the SNS mailbox, function logs and API requests, Cognito codes — and the services'
+ * JSON views at `/_local/<view>`. It answers only requests addressed to its own loopback host and
+ * port, so a web page cannot reach it by rebinding a DNS name to 127.0.0.1, and its pages run
+ * only the script it serves itself (`script-src 'self'`).
  */
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { architectureSvg } from '../../diagram/index.js';
+import type { PlacedNode } from '../../diagram/layout.js';
 import { changeFaults, FAULT_TOKEN_HEADER, faultsService } from '../../faults.js';
-import { escapeHtml } from '../../html.js';
 import { addressedToLoopback, closeServer, listenOnLoopback } from '../../loopback.js';
 import type { LocalService, ServiceContext, ServiceDescription, ServiceModule } from '../../service.js';
+import { ConsoleAssets } from './assets.js';
+import { type LocalDashboard, localDashboards } from './dashboard.js';
+import { CONSOLE_PAGES, overviewBody, renderPage } from './pages.js';
+
+/** What the console's pages may load: only what it serves itself. */
+const CONTENT_SECURITY_POLICY =
+  "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
 export class LocalConsole implements LocalService {
   private server: Server | undefined;
   private listeningUrl: string | undefined;
   private port = 0;
-  /** What a request that changes faults must carry: shown in the banner and on this console's page only. */
+  private readonly assets = new ConsoleAssets();
+  private diagram: Promise<string> | undefined;
+  private dashboards: LocalDashboard[] | undefined;
+  /** What a request that changes faults must carry: shown in the banner and on this console's pages only. */
   private readonly token = randomBytes(16).toString('hex');
 
   constructor(private readonly ctx: ServiceContext) {}
@@ -25,7 +38,14 @@ export class LocalConsole implements LocalService {
   }
 
   async start(): Promise<void> {
-    const server = createServer((req, res) => this.handle(req, res));
+    const server = createServer((req, res) => {
+      this.handle(req, res).catch((err: unknown) => {
+        this.ctx.log(`[Console] ${req.method} ${req.url}: ${(err as Error).stack ?? String(err)}`);
+        if (!res.headersSent)
+          send(res, 500, 'text/plain; charset=utf-8', 'The console failed; see its log.\n');
+        else res.end();
+      });
+    });
     this.listeningUrl = await listenOnLoopback(server, this.ctx.port);
     this.port = Number(new URL(this.listeningUrl).port);
     this.server = server;
@@ -51,7 +71,18 @@ export class LocalConsole implements LocalService {
     };
   }
 
-  private handle(req: IncomingMessage, res: ServerResponse): void {
+  /** `dashboard`: the template's dashboards, resolved locally. */
+  localViews(): ReadonlyMap<string, () => unknown> {
+    return new Map([['dashboard', () => ({ dashboards: this.resolvedDashboards() })]]);
+  }
+
+  private resolvedDashboards(): LocalDashboard[] {
+    // Resolved on first use: every service has set its physical ids by then (Cognito's pool ids).
+    this.dashboards ??= localDashboards(this.ctx.ids);
+    return this.dashboards;
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     if (!addressedToLoopback(req.headers.host, this.port)) {
       send(res, 403, 'text/plain', `This console answers only ${this.listeningUrl}.\n`);
       return;
@@ -63,9 +94,7 @@ export class LocalConsole implements LocalService {
       (req.method === 'POST' || req.method === 'DELETE')
     ) {
       const origins = ['127.0.0.1', 'localhost', '[::1]'].map((host) => `http://${host}:${this.port}`);
-      changeFaults(req, res, faults, { token: this.token, origins }).catch(() => {
-        if (!res.headersSent) send(res, 500, 'text/plain', 'The fault could not be changed.\n');
-      });
+      await changeFaults(req, res, faults, { token: this.token, origins });
       return;
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') {
@@ -74,10 +103,35 @@ export class LocalConsole implements LocalService {
       return;
     }
     const path = new URL(req.url ?? '/', 'http://127.0.0.1').pathname;
-    if (path === '/') {
-      send(res, 200, 'text/html; charset=utf-8', this.page());
+    const page = CONSOLE_PAGES.find((p) => p.path === path);
+    if (page) {
+      const body = page.path === '/' ? await this.overview() : undefined;
+      const html = renderPage(page, {
+        stage: this.ctx.assembly.stageName,
+        faultToken: { header: FAULT_TOKEN_HEADER, token: this.token },
+        ...(body ? { body } : {}),
+      });
+      send(res, 200, 'text/html; charset=utf-8', html);
       return;
     }
+    if (path === '/architecture.svg') {
+      send(res, 200, 'image/svg+xml; charset=utf-8', await this.architecture());
+      return;
+    }
+    const asset = this.assets.get(path);
+    if (asset) {
+      const { contentType, body } = await asset;
+      send(res, 200, contentType, body);
+      return;
+    }
+    if (path.startsWith('/_local')) {
+      this.view(path, res);
+      return;
+    }
+    send(res, 404, 'text/plain; charset=utf-8', `Nothing at ${path}; the console's pages start at /.\n`);
+  }
+
+  private view(path: string, res: ServerResponse): void {
     const views = this.ctx.localViews();
     if (path === '/_local' || path === '/_local/') {
       sendJson(res, 200, { views: [...views.keys()].map((name) => `/_local/${name}`) });
@@ -91,41 +145,28 @@ export class LocalConsole implements LocalService {
     sendJson(res, 200, view());
   }
 
-  private page(): string {
+  private async overview(): Promise<string> {
     const { services, notEmulated } = this.ctx.describeCloud();
-    const rows = services.flatMap((service) =>
-      service.resources.map(
-        (r) =>
-          `<tr><td>${escapeHtml(service.name)}</td><td>${escapeHtml(r.logicalId)}</td><td>${escapeHtml(r.type)}</td><td>${r.url ? `<a href="${escapeHtml(r.url)}">${escapeHtml(r.url)}</a>` : ''}</td><td>${escapeHtml(r.detail ?? '')}${r.warning ? ` <strong>${escapeHtml(r.warning)}</strong>` : ''}</td></tr>`,
-      ),
-    );
-    const links = services.flatMap((service) =>
-      (service.links ?? []).map(
-        (link) =>
-          `<li>${escapeHtml(service.name)}: <a href="${escapeHtml(link.url)}">${escapeHtml(link.label)}</a></li>`,
-      ),
-    );
-    const views = [...this.ctx.localViews().keys()].map(
-      (name) => `<li><a href="/_local/${escapeHtml(name)}">/_local/${escapeHtml(name)}</a></li>`,
-    );
-    const missing = notEmulated.map(
-      (r) => `<tr><td>${escapeHtml(r.type)}</td><td>${escapeHtml(r.logicalId)}</td></tr>`,
-    );
-    return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>Local cloud</title>
-<meta name="${FAULT_TOKEN_HEADER}" content="${this.token}">
-<style>body{font-family:system-ui,sans-serif;margin:2rem}table{border-collapse:collapse;margin-bottom:2rem}
-td,th{border:1px solid #ccc;padding:.3rem .6rem;text-align:left;vertical-align:top}</style>
-</head><body>
-<h1>Local cloud</h1>
-<h2>Links</h2><ul>${links.join('')}${views.join('')}</ul>
-<h2>Emulated resources</h2>
-<table><thead><tr><th>service</th><th>logical id</th><th>type</th><th>local address</th><th>detail</th></tr></thead>
-<tbody>${rows.join('\n')}</tbody></table>
-<h2>Not emulated (${notEmulated.length})</h2>
-<table><thead><tr><th>type</th><th>logical id</th></tr></thead><tbody>${missing.join('\n')}</tbody></table>
-</body></html>
-`;
+    return overviewBody({
+      services,
+      notEmulated,
+      views: [...this.ctx.localViews().keys()],
+      diagram: await this.architecture(),
+    });
+  }
+
+  /** The diagram, laid out once (elk takes a second or two), with what runs locally marked. */
+  private architecture(): Promise<string> {
+    this.diagram ??= (() => {
+      const missing = new Set(this.ctx.describeCloud().notEmulated.map((r) => r.type));
+      const classesOf = (node: PlacedNode) => {
+        const local = node.types.filter((type) => !missing.has(type)).length;
+        if (local === node.types.length) return ['emulated'];
+        return local === 0 ? ['not-emulated'] : ['partly-emulated'];
+      };
+      return architectureSvg(this.ctx.assembly, { classesOf });
+    })();
+    return this.diagram;
   }
 }
 
@@ -133,8 +174,10 @@ function send(res: ServerResponse, status: number, contentType: string, body: st
   res
     .writeHead(status, {
       'content-type': contentType,
+      'cache-control': 'no-store',
       'x-content-type-options': 'nosniff',
-      'content-security-policy': "default-src 'self'; frame-ancestors 'none'",
+      'referrer-policy': 'no-referrer',
+      'content-security-policy': CONTENT_SECURITY_POLICY,
     })
     .end(body);
 }

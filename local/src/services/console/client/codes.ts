@@ -1,0 +1,26 @@
+/** The codes page: what the local Cognito "e-mailed", newest first. */
+import { h, note, replace, table, time } from './dom.js';
+import type { CodeRecord } from './views.js';
+
+export function renderCodes(root: HTMLElement, codes: readonly CodeRecord[] | undefined): void {
+  if (!codes) {
+    replace(root, note('The local cloud runs no Cognito.'));
+    return;
+  }
+  const newest = [...codes].reverse();
+  replace(
+    root,
+    newest.length === 0
+      ? note('No code sent yet: sign up in the app to get one.')
+      : table(
+          ['Time', 'User', 'Kind', 'Code', 'User pool'],
+          newest.map((c) => [
+            time(c.at),
+            c.username,
+            c.kind,
+            h('code', { class: 'code' }, c.code),
+            c.userPoolId,
+          ]),
+        ),
+  );
+}

@@ -1,0 +1,127 @@
+/** The logs page: each function's log events with a function and level filter, and recent API requests. */
+import { h, note, replace, table, time } from './dom.js';
+import type { LogsView } from './views.js';
+
+/** Lambda's log levels, lowest first (the filter shows a level and those above it). */
+const LEVELS = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'FATAL'] as const;
+const SHOWN = 200;
+
+/** The filter controls, created once so a refresh keeps what the user chose and where focus is. */
+export class LogsPanel {
+  private readonly functionSelect = h('select', { id: 'log-function' });
+  private readonly levelSelect = h('select', { id: 'log-level' });
+  private readonly results = h('div', { class: 'log-results', 'aria-live': 'off' });
+  private view: LogsView | undefined;
+  private functions = '';
+
+  constructor(private readonly root: HTMLElement) {
+    this.levelSelect.append(
+      ...LEVELS.map((level) =>
+        h('option', { value: level, selected: level === 'TRACE' }, `${level} and above`),
+      ),
+    );
+    for (const select of [this.functionSelect, this.levelSelect])
+      select.addEventListener('change', () => this.draw());
+  }
+
+  update(view: LogsView | undefined): void {
+    if (!view) {
+      replace(this.root, note('This local cloud has no function logs view.'));
+      return;
+    }
+    this.view = view;
+    const names = view.functions.map((f) => f.name).join('\n');
+    if (names !== this.functions) {
+      this.functions = names;
+      const chosen = this.functionSelect.value;
+      replace(
+        this.functionSelect,
+        h('option', { value: '' }, 'All functions'),
+        ...view.functions.map((f) =>
+          h('option', { value: f.name, selected: f.name === chosen }, f.logicalId),
+        ),
+      );
+    }
+    if (!this.root.contains(this.results))
+      replace(
+        this.root,
+        h(
+          'div',
+          { class: 'filters' },
+          h('label', { for: 'log-function' }, 'Function '),
+          this.functionSelect,
+          h('label', { for: 'log-level' }, 'Level '),
+          this.levelSelect,
+        ),
+        this.results,
+      );
+    this.draw();
+  }
+
+  private draw(): void {
+    const view = this.view;
+    if (!view) return;
+    const fn = this.functionSelect.value;
+    const lowest = LEVELS.indexOf(this.levelSelect.value as (typeof LEVELS)[number]);
+    const events = view.events
+      .filter(
+        (e) =>
+          (fn === '' || e.functionName === fn) &&
+          LEVELS.indexOf(e.level as (typeof LEVELS)[number]) >= lowest,
+      )
+      .slice(-SHOWN)
+      .reverse();
+    replace(
+      this.results,
+      h(
+        'p',
+        { class: 'muted' },
+        `${events.length} event${events.length === 1 ? '' : 's'} shown (newest first, at most ${SHOWN}).`,
+      ),
+      events.length === 0
+        ? note('No log event matches.')
+        : table(
+            ['Time', 'Function', 'Level', 'Message'],
+            events.map((e) => [
+              time(e.time),
+              shortName(view, e.functionName),
+              h('span', { class: `level level-${e.level.toLowerCase()}` }, e.level),
+              h('code', { class: 'log-line' }, e.message),
+            ]),
+            { class: 'logs-table' },
+          ),
+    );
+  }
+}
+
+function shortName(view: LogsView, functionName: string): string {
+  return view.functions.find((f) => f.name === functionName)?.logicalId ?? functionName;
+}
+
+/** Recent API requests: a table of whatever the `requests` view records, newest first. */
+export function renderRequests(
+  root: HTMLElement,
+  view: { readonly requests?: readonly Record<string, unknown>[] } | undefined,
+): void {
+  if (!view) {
+    replace(root, note('This local cloud has no API requests view.'));
+    return;
+  }
+  const requests = [...(view.requests ?? [])].reverse().slice(0, 100);
+  if (requests.length === 0) {
+    replace(root, note('No API request yet.'));
+    return;
+  }
+  const columns = [...new Set(requests.flatMap((r) => Object.keys(r)))].filter(
+    (c) => typeof requests[0]?.[c] !== 'object',
+  );
+  replace(
+    root,
+    table(
+      columns,
+      requests.map((r) =>
+        columns.map((c) => (c === 'time' && typeof r[c] === 'string' ? time(r[c]) : String(r[c] ?? ''))),
+      ),
+    ),
+  );
+}
