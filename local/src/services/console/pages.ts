@@ -130,8 +130,8 @@ export function overviewBody({ services, notEmulated, views, diagram }: Overview
 <div class="diagram fit" id="diagram" role="region" aria-label="Architecture diagram" tabindex="0">${diagram}</div></section>
 <section class="panel" aria-labelledby="links-heading"><h2 id="links-heading">Links</h2><ul>${links.join('')}${viewLinks.join('')}</ul></section>
 <section class="panel" aria-labelledby="emulated-heading"><h2 id="emulated-heading">Emulated resources</h2>
-<div class="table-scroll" role="region" aria-labelledby="emulated-heading" tabindex="0"><table><thead><tr><th scope="col">Service</th><th scope="col">Logical id</th><th scope="col">Type</th><th scope="col">Local address</th><th scope="col">Detail</th></tr></thead>
+<div class="table-scroll" role="region" aria-label="Emulated resources table" tabindex="0"><table><thead><tr><th scope="col">Service</th><th scope="col">Logical id</th><th scope="col">Type</th><th scope="col">Local address</th><th scope="col">Detail</th></tr></thead>
 <tbody>${rows.join('\n')}</tbody></table></div></section>
 <section class="panel" aria-labelledby="missing-heading"><h2 id="missing-heading">Not emulated (${notEmulated.length})</h2>
-<div class="table-scroll" role="region" aria-labelledby="missing-heading" tabindex="0"><table><thead><tr><th scope="col">Type</th><th scope="col">Logical id</th></tr></thead><tbody>${missing.join('\n')}</tbody></table></div></section>`;
+<div class="table-scroll" role="region" aria-label="Not-emulated resources table" tabindex="0"><table><thead><tr><th scope="col">Type</th><th scope="col">Logical id</th></tr></thead><tbody>${missing.join('\n')}</tbody></table></div></section>`;
 }

@@ -18,6 +18,8 @@ import type { Alarm, AlarmsView, DashboardView, DashboardWidget } from './views.
 
 /** Colours of a graph's lines, in order (CloudWatch's first few, darkened for contrast on white). */
 const PALETTE = ['#1f77b4', '#d9480f', '#2b8a3e', '#c92a2a', '#6741d9', '#8c564b', '#c2255c', '#495057'];
+/** Tick steps of the time axis, seconds: whole seconds at least, even when the clock is compressed. */
+const TIME_STEPS = [1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 10800, 21600];
 /** Height of one grid row, px (CloudWatch's grid unit). */
 const ROW_HEIGHT = 38;
 
@@ -92,6 +94,9 @@ function frame(id: string, title: string): HTMLElement {
 
 function alarmStatusWidget(properties: Record<string, unknown>, id: string) {
   const element = frame(id, String(properties.title ?? 'Alarms'));
+  // A long alarm list scrolls inside its grid cell; the keyboard must be able to scroll it too.
+  element.classList.add('scrolls');
+  element.tabIndex = 0;
   const list = h('ul', { class: 'alarm-status' });
   element.append(list);
   const arns = Array.isArray(properties.alarms) ? properties.alarms.map(String) : [];
@@ -309,7 +314,7 @@ class Graph {
       cursor: { show: true, drag: { x: false, y: false } },
       scales: { x: { time: true } },
       axes: [
-        { stroke: '#374151', space: 70, values: (_u, splits) => splits.map(clockTime) },
+        { stroke: '#374151', space: 90, incrs: TIME_STEPS, values: (_u, splits) => splits.map(clockTime) },
         { stroke: '#374151', size: 56 },
       ],
       series: [

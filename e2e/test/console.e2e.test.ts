@@ -1,0 +1,135 @@
+/**
+ * The local console in Chromium: every page renders from the running cloud with no console error
+ * or CSP violation, has no serious or critical axe-core finding, and works from the keyboard.
+ * Screenshots of each page are saved under e2e/test-results/.
+ */
+import { cognitoService, portSpecs, startLocalCloud } from '@tasktracker/local';
+import { describe, expect, test } from 'vitest';
+import { blockingViolations, ScreenAudit } from '../src/screen-audit.js';
+import { useBrowser, useForFile } from '../src/suite.js';
+import { newTestUser, signUpUnconfirmed } from '../src/users.js';
+import { DESKTOP } from '../src/viewports.js';
+
+// The browser first: a machine without Chromium fails before a cloud is started for nothing.
+const browser = useBrowser();
+const cloud = useForFile(
+  () =>
+    startLocalCloud({
+      inMemory: true,
+      ports: Object.fromEntries(portSpecs().map((p) => [p.name, 0])),
+      log: () => undefined,
+      // Alarms decide in a fraction of a second, so their states settle while the test watches.
+      alarmPeriodScale: 0.02,
+    }),
+  (running) => running.stop(),
+);
+
+/** Calls the API's public health route, so the Lambda and API Gateway metrics have data. */
+async function callHealth(times: number): Promise<void> {
+  const api = cloud.current.url('apigateway');
+  for (let i = 0; i < times; i++) {
+    const response = await fetch(new URL('health', api.endsWith('/') ? api : `${api}/`));
+    await response.body?.cancel();
+  }
+}
+
+describe('the local console', () => {
+  test('the overview draws the architecture, marks what runs locally and lists what does not', async (ctx) => {
+    const { page, shots, errors } = await browser.open(ctx, { baseURL: cloud.current.url('console') });
+    const audit = new ScreenAudit({ page, shots }, DESKTOP);
+
+    await page.goto('/');
+    const diagram = page.getByRole('img', { name: /resources by stack and the references between them/ });
+    await diagram.waitFor();
+
+    expect(await diagram.locator('g.node.emulated').count()).toBeGreaterThan(5);
+    expect(await diagram.locator('g.node.not-emulated').count()).toBeGreaterThan(5);
+    await expect.poll(() => page.getByRole('table').last().textContent()).toContain('AWS::EC2::VPC');
+    const report = await audit.check('overview');
+    expect(blockingViolations(report)).toEqual([]);
+    expect(errors.unexpected()).toEqual([]);
+  });
+
+  test('the dashboard draws the template’s widgets with the metrics the cloud recorded', async (ctx) => {
+    const { page, shots, errors } = await browser.open(ctx, { baseURL: cloud.current.url('console') });
+    const audit = new ScreenAudit({ page, shots }, DESKTOP);
+    await callHealth(5);
+
+    await page.goto('/dashboard');
+    const health = page.getByRole('article', { name: 'Health Duration (avg)' });
+
+    await expect.poll(() => health.getByRole('listitem').first().textContent()).toMatch(/Average, 300 s: \d/);
+    expect(await health.locator('canvas').count()).toBe(1);
+    const alb = page.getByRole('article', { name: 'ALB requests per minute' });
+    expect(await alb.textContent()).toContain('is not emulated by the local cloud');
+    const statuses = page.getByRole('article', { name: 'Alarms' }).getByRole('listitem');
+    await expect
+      .poll(() => statuses.filter({ hasText: 'TaskTracker-dev-ApiServerErrors' }).textContent())
+      .toMatch(/^OK /);
+    const report = await audit.check('dashboard', { fullPage: false });
+    expect(blockingViolations(report)).toEqual([]);
+    expect(errors.unexpected()).toEqual([]);
+  });
+
+  test('the alarms page lists every alarm with its state and condition', async (ctx) => {
+    const { page, shots, errors } = await browser.open(ctx, { baseURL: cloud.current.url('console') });
+    const audit = new ScreenAudit({ page, shots }, DESKTOP);
+
+    await page.goto('/alarms');
+    const row = page.getByRole('row').filter({ hasText: 'TaskTracker-dev-ApiLatency' });
+
+    await expect.poll(() => row.textContent()).toMatch(/^OK.*Latency > 2000 for 1 of 1 × 60 s/);
+    const report = await audit.check('alarms');
+    expect(blockingViolations(report)).toEqual([]);
+    expect(errors.unexpected()).toEqual([]);
+  });
+
+  test('the codes page shows the code the local Cognito sent a new user', async (ctx) => {
+    const { page, shots, errors } = await browser.open(ctx, { baseURL: cloud.current.url('console') });
+    const audit = new ScreenAudit({ page, shots }, DESKTOP);
+    const cognito = cloud.current.service(cognitoService);
+    const pool = cognito?.userPools()[0];
+    if (!cognito || !pool) throw new Error('the app has no user pool');
+    const user = newTestUser('console');
+    await signUpUnconfirmed(
+      {
+        urls: { web: '', api: '', cognito: cloud.current.url('cognito') },
+        userPool: { id: pool.id, clientId: pool.clientId, region: pool.region },
+        confirmationCodes: () => cognito.confirmationCodes(),
+      },
+      user,
+    );
+    const code = cognito.confirmationCodes().at(-1)?.code;
+
+    await page.goto('/codes');
+    const row = page.getByRole('row').filter({ hasText: user.email });
+
+    await expect.poll(() => row.textContent()).toContain(code);
+    const report = await audit.check('codes');
+    expect(blockingViolations(report)).toEqual([]);
+    expect(errors.unexpected()).toEqual([]);
+  });
+
+  test('works from the keyboard: skip link, navigation, and the diagram’s zoom button', async (ctx) => {
+    const { page, errors } = await browser.open(ctx, { baseURL: cloud.current.url('console') });
+    await page.goto('/');
+
+    await page.keyboard.press('Tab');
+    // Strings, because this workspace compiles without the DOM library.
+    expect(await page.evaluate('document.activeElement?.textContent')).toBe('Skip to content');
+    await page.keyboard.press('Enter');
+    expect(await page.evaluate('document.activeElement?.id')).toBe('main');
+    const zoom = page.getByRole('button', { name: 'Show at full size' });
+    await zoom.focus();
+    await page.keyboard.press('Space');
+    expect(await page.getByRole('button', { name: 'Fit to the page' }).getAttribute('aria-pressed')).toBe(
+      'true',
+    );
+    const alarms = page.getByRole('navigation', { name: 'Console' }).getByRole('link', { name: 'Alarms' });
+    await alarms.focus();
+    await page.keyboard.press('Enter');
+    await page.waitForURL(/\/alarms$/);
+    expect(await alarms.getAttribute('aria-current')).toBe('page');
+    expect(errors.unexpected()).toEqual([]);
+  });
+});
