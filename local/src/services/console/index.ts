@@ -59,16 +59,17 @@ export class LocalConsole implements LocalService {
   }
 
   describe(): ServiceDescription {
-    const faults = this.listeningUrl ? `${this.listeningUrl}/_local/faults` : undefined;
-    return {
-      name: 'Console',
-      resources: [],
-      ...(faults
-        ? {
-            links: [{ label: `Faults (POST/DELETE with ${FAULT_TOKEN_HEADER}: ${this.token})`, url: faults }],
-          }
-        : {}),
-    };
+    const url = this.listeningUrl;
+    const links = url
+      ? [
+          { label: 'Console (architecture, dashboard, alarms, logs, codes)', url },
+          {
+            label: `Faults (POST/DELETE with ${FAULT_TOKEN_HEADER}: ${this.token})`,
+            url: `${url}/_local/faults`,
+          },
+        ]
+      : [];
+    return { name: 'Console', resources: [], links };
   }
 
   /** `dashboard`: the template's dashboards, resolved locally. */
