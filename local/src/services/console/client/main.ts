@@ -7,6 +7,7 @@ import { renderAlarms, renderMailbox, renderNotifications } from './alarms.js';
 import { renderCodes } from './codes.js';
 import { type DashboardData, renderDashboards } from './dashboard.js';
 import { fetchView, note, replace } from './dom.js';
+import { FaultsPanel, type FaultsView } from './faults.js';
 import { LogsPanel, renderRequests } from './logs.js';
 import type { AlarmsView, CodeRecord, DashboardView, LogsView, MailboxView, MetricsView } from './views.js';
 
@@ -17,8 +18,11 @@ function section(id: string): HTMLElement | undefined {
   return document.getElementById(id) ?? undefined;
 }
 
-/** Runs `refresh` now and every few seconds while the page is visible; a failure shows in `root`. */
-function every(root: HTMLElement | undefined, refresh: () => Promise<void>): void {
+/**
+ * Runs `refresh` now and every few seconds while the page is visible; a failure shows in `root`.
+ * Returns the function that refreshes at once (after the user changed something).
+ */
+function every(root: HTMLElement | undefined, refresh: () => Promise<void>): () => void {
   let running = false;
   const tick = async () => {
     if (running || document.hidden) return;
@@ -37,6 +41,7 @@ function every(root: HTMLElement | undefined, refresh: () => Promise<void>): voi
   };
   void tick();
   setInterval(() => void tick(), REFRESH_MS);
+  return () => void tick();
 }
 
 async function dashboardPage(): Promise<void> {
@@ -58,12 +63,15 @@ function alarmsPage(): void {
   const alarms = section('alarms');
   const mailbox = section('mailbox');
   const faults = section('faults');
-  if (faults) replace(faults, note('This local cloud offers no fault injection.'));
-  every(alarms, async () => {
-    const [view, messages] = await Promise.all([
+  let refreshNow: () => void = () => undefined;
+  const panel = faults ? new FaultsPanel(faults, () => refreshNow()) : undefined;
+  refreshNow = every(alarms, async () => {
+    const [view, messages, active] = await Promise.all([
       fetchView<AlarmsView>('alarms'),
       fetchView<MailboxView>('mailbox'),
+      fetchView<FaultsView>('faults'),
     ]);
+    panel?.update(active);
     if (alarms) {
       renderAlarms(alarms, view);
       renderNotifications(alarms, view);
