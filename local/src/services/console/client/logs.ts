@@ -1,6 +1,6 @@
 /** The logs page: each function's log events with a function and level filter, and recent API requests. */
 import { h, note, replace, table, time } from './dom.js';
-import type { LogsView } from './views.js';
+import type { LogsView, RequestsView } from './views.js';
 
 /** Lambda's log levels, lowest first (the filter shows a level and those above it). */
 const LEVELS = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'FATAL'] as const;
@@ -98,30 +98,32 @@ function shortName(view: LogsView, functionName: string): string {
   return view.functions.find((f) => f.name === functionName)?.logicalId ?? functionName;
 }
 
-/** Recent API requests: a table of whatever the `requests` view records, newest first. */
-export function renderRequests(
-  root: HTMLElement,
-  view: { readonly requests?: readonly Record<string, unknown>[] } | undefined,
-): void {
+/** Recent API requests, newest first: what the local API Gateway answered and how fast. */
+export function renderRequests(root: HTMLElement, view: RequestsView | undefined): void {
   if (!view) {
     replace(root, note('This local cloud has no API requests view.'));
     return;
   }
-  const requests = [...(view.requests ?? [])].reverse().slice(0, 100);
-  if (requests.length === 0) {
-    replace(root, note('No API request yet.'));
-    return;
-  }
-  const columns = [...new Set(requests.flatMap((r) => Object.keys(r)))].filter(
-    (c) => typeof requests[0]?.[c] !== 'object',
-  );
+  const requests = [...view.requests].reverse().slice(0, 100);
   replace(
     root,
-    table(
-      columns,
-      requests.map((r) =>
-        columns.map((c) => (c === 'time' && typeof r[c] === 'string' ? time(r[c]) : String(r[c] ?? ''))),
-      ),
-    ),
+    requests.length === 0
+      ? note('No API request yet.')
+      : table(
+          ['Time', 'Method', 'Path', 'Status', 'Latency', 'Request id'],
+          requests.map((r) => [
+            time(r.time),
+            r.method,
+            h('code', {}, r.path),
+            h(
+              'span',
+              { class: r.status >= 500 ? 'level level-error' : r.status >= 400 ? 'level level-warn' : '' },
+              String(r.status),
+            ),
+            `${r.latencyMs} ms`,
+            h('code', { class: 'muted' }, r.requestId),
+          ]),
+          { class: 'requests-table' },
+        ),
   );
 }

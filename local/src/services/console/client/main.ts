@@ -9,7 +9,15 @@ import { type DashboardData, renderDashboards } from './dashboard.js';
 import { fetchView, note, replace } from './dom.js';
 import { FaultsPanel, type FaultsView } from './faults.js';
 import { LogsPanel, renderRequests } from './logs.js';
-import type { AlarmsView, CodeRecord, DashboardView, LogsView, MailboxView, MetricsView } from './views.js';
+import type {
+  AlarmsView,
+  CodeRecord,
+  DashboardView,
+  LogsView,
+  MailboxView,
+  MetricsView,
+  RequestsView,
+} from './views.js';
 
 /** How often a page asks for fresh data, ms. */
 const REFRESH_MS = 3000;
@@ -87,7 +95,7 @@ function logsPage(): void {
   every(logs, async () => {
     const [events, recent] = await Promise.all([
       fetchView<LogsView>('logs'),
-      fetchView<{ requests?: readonly Record<string, unknown>[] }>('requests'),
+      fetchView<RequestsView>('requests'),
     ]);
     panel?.update(events);
     if (requests) renderRequests(requests, recent);

@@ -121,3 +121,18 @@ export interface CodeRecord {
   readonly kind: string;
   readonly at: string;
 }
+
+/** One request the local API Gateway answered. */
+export interface ApiRequest {
+  readonly time: string;
+  readonly requestId: string;
+  readonly api: string;
+  readonly method: string;
+  readonly path: string;
+  readonly status: number;
+  readonly latencyMs: number;
+}
+
+export interface RequestsView {
+  readonly requests: readonly ApiRequest[];
+}
