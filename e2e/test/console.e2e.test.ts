@@ -60,8 +60,6 @@ describe('the local console', () => {
 
     await expect.poll(() => health.getByRole('listitem').first().textContent()).toMatch(/Average, 300 s: \d/);
     expect(await health.locator('canvas').count()).toBe(1);
-    const alb = page.getByRole('article', { name: 'ALB requests per minute' });
-    expect(await alb.textContent()).toContain('is not emulated by the local cloud');
     const statuses = page.getByRole('article', { name: 'Alarms' }).getByRole('listitem');
     await expect
       .poll(() => statuses.filter({ hasText: 'TaskTracker-dev-ApiServerErrors' }).textContent())
@@ -107,6 +105,61 @@ describe('the local console', () => {
     await expect.poll(() => row.textContent()).toContain(code);
     const report = await audit.check('codes');
     expect(blockingViolations(report)).toEqual([]);
+    expect(errors.unexpected()).toEqual([]);
+  });
+
+  test('the logs page filters a function’s log events by level, and lists the API’s requests', async (ctx) => {
+    const { page, shots, errors } = await browser.open(ctx, { baseURL: cloud.current.url('console') });
+    const audit = new ScreenAudit({ page, shots }, DESKTOP);
+    await callHealth(2);
+    await page.goto('/logs');
+    const logs = page.getByRole('table').first();
+    await expect.poll(() => logs.getByRole('row').count()).toBeGreaterThan(2);
+
+    await page.getByLabel('Level').selectOption('INFO');
+    const levels = await logs.locator('tbody td:nth-child(3)').allTextContents();
+
+    expect(levels.length).toBeGreaterThan(0);
+    expect(levels.filter((level) => ['TRACE', 'DEBUG'].includes(level))).toEqual([]);
+    const requests = page.getByRole('table').last();
+    expect(await requests.getByRole('row').filter({ hasText: '/health' }).first().textContent()).toMatch(
+      /GET\/health200/,
+    );
+    const report = await audit.check('logs');
+    expect(blockingViolations(report)).toEqual([]);
+    expect(errors.unexpected()).toEqual([]);
+  });
+
+  test('a fault button makes a function throw, and its error alarm’s history shows it going to ALARM', async (ctx) => {
+    const { page, shots, errors } = await browser.open(ctx, { baseURL: cloud.current.url('console') });
+    const audit = new ScreenAudit({ page, shots }, DESKTOP);
+    await page.goto('/alarms');
+    const faults = page.getByRole('form', { name: 'Inject a fault' });
+    await faults.getByLabel('Fault').selectOption('lambda-error');
+    const health = (await faults.getByLabel('Target').locator('option').allTextContents()).find((name) =>
+      name.includes('Health'),
+    );
+    if (!health) throw new Error('no Health function among the targets');
+    await faults.getByLabel('Target').selectOption(health);
+
+    await faults.getByRole('button', { name: 'Inject fault' }).click();
+    await expect
+      .poll(() => page.getByRole('status').textContent())
+      .toBe(`Injected lambda-error on ${health}.`);
+    await callHealth(3);
+    const row = page
+      .locator('table.alarms-table')
+      .getByRole('row')
+      .filter({ hasText: 'TaskTracker-dev-HealthInvocationErrors' });
+
+    // The compressed clock brings it back to OK within seconds: its history keeps the change.
+    await expect.poll(() => row.textContent(), { timeout: 15_000 }).toMatch(/OK → ALARM/);
+    await row.getByText(/changes?, last/).click();
+    expect(await row.getByRole('listitem').filter({ hasText: 'OK → ALARM' }).first().isVisible()).toBe(true);
+    const report = await audit.check('alarms with a fault');
+    expect(blockingViolations(report)).toEqual([]);
+    await page.getByRole('button', { name: `Clear lambda-error on ${health}` }).click();
+    await expect.poll(() => page.getByRole('status').textContent()).toBe('Fault cleared.');
     expect(errors.unexpected()).toEqual([]);
   });
 
