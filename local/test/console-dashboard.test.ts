@@ -3,7 +3,13 @@ import { describe, expect, it } from 'vitest';
 import type { LocalAssembly, Template } from '../src/assembly/index.js';
 import { physicalIdsOf } from '../src/registry.js';
 import { localDashboards } from '../src/services/console/dashboard.js';
-import { type MetricsView, periodValues, readMetricRows, statistic } from '../src/services/console/series.js';
+import {
+  type MetricsView,
+  periodValues,
+  plotLines,
+  readMetricRows,
+  statistic,
+} from '../src/services/console/series.js';
 
 function assemblyOf(stacks: Record<string, Template>): LocalAssembly {
   return {
@@ -68,17 +74,17 @@ describe('localDashboards', () => {
   });
 
   it('marks a widget that refers to a resource the local cloud does not run, instead of failing', () => {
-    // Arrange: a load balancer no local service owns.
+    // Arrange: a queue no local service owns.
     const assembly = assemblyOf({
       'App-dev-Web': {
         Resources: {
-          Lb1: { Type: 'AWS::ElasticLoadBalancingV2::LoadBalancer' },
+          Queue1: { Type: 'AWS::SQS::Queue' },
           Board: {
             Type: 'AWS::CloudWatch::Dashboard',
             Properties: {
               DashboardBody: body(
-                '{"widgets":[{"type":"metric","properties":{"metrics":[["AWS/ApplicationELB","RequestCount","LoadBalancer","',
-                { 'Fn::GetAtt': ['Lb1', 'LoadBalancerFullName'] },
+                '{"widgets":[{"type":"metric","properties":{"metrics":[["AWS/SQS","NumberOfMessagesSent","QueueName","',
+                { 'Fn::GetAtt': ['Queue1', 'QueueName'] },
                 '"]]}}]}',
               ),
             },
@@ -92,9 +98,7 @@ describe('localDashboards', () => {
 
     // Assert
     expect(dashboard?.error).toBeUndefined();
-    expect(dashboard?.widgets[0]?.notEmulated).toEqual([
-      'Lb1.LoadBalancerFullName (AWS::ElasticLoadBalancingV2::LoadBalancer)',
-    ]);
+    expect(dashboard?.widgets[0]?.notEmulated).toEqual(['Queue1.QueueName (AWS::SQS::Queue)']);
   });
 
   it("reports a body that is not JSON as the dashboard's error", () => {
@@ -204,5 +208,67 @@ describe('periodValues', () => {
 
     // Assert
     expect(average).toBeCloseTo(5 / 3);
+  });
+});
+
+describe('plotLines', () => {
+  const minute = 60_000;
+  const units = (dimensions: Record<string, string>, sums: number[]) => ({
+    namespace: 'AWS/DynamoDB',
+    metricName: 'ConsumedReadCapacityUnits',
+    dimensions,
+    buckets: sums.map((sum, i) => ({ t: i * minute, sum, count: 1, min: sum, max: sum })),
+  });
+  const view: MetricsView = {
+    periodScale: 1,
+    bucketMs: minute,
+    series: [
+      units({ TableName: 't' }, [120, 60]),
+      units({ TableName: 't', GlobalSecondaryIndexName: 'i' }, [60]),
+    ],
+  };
+  const input = (id: string, dimensions: Record<string, string>) => ({
+    namespace: 'AWS/DynamoDB',
+    metricName: 'ConsumedReadCapacityUnits',
+    dimensions,
+    stat: 'Sum',
+    period: 60,
+    label: id,
+    id,
+    visible: false,
+  });
+
+  it("draws an alarm's metric math over its hidden inputs, per period, as the local alarms evaluate it", () => {
+    // Arrange: units per second of the table and its index, as the template's capacity alarm reads them.
+    const specs = [
+      input('table', { TableName: 't' }),
+      input('index', { TableName: 't', GlobalSecondaryIndexName: 'i' }),
+      {
+        expression: '(FILL(table, 0) + FILL(index, 0)) / PERIOD(table)',
+        label: 'per second',
+        id: 'e1',
+        visible: true,
+      },
+    ];
+
+    // Act
+    const lines = plotLines(view, specs, 0, 2 * minute);
+
+    // Assert
+    expect(lines.map((l) => [l.label, l.stat, l.values])).toEqual([['per second', 'expression', [3, 1]]]);
+  });
+
+  it('says why an expression the evaluator refuses cannot be drawn', () => {
+    // Act
+    const [line] = plotLines(
+      view,
+      [input('table', { TableName: 't' }), { expression: 'SEARCH(x)', label: 's', visible: true }],
+      0,
+      minute,
+    );
+
+    // Assert
+    expect(line?.values).toEqual([null]);
+    expect(line?.error).toMatch(/metric math/);
   });
 });

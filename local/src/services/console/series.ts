@@ -1,9 +1,11 @@
 /**
  * What a dashboard widget plots, computed from the CloudWatch service's `metrics` view: the
  * widget's metric rows (CloudWatch's array form, with its `"."` shorthand) read into metric specs,
- * and each spec's statistic per period from the view's per-minute buckets. No DOM here: the
- * console's browser code imports it, and unit tests run it in Node.
+ * and each spec's statistic per period from the view's per-minute buckets, metric math evaluated
+ * with the local CloudWatch's own evaluator. No DOM here: the console's browser code imports it,
+ * and unit tests run it in Node.
  */
+import { compileMetricMath } from '../cloudwatch/metric-math.js';
 
 /** One minute (scaled by the clock factor) of one metric, as the `metrics` view gives it. */
 export interface MetricBucket {
@@ -170,7 +172,69 @@ export function statistic(stat: string, buckets: readonly MetricBucket[]): numbe
 
 /** Whether the local value of a statistic is an approximation (percentiles: see {@link statistic}). */
 export function approximated(stat: string): boolean {
-  return !['Sum', 'SampleCount', 'Minimum', 'Maximum', 'Average'].includes(stat);
+  return !EXACT_STATISTICS.has(stat);
+}
+
+/** Statistics the buckets give exactly; `expression` marks a metric math line (exact from its inputs). */
+const EXACT_STATISTICS: ReadonlySet<string> = new Set([
+  'Sum',
+  'SampleCount',
+  'Minimum',
+  'Maximum',
+  'Average',
+  'expression',
+]);
+
+/** One line of a graph, ready to draw: a metric's or an expression's value per period. */
+export interface PlottedLine {
+  readonly label: string;
+  /** `Sum`, `Average`, … for a metric; `expression` for metric math. */
+  readonly stat: string;
+  /** Seconds. */
+  readonly period: number;
+  /** Period starts, epoch ms. */
+  readonly times: readonly number[];
+  readonly values: ReadonlyArray<number | null>;
+  /** Why an expression cannot be drawn locally, when it cannot. */
+  readonly error?: string;
+}
+
+/**
+ * The visible lines of a graph over `[from, to)`: metrics per their period and statistic, and
+ * metric math over the metrics it names by `id` (hidden ones included), period by period, with the
+ * same evaluator the local alarms use.
+ */
+export function plotLines(
+  view: MetricsView,
+  specs: ReadonlyArray<MetricSpec | ExpressionSpec>,
+  from: number,
+  to: number,
+): PlottedLine[] {
+  const metrics = specs.filter((spec): spec is MetricSpec => !isExpression(spec));
+  const computed = new Map(metrics.map((spec) => [spec, periodValues(view, spec, from, to)]));
+  return specs
+    .filter((spec) => spec.visible)
+    .map((spec) => {
+      if (!isExpression(spec)) {
+        const { times, values } = computed.get(spec) ?? { times: [], values: [] };
+        return { label: spec.label, stat: spec.stat, period: spec.period, times, values };
+      }
+      const inputs = metrics.filter((m) => m.id !== undefined);
+      const period = Math.max(0, ...inputs.map((m) => m.period));
+      const times = computed.get(inputs[0] as MetricSpec)?.times ?? [];
+      const line = { label: spec.label, stat: 'expression', period, times };
+      try {
+        const evaluate = compileMetricMath(spec.expression, new Set(inputs.map((m) => m.id as string)));
+        const periods = new Map(inputs.map((m) => [m.id as string, m.period]));
+        const values = times.map((_, i) => {
+          const at = new Map(inputs.map((m) => [m.id as string, computed.get(m)?.values[i] ?? undefined]));
+          return evaluate(at, periods) ?? null;
+        });
+        return { ...line, values };
+      } catch (err) {
+        return { ...line, values: times.map(() => null), error: (err as Error).message };
+      }
+    });
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

@@ -39,7 +39,7 @@ export function renderAlarms(root: HTMLElement, view: AlarmsView | undefined): v
 function condition(alarm: Alarm): string {
   const metric = alarm.expression
     ? (alarm.expression.label ?? alarm.expression.text)
-    : ((alarm.metrics?.[0] ?? alarm).metricName ?? '');
+    : (alarm.metrics[0]?.metricName ?? '');
   const operator = new Map([
     ['GreaterThanThreshold', '>'],
     ['GreaterThanOrEqualToThreshold', '≥'],
@@ -50,8 +50,7 @@ function condition(alarm: Alarm): string {
 }
 
 function history(alarm: Alarm, open: boolean): Node {
-  const items = [...(alarm.history ?? [])].reverse();
-  if (alarm.history === undefined) return note('No history kept by this local CloudWatch.');
+  const items = [...alarm.history].reverse();
   if (items.length === 0) return note('No state change yet.');
   return h(
     'details',

@@ -6,10 +6,12 @@
 import uPlot from 'uplot';
 import {
   approximated,
+  type ExpressionSpec,
   isExpression,
   type MetricSpec,
   type MetricsView,
-  periodValues,
+  type PlottedLine,
+  plotLines,
   readMetricRows,
 } from '../series.js';
 import { h, note, replace } from './dom.js';
@@ -139,23 +141,11 @@ function metricGraphWidget(
   const title = String(properties.title ?? specs.map((s) => s.label).join(', '));
   const single = properties.view === 'singleValue';
   const graph = new Graph(frame(id, title), widget, title, single);
-  const lines = specs.filter((spec) => spec.visible);
   if (widget.notEmulated.length > 0)
     graph.explain(`No local data: ${widget.notEmulated.join(', ')} is not emulated by the local cloud.`);
-  const expressions = lines.filter(isExpression);
-  if (expressions.length > 0)
-    graph.explain(`Metric math (${expressions.map((e) => e.expression).join('; ')}) is not drawn locally.`);
   return {
     element: graph.element,
-    rendered: {
-      update: (data: DashboardData) =>
-        graph.draw(
-          data,
-          lines.filter((s): s is MetricSpec => !isExpression(s)),
-          undefined,
-          start,
-        ),
-    },
+    rendered: { update: (data: DashboardData) => graph.draw(data, specs, undefined, start) },
   };
 }
 
@@ -178,47 +168,33 @@ function alarmGraphWidget(
           graph.explain(`The local CloudWatch has no alarm ${alarmNameOf(arn)}.`);
           return;
         }
-        const specs = alarmMetricSpecs(alarm);
         if (!explained) {
           explained = true;
-          if (alarm.expression)
-            graph.explain(
-              `Metric math ${alarm.expression.text}: its inputs are drawn, the threshold applies to the result.`,
-            );
           if (alarm.notEvaluated) graph.explain(`Not evaluated locally: ${alarm.notEvaluated}`);
         }
-        graph.draw(data, specs, alarm, start);
+        graph.draw(data, alarmLines(alarm), alarm, start);
       },
     },
   };
 }
 
-/** The metrics an alarm reads, as graph lines. */
-function alarmMetricSpecs(alarm: Alarm): MetricSpec[] {
-  const metrics =
-    alarm.metrics ??
-    (alarm.namespace && alarm.metricName
-      ? [
-          {
-            id: 'm1',
-            namespace: alarm.namespace,
-            metricName: alarm.metricName,
-            dimensions: alarm.dimensions ?? {},
-            statistic: alarm.statistic ?? 'Average',
-            periodSeconds: alarm.periodSeconds,
-          },
-        ]
-      : []);
-  return metrics.map((m) => ({
-    namespace: m.namespace,
-    metricName: m.metricName,
-    dimensions: m.dimensions,
-    stat: m.statistic,
-    period: m.periodSeconds,
-    label: m.metricName,
-    id: m.id,
-    visible: true,
-  }));
+/** What an alarm compares with its threshold: its metric, or its metric math over hidden inputs. */
+function alarmLines(alarm: Alarm): Array<MetricSpec | ExpressionSpec> {
+  const inputs = alarm.metrics.map(
+    (m): MetricSpec => ({
+      namespace: m.namespace,
+      metricName: m.metricName,
+      dimensions: m.dimensions,
+      stat: m.statistic,
+      period: m.periodSeconds,
+      label: m.metricName,
+      id: m.id,
+      visible: alarm.expression === undefined,
+    }),
+  );
+  if (!alarm.expression) return inputs;
+  const { text, label, id } = alarm.expression;
+  return [...inputs, { expression: text, label: label ?? text, id, visible: true }];
 }
 
 /** One uPlot chart in a widget, with its own legend and a text summary for screen readers. */
@@ -248,7 +224,7 @@ class Graph {
 
   draw(
     data: DashboardData,
-    specs: readonly MetricSpec[],
+    specs: ReadonlyArray<MetricSpec | ExpressionSpec>,
     alarm: Alarm | undefined,
     start: string | undefined,
   ): void {
@@ -257,43 +233,31 @@ class Graph {
       this.explain('The local CloudWatch offers no metrics view.');
       return;
     }
-    const range = displayRange(metrics, specs, now, start);
-    const lines = specs.map((spec) => ({ spec, ...periodValues(metrics, spec, range.from, now) }));
-    const times = (lines[0]?.times ?? []).map((t) => t / 1000);
-    const series = lines.map((line) => line.values);
+    const lines = plotLines(metrics, specs, displayFrom(metrics, specs, now, start), now);
+    for (const line of lines) if (line.error) this.explain(`${line.label} cannot be drawn: ${line.error}`);
     const latest = lines.map((line) => [...line.values].reverse().find((v) => v !== null) ?? null);
-    this.updateLegend(
-      lines.map((l) => l.spec),
-      latest,
-      alarm,
-    );
-    const anyData = latest.some((v) => v !== null);
-    this.chart.setAttribute(
-      'aria-label',
-      `${this.title}: ${summary(
-        lines.map((l) => l.spec),
-        latest,
-        alarm,
-      )}`,
-    );
+    this.updateLegend(lines, latest, alarm);
+    this.chart.setAttribute('aria-label', `${this.title}: ${summary(lines, latest, alarm)}`);
     if (this.single) {
       replace(
         this.chart,
-        ...latest.map((v, i) => h('p', { class: 'single-value' }, `${lines[i]?.spec.label}: ${format(v)}`)),
+        ...lines.map((line, i) =>
+          h('p', { class: 'single-value' }, `${line.label}: ${format(latest[i] ?? null)}`),
+        ),
       );
       return;
     }
+    const times = (lines[0]?.times ?? []).map((t) => t / 1000);
     const threshold = alarm ? [times.map(() => alarm.threshold)] : [];
-    const plotData: uPlot.AlignedData = [times, ...series, ...threshold];
-    const shape = `${specs.length}:${alarm ? 1 : 0}`;
+    const plotData: uPlot.AlignedData = [times, ...lines.map((line) => [...line.values]), ...threshold];
+    const shape = `${lines.length}:${alarm ? 1 : 0}`;
     if (this.plot && this.shape === shape) {
       this.plot.setData(plotData);
       return;
     }
     this.plot?.destroy();
     this.shape = shape;
-    this.chart.classList.toggle('empty', !anyData);
-    this.plot = new uPlot(this.options(specs, alarm), plotData, this.chart);
+    this.plot = new uPlot(this.options(lines, alarm), plotData, this.chart);
     new ResizeObserver(() => this.plot?.setSize(this.size())).observe(this.element);
   }
 
@@ -307,7 +271,7 @@ class Graph {
     return { width: Math.max(200, this.element.clientWidth - 24), height: Math.max(110, box - used - 28) };
   }
 
-  private options(specs: readonly MetricSpec[], alarm: Alarm | undefined): uPlot.Options {
+  private options(lines: readonly PlottedLine[], alarm: Alarm | undefined): uPlot.Options {
     return {
       ...this.size(),
       legend: { show: false },
@@ -319,8 +283,8 @@ class Graph {
       ],
       series: [
         {},
-        ...specs.map((spec, i) => ({
-          label: spec.label,
+        ...lines.map((line, i) => ({
+          label: line.label,
           stroke: PALETTE[i % PALETTE.length] ?? '#1f77b4',
           width: 1.5,
           spanGaps: false,
@@ -342,23 +306,23 @@ class Graph {
   }
 
   private updateLegend(
-    specs: readonly MetricSpec[],
+    lines: readonly PlottedLine[],
     latest: ReadonlyArray<number | null>,
     alarm: Alarm | undefined,
   ): void {
     replace(
       this.legend,
-      ...specs.map((spec, i) => {
+      ...lines.map((line, i) => {
         const swatch = h('span', { class: 'swatch-line', 'aria-hidden': 'true' });
         swatch.style.backgroundColor = PALETTE[i % PALETTE.length] ?? '#1f77b4';
-        const approx = approximated(spec.stat)
-          ? ` (${spec.stat} is shown as the maximum: percentiles are not kept locally)`
+        const approx = approximated(line.stat)
+          ? ` (${line.stat} is shown as the maximum: percentiles are not kept locally)`
           : '';
         return h(
           'li',
           {},
           swatch,
-          `${spec.label} · ${spec.stat}, ${spec.period} s${approx}: `,
+          `${line.label} · ${line.stat}, ${line.period} s${approx}: `,
           h('strong', {}, format(latest[i] ?? null)),
         );
       }),
@@ -379,19 +343,20 @@ class Graph {
  * The time range drawn: the dashboard's `start` (e.g. `-PT3H`, scaled by the clock factor), cut
  * to shortly before the first datapoint so a fresh local cloud does not draw three empty hours.
  */
-function displayRange(
+function displayFrom(
   metrics: MetricsView,
-  specs: readonly MetricSpec[],
+  specs: ReadonlyArray<MetricSpec | ExpressionSpec>,
   now: number,
   start: string | undefined,
-): { from: number } {
-  const period = Math.max(metrics.bucketMs, ...specs.map((s) => (s.period / 60) * metrics.bucketMs));
+): number {
+  const periods = specs.flatMap((s) => (isExpression(s) ? [] : [(s.period / 60) * metrics.bucketMs]));
+  const period = Math.max(metrics.bucketMs, ...periods);
   const window = durationMs(start ?? '-PT3H') * metrics.periodScale;
   const first = Math.min(
     ...metrics.series.flatMap((series) => series.buckets.map((b) => b.t)),
     now - 5 * period,
   );
-  return { from: Math.max(now - window, first - period) };
+  return Math.max(now - window, first - period);
 }
 
 /** `-PT3H` → 3 h in ms (ISO-8601 durations of hours, minutes, seconds and days). */
@@ -403,11 +368,11 @@ export function durationMs(iso: string): number {
 }
 
 function summary(
-  specs: readonly MetricSpec[],
+  lines: readonly PlottedLine[],
   latest: ReadonlyArray<number | null>,
   alarm: Alarm | undefined,
 ): string {
-  const values = specs.map((spec, i) => `${spec.label} latest ${format(latest[i] ?? null)}`).join('; ');
+  const values = lines.map((line, i) => `${line.label} latest ${format(latest[i] ?? null)}`).join('; ');
   return `${values || 'no metrics'}${alarm ? `; threshold ${alarm.threshold}; alarm ${alarm.state}` : ''}`;
 }
 

@@ -1,7 +1,6 @@
 /**
- * The JSON views the console's pages read (`/_local/<view>`), as the browser sees them. Fields a
- * local cloud may not offer yet (an older CloudWatch without alarm history) are optional, and the
- * pages say what is missing instead of failing.
+ * The JSON views the console's pages read (`/_local/<view>`), as the browser sees them. A view the
+ * running cloud does not offer is never fetched; the page says it is missing.
  */
 import type { MetricsView } from '../series.js';
 
@@ -38,15 +37,10 @@ export interface Alarm {
   readonly evaluationPeriods: number;
   readonly datapointsToAlarm: number;
   /** The metrics it reads (a metric-math alarm reads several). */
-  readonly metrics?: readonly AlarmMetric[];
+  readonly metrics: readonly AlarmMetric[];
   readonly expression?: { readonly id: string; readonly text: string; readonly label?: string };
-  /** A single-metric alarm's metric, where `metrics` is not given. */
-  readonly namespace?: string;
-  readonly metricName?: string;
-  readonly dimensions?: Readonly<Record<string, string>>;
-  readonly statistic?: string;
   readonly notEvaluated?: string;
-  readonly history?: readonly AlarmHistoryItem[];
+  readonly history: readonly AlarmHistoryItem[];
 }
 
 export interface AlarmNotification {
@@ -59,7 +53,7 @@ export interface AlarmNotification {
 }
 
 export interface AlarmsView {
-  readonly periodScale?: number;
+  readonly periodScale: number;
   readonly alarms: readonly Alarm[];
   readonly notifications: readonly AlarmNotification[];
 }
