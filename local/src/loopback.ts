@@ -1,7 +1,7 @@
 /**
  * Every local service listens on 127.0.0.1 only and stops the same way; this is that one piece.
  */
-import type { Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 /** Listens on 127.0.0.1 (port 0 = ephemeral); resolves with the base URL, rejects with the listen error. */
@@ -22,6 +22,62 @@ export async function closeServer(server: Server): Promise<void> {
     server.close(() => resolve());
     server.closeAllConnections();
   });
+}
+
+/** What a service does with a request; a rejection becomes its `internalError` answer. */
+export type RequestHandler = (req: IncomingMessage, res: ServerResponse) => void | Promise<void>;
+
+/**
+ * The HTTP server of one local service: listens on 127.0.0.1 only, answers a handler's failure
+ * with the service's own 500 (in its protocol) instead of a dropped connection, and stops by
+ * closing every connection, keep-alive ones included.
+ */
+export class LoopbackServer {
+  private server: Server | undefined;
+  private listeningUrl: string | undefined;
+
+  /**
+   * @param handle the service's request handler
+   * @param internalError answers a request whose handler failed (headers not yet sent)
+   */
+  constructor(
+    private readonly handle: RequestHandler,
+    private readonly internalError: (res: ServerResponse, err: unknown, req: IncomingMessage) => void,
+  ) {}
+
+  /** `http://127.0.0.1:<port>` once started. */
+  get url(): string | undefined {
+    return this.listeningUrl;
+  }
+
+  /** The port listened on, once started. */
+  get port(): number {
+    return this.listeningUrl === undefined ? 0 : Number(new URL(this.listeningUrl).port);
+  }
+
+  /** Listens on `port` (0 = ephemeral); resolves with the URL, rejects with the listen error. */
+  async start(port: number): Promise<string> {
+    if (this.listeningUrl !== undefined) return this.listeningUrl;
+    const server = createServer((req, res) => {
+      Promise.resolve()
+        .then(() => this.handle(req, res))
+        .catch((err: unknown) => {
+          if (res.headersSent) res.destroy();
+          else this.internalError(res, err, req);
+        });
+    });
+    this.listeningUrl = await listenOnLoopback(server, port);
+    this.server = server;
+    return this.listeningUrl;
+  }
+
+  /** Safe to call twice. */
+  async stop(): Promise<void> {
+    const server = this.server;
+    this.server = undefined;
+    this.listeningUrl = undefined;
+    if (server) await closeServer(server);
+  }
 }
 
 /**

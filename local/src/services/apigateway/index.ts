@@ -4,9 +4,9 @@
  * and the Lambda proxy integration, mapped like API Gateway maps them.
  */
 import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { LOCAL_ACCOUNT_ID, type PhysicalIds } from '../../intrinsics/physical-ids.js';
-import { closeServer, listenOnLoopback } from '../../loopback.js';
+import { LoopbackServer } from '../../loopback.js';
 import type { LocalService, ServiceDescription } from '../../service.js';
 import type { MetricSink } from '../cloudwatch/metrics.js';
 import type { InvokeOutcome } from '../lambda/index.js';
@@ -73,8 +73,13 @@ const ERRORS = {
 
 export class LocalApiGateway implements LocalService {
   readonly apis: readonly RestApiModel[];
-  private server: Server | undefined;
-  private listeningUrl: string | undefined;
+  private readonly server = new LoopbackServer(
+    (req, res) => this.handle(req, res),
+    (res, err) => {
+      this.options.log(`[API Gateway] internal error: ${(err as Error).message}`);
+      sendJson(res, 500, { message: 'Internal server error' });
+    },
+  );
   private readonly authorizers = new Map<string, CognitoAuthorizer>();
   /** The latest requests, newest last, for the console's `requests` view. */
   private readonly recent: RecentRequest[] = [];
@@ -95,8 +100,9 @@ export class LocalApiGateway implements LocalService {
 
   /** `http://127.0.0.1:<port>` (no stage). */
   get url(): string {
-    if (this.listeningUrl === undefined) throw new Error('The local API Gateway has not been started.');
-    return this.listeningUrl;
+    const url = this.server.url;
+    if (url === undefined) throw new Error('The local API Gateway has not been started.');
+    return url;
   }
 
   /** The stage base URL of an API, ending with `/`, as the `RestApi.url` output would be. */
@@ -119,25 +125,15 @@ export class LocalApiGateway implements LocalService {
   /** The first API's stage URL (what a client calls), once started. */
   get endpoint(): string | undefined {
     const [first] = this.apis;
-    return this.listeningUrl === undefined || !first ? undefined : this.stageUrl(first);
+    return this.server.url === undefined || !first ? undefined : this.stageUrl(first);
   }
 
   async start(): Promise<void> {
-    const server = createServer((req, res) => {
-      this.handle(req, res).catch((err: unknown) => {
-        this.options.log(`[API Gateway] internal error: ${(err as Error).message}`);
-        if (!res.headersSent) sendJson(res, 500, { message: 'Internal server error' });
-      });
-    });
-    this.listeningUrl = await listenOnLoopback(server, this.options.port);
-    this.server = server;
+    await this.server.start(this.options.port);
   }
 
-  async stop(): Promise<void> {
-    const server = this.server;
-    if (!server) return;
-    this.server = undefined;
-    await closeServer(server);
+  stop(): Promise<void> {
+    return this.server.stop();
   }
 
   describe(): ServiceDescription {
@@ -147,7 +143,7 @@ export class LocalApiGateway implements LocalService {
         {
           logicalId: api.logicalId,
           type: 'AWS::ApiGateway::RestApi',
-          ...(this.listeningUrl === undefined ? {} : { url: this.stageUrl(api) }),
+          ...(this.server.url === undefined ? {} : { url: this.stageUrl(api) }),
           detail: `${api.name}, stage ${api.stageName}, ${api.methods.length} methods${api.notEnforced.length ? `; not enforced: ${api.notEnforced.join(', ')}` : ''}`,
         },
         ...api.methods.map((method) => ({

@@ -5,10 +5,10 @@
  * keys generated per data folder, a JWKS endpoint, and users persisted between runs.
  */
 import { type JsonWebKey, randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { AwsJsonError, readJsonObject, sendAwsJson, sendAwsJsonError } from '../../aws-json.js';
 import { keyed } from '../../keyed.js';
-import { addressedToLoopback, closeServer, listenOnLoopback } from '../../loopback.js';
+import { addressedToLoopback, LoopbackServer } from '../../loopback.js';
 import type { LocalService, ServiceDescription } from '../../service.js';
 import { renderCodesPage } from './codes-page.js';
 import { CognitoDirectory } from './directory.js';
@@ -74,8 +74,10 @@ const PREFLIGHT_HEADERS = {
 export class LocalCognito implements LocalService {
   private readonly directory: CognitoDirectory;
   private readonly log: (line: string) => void;
-  private server: Server | undefined;
-  private listeningUrl: string | undefined;
+  private readonly server = new LoopbackServer(
+    (req, res) => this.handle(req, res),
+    (res, err) => this.internalError(res, err),
+  );
 
   constructor(private readonly options: LocalCognitoOptions) {
     this.log = options.log ?? (() => {});
@@ -89,8 +91,9 @@ export class LocalCognito implements LocalService {
 
   /** `http://127.0.0.1:<port>`; valid after start(). */
   get url(): string {
-    if (this.listeningUrl === undefined) throw new Error('The local Cognito has not been started.');
-    return this.listeningUrl;
+    const url = this.server.url;
+    if (url === undefined) throw new Error('The local Cognito has not been started.');
+    return url;
   }
 
   /**
@@ -117,31 +120,24 @@ export class LocalCognito implements LocalService {
   }
 
   async start(): Promise<void> {
-    if (this.server) return;
+    if (this.server.url !== undefined) return;
     this.directory.load();
-    const server = createServer((req, res) => {
-      this.handle(req, res).catch((err: unknown) => this.internalError(res, err));
-    });
     const port = this.options.port;
-    this.listeningUrl = await listenOnLoopback(server, port).catch((err: NodeJS.ErrnoException) => {
+    await this.server.start(port).catch((err: NodeJS.ErrnoException) => {
       const message =
         err.code === 'EADDRINUSE'
           ? `The local Cognito cannot listen on 127.0.0.1:${port}: port ${port} is already in use.`
           : `The local Cognito cannot listen on 127.0.0.1:${port}: ${err.message}`;
       throw Object.assign(new Error(message), { code: err.code });
     });
-    this.server = server;
   }
 
-  async stop(): Promise<void> {
-    const server = this.server;
-    if (!server) return;
-    this.server = undefined;
-    await closeServer(server);
+  stop(): Promise<void> {
+    return this.server.stop();
   }
 
   describe(): ServiceDescription {
-    const url = this.listeningUrl;
+    const url = this.server.url;
     return {
       name: 'Cognito',
       resources: this.directory.pools().flatMap((pool) => [
@@ -162,7 +158,7 @@ export class LocalCognito implements LocalService {
 
   /** Whether a request's `Origin` may call the service: none (not a browser), its own, or an allowed one. */
   private originAllowed(origin: string | undefined): boolean {
-    if (origin === undefined || origin === this.listeningUrl) return true;
+    if (origin === undefined || origin === this.server.url) return true;
     const allowed = this.options.allowedOrigins;
     return allowed ? [...allowed()].includes(origin) : LOOPBACK_ORIGIN.test(origin);
   }
@@ -268,10 +264,6 @@ export class LocalCognito implements LocalService {
 
   private internalError(res: ServerResponse, err: unknown): void {
     this.log(`internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
-    if (res.headersSent) {
-      res.end();
-      return;
-    }
     sendAwsJsonError(
       res,
       new CognitoError('InternalErrorException', 'Internal error in the local Cognito.', 500),

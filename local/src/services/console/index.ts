@@ -7,11 +7,11 @@
  * only the script it serves itself (`script-src 'self'`).
  */
 import { randomBytes } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { architectureSvg } from '../../diagram/index.js';
 import type { PlacedNode } from '../../diagram/layout.js';
 import { changeFaults, FAULT_TOKEN_HEADER, faultsService } from '../../faults.js';
-import { addressedToLoopback, closeServer, listenOnLoopback } from '../../loopback.js';
+import { addressedToLoopback, LoopbackServer } from '../../loopback.js';
 import type { LocalService, ServiceContext, ServiceDescription, ServiceModule } from '../../service.js';
 import { ConsoleAssets } from './assets.js';
 import { type LocalDashboard, localDashboards } from './dashboard.js';
@@ -22,9 +22,13 @@ const CONTENT_SECURITY_POLICY =
   "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
 export class LocalConsole implements LocalService {
-  private server: Server | undefined;
-  private listeningUrl: string | undefined;
-  private port = 0;
+  private readonly server = new LoopbackServer(
+    (req, res) => this.handle(req, res),
+    (res, err, req) => {
+      this.ctx.log(`[Console] ${req.method} ${req.url}: ${(err as Error).stack ?? String(err)}`);
+      send(res, 500, 'text/plain; charset=utf-8', 'The console failed; see its log.\n');
+    },
+  );
   private readonly assets = new ConsoleAssets();
   private diagram: Promise<string> | undefined;
   private dashboards: LocalDashboard[] | undefined;
@@ -34,32 +38,19 @@ export class LocalConsole implements LocalService {
   constructor(private readonly ctx: ServiceContext) {}
 
   get endpoint(): string | undefined {
-    return this.listeningUrl;
+    return this.server.url;
   }
 
   async start(): Promise<void> {
-    const server = createServer((req, res) => {
-      this.handle(req, res).catch((err: unknown) => {
-        this.ctx.log(`[Console] ${req.method} ${req.url}: ${(err as Error).stack ?? String(err)}`);
-        if (!res.headersSent)
-          send(res, 500, 'text/plain; charset=utf-8', 'The console failed; see its log.\n');
-        else res.end();
-      });
-    });
-    this.listeningUrl = await listenOnLoopback(server, this.ctx.port);
-    this.port = Number(new URL(this.listeningUrl).port);
-    this.server = server;
+    await this.server.start(this.ctx.port);
   }
 
-  async stop(): Promise<void> {
-    const server = this.server;
-    if (!server) return;
-    this.server = undefined;
-    await closeServer(server);
+  stop(): Promise<void> {
+    return this.server.stop();
   }
 
   describe(): ServiceDescription {
-    const url = this.listeningUrl;
+    const url = this.server.url;
     const links = url
       ? [
           { label: 'Console (architecture, dashboard, alarms, logs, codes)', url },
@@ -84,8 +75,8 @@ export class LocalConsole implements LocalService {
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    if (!addressedToLoopback(req.headers.host, this.port)) {
-      send(res, 403, 'text/plain', `This console answers only ${this.listeningUrl}.\n`);
+    if (!addressedToLoopback(req.headers.host, this.server.port)) {
+      send(res, 403, 'text/plain', `This console answers only ${this.server.url}.\n`);
       return;
     }
     const faults = this.ctx.get(faultsService)?.registry;
@@ -94,7 +85,7 @@ export class LocalConsole implements LocalService {
       /^\/_local\/faults(\/|$)/.test(req.url ?? '') &&
       (req.method === 'POST' || req.method === 'DELETE')
     ) {
-      const origins = ['127.0.0.1', 'localhost', '[::1]'].map((host) => `http://${host}:${this.port}`);
+      const origins = ['127.0.0.1', 'localhost', '[::1]'].map((host) => `http://${host}:${this.server.port}`);
       await changeFaults(req, res, faults, { token: this.token, origins });
       return;
     }

@@ -7,16 +7,9 @@
  * for index writes the store does not count, worked out from the items before and after the write),
  * and the throttle events of the calls a guard throttled.
  */
-import {
-  Agent,
-  createServer,
-  type IncomingMessage,
-  request,
-  type Server,
-  type ServerResponse,
-} from 'node:http';
+import { Agent, type IncomingMessage, request, type ServerResponse } from 'node:http';
 import { crc32 } from 'node:zlib';
-import { closeServer, listenOnLoopback } from '../../loopback.js';
+import { LoopbackServer } from '../../loopback.js';
 import type { MetricSink } from '../cloudwatch/metrics.js';
 import { type Item, indexWriteUnits, keyOf, readUnits, type TableShape, writeUnits } from './index-units.js';
 
@@ -93,15 +86,20 @@ export interface DynamoDbFrontOptions {
 }
 
 export class DynamoDbFront {
-  private server: Server | undefined;
-  private listeningUrl: string | undefined;
+  private readonly server = new LoopbackServer(
+    (req, res) => this.handle(req, res),
+    (res, err) => {
+      this.options.log(`[DynamoDB] internal error: ${(err as Error).message}`);
+      sendRejection(res, { status: 500, type: 'InternalServerError', message: 'Internal server error' });
+    },
+  );
   private readonly guards: DynamoDbGuard[] = [];
   private readonly agent = new Agent({ keepAlive: true });
 
   constructor(private readonly options: DynamoDbFrontOptions) {}
 
   get url(): string | undefined {
-    return this.listeningUrl;
+    return this.server.url;
   }
 
   /** Adds a guard; guards run in the order added and the first rejection wins. */
@@ -110,23 +108,12 @@ export class DynamoDbFront {
   }
 
   async start(): Promise<void> {
-    const server = createServer((req, res) => {
-      this.handle(req, res).catch((err: unknown) => {
-        this.options.log(`[DynamoDB] internal error: ${(err as Error).message}`);
-        if (!res.headersSent)
-          sendRejection(res, { status: 500, type: 'InternalServerError', message: 'Internal server error' });
-        else res.destroy();
-      });
-    });
-    this.listeningUrl = await listenOnLoopback(server, this.options.port);
-    this.server = server;
+    await this.server.start(this.options.port);
   }
 
   async stop(): Promise<void> {
-    const server = this.server;
-    this.server = undefined;
     this.agent.destroy();
-    if (server) await closeServer(server);
+    await this.server.stop();
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {

@@ -9,11 +9,11 @@
  */
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import { type AssemblyResource, resourcesOf } from '../../assembly/index.js';
 import type { PhysicalIds } from '../../intrinsics/physical-ids.js';
-import { closeServer, listenOnLoopback } from '../../loopback.js';
+import { LoopbackServer } from '../../loopback.js';
 import type { LocalService, ServiceDescription } from '../../service.js';
 
 /** Who publishes, as a topic policy would see it (a service principal on behalf of a resource). */
@@ -118,8 +118,15 @@ export class LocalSns implements LocalService {
   private readonly mailbox: MailboxMessage[] = [];
   private readonly deliveries: Delivery[] = [];
   private readonly inFlight = new Set<Promise<void>>();
-  private server: Server | undefined;
-  private listeningUrl: string | undefined;
+  private readonly server = new LoopbackServer(
+    (req, res) => {
+      this.handle(req, res);
+    },
+    (res, err) => {
+      this.options.log(`[SNS] internal error: ${(err as Error).message}`);
+      res.writeHead(500, { 'content-type': 'text/plain' }).end('Internal error.');
+    },
+  );
 
   constructor(private readonly options: LocalSnsOptions) {
     for (const resource of resourcesOf(options.ids.source, 'AWS::SNS::Topic')) {
@@ -145,7 +152,7 @@ export class LocalSns implements LocalService {
   }
 
   get endpoint(): string | undefined {
-    return this.listeningUrl;
+    return this.server.url;
   }
 
   /** Whether the assembly declares any topic. */
@@ -155,9 +162,7 @@ export class LocalSns implements LocalService {
 
   async start(): Promise<void> {
     this.loadState();
-    const server = createServer((req, res) => this.handle(req, res));
-    this.listeningUrl = await listenOnLoopback(server, this.options.port);
-    this.server = server;
+    await this.server.start(this.options.port);
     for (const subscription of this.subscriptions) {
       if (this.status(subscription) !== 'pending') continue;
       // One confirmation e-mail per subscription, as SNS sends; an HTTP endpoint that may not have
@@ -171,10 +176,7 @@ export class LocalSns implements LocalService {
 
   async stop(): Promise<void> {
     await Promise.allSettled([...this.inFlight]);
-    const server = this.server;
-    if (!server) return;
-    this.server = undefined;
-    await closeServer(server);
+    await this.server.stop();
   }
 
   describe(): ServiceDescription {
@@ -318,11 +320,11 @@ export class LocalSns implements LocalService {
       TopicArn: subscription.topicArn,
       Token: this.token(subscription),
     });
-    return `${this.listeningUrl}/?${query}`;
+    return `${this.server.url}/?${query}`;
   }
 
   private unsubscribeUrl(subscription: Subscription): string {
-    return `${this.listeningUrl}/?${new URLSearchParams({ Action: 'Unsubscribe', SubscriptionArn: subscription.arn })}`;
+    return `${this.server.url}/?${new URLSearchParams({ Action: 'Unsubscribe', SubscriptionArn: subscription.arn })}`;
   }
 
   private sendConfirmation(subscription: Subscription): void {

@@ -4,7 +4,7 @@
  * `GetParameters`, answered in SSM's JSON 1.1 protocol with its errors. Values are the
  * template's, resolved locally; the store is read-only, as a deployed template leaves it.
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { type AssemblyResource, resourcesOf } from '../../assembly/index.js';
 import {
   AwsJsonError,
@@ -14,7 +14,7 @@ import {
   targetOperation,
 } from '../../aws-json.js';
 import { LOCAL_ACCOUNT_ID, literalProperty, stableSuffix } from '../../intrinsics/physical-ids.js';
-import { closeServer, listenOnLoopback } from '../../loopback.js';
+import { LoopbackServer } from '../../loopback.js';
 import type { LocalService, ServiceContext, ServiceDescription, ServiceModule } from '../../service.js';
 
 const TARGET_PREFIX = 'AmazonSSM.';
@@ -30,8 +30,13 @@ interface Parameter {
 
 export class LocalSsm implements LocalService {
   private readonly parameters = new Map<string, Parameter>();
-  private server: Server | undefined;
-  private listeningUrl: string | undefined;
+  private readonly server = new LoopbackServer(
+    (req, res) => this.handle(req, res),
+    (res, err) => {
+      this.ctx.log(`[SSM] internal error: ${(err as Error).message}`);
+      sendAwsJsonError(res, new AwsJsonError('InternalServerError', 'Internal error.', 500));
+    },
+  );
   private readonly startedAt = Math.floor(Date.now() / 1000);
 
   constructor(private readonly ctx: ServiceContext) {
@@ -46,26 +51,15 @@ export class LocalSsm implements LocalService {
   }
 
   get endpoint(): string | undefined {
-    return this.listeningUrl;
+    return this.server.url;
   }
 
   async start(): Promise<void> {
-    const server = createServer((req, res) => {
-      this.handle(req, res).catch((err: unknown) => {
-        this.ctx.log(`[SSM] internal error: ${(err as Error).message}`);
-        if (!res.headersSent)
-          sendAwsJsonError(res, new AwsJsonError('InternalServerError', 'Internal error.', 500));
-      });
-    });
-    this.listeningUrl = await listenOnLoopback(server, this.ctx.port);
-    this.server = server;
+    await this.server.start(this.ctx.port);
   }
 
-  async stop(): Promise<void> {
-    const server = this.server;
-    if (!server) return;
-    this.server = undefined;
-    await closeServer(server);
+  stop(): Promise<void> {
+    return this.server.stop();
   }
 
   describe(): ServiceDescription {
@@ -74,7 +68,7 @@ export class LocalSsm implements LocalService {
       resources: [...this.parameters.values()].map((p) => ({
         logicalId: p.logicalId,
         type: 'AWS::SSM::Parameter',
-        ...(this.listeningUrl === undefined ? {} : { url: this.listeningUrl }),
+        ...(this.server.url === undefined ? {} : { url: this.server.url }),
         detail: `${p.name} (${p.type})`,
       })),
     };
