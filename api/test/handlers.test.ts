@@ -323,9 +323,27 @@ describe('request validation', () => {
     ['title too long', { version: 1, title: 'x'.repeat(201) }, 'title'],
     ['status unknown', { version: 1, status: 'later' }, 'status'],
     ['unknown field', { version: 1, id: 'other' }, 'id'],
+    [
+      'version whose successor is not a safe integer',
+      { version: Number.MAX_SAFE_INTEGER, notes: 'x' },
+      'version',
+    ],
   ])('PATCH /tasks/{id} rejects %s with 400 naming the field', async (_name, body, field) => {
     const task = await createTask('validator');
     expectError(await call.update({ sub: 'validator', id: task.id, body }), 400, 'validation_failed', field);
+  });
+
+  it('answers an out-of-range version with 400 even for a task that does not exist', async () => {
+    const body = { version: Number.MAX_SAFE_INTEGER, notes: 'x' };
+    const reply = await call.update({ sub: 'validator', id: '01ARZ3NDEKTSV4RRFFQ69G5FAV', body });
+    expectError(reply, 400, 'validation_failed', 'version');
+  });
+
+  it('answers the largest editable version of a task at version 1 with 409, not 500', async () => {
+    const task = await createTask('validator');
+    const body = { version: TASK_LIMITS.versionMax - 1, notes: 'x' };
+    const reply = await call.update({ sub: 'validator', id: task.id, body });
+    expect(expectError(reply, 409, 'conflict').error.details).toEqual({ current: task });
   });
 
   it.each([
@@ -333,6 +351,9 @@ describe('request validation', () => {
     ['limit zero', { limit: '0' }, 'limit'],
     ['limit not a number', { limit: 'ten' }, 'limit'],
     ['limit fractional', { limit: '2.5' }, 'limit'],
+    ['limit in hexadecimal', { limit: '0x10' }, 'limit'],
+    ['limit with an exponent', { limit: '1e1' }, 'limit'],
+    ['limit with a sign', { limit: '+5' }, 'limit'],
     ['status unknown', { status: 'blocked' }, 'status'],
     ['cursor garbage', { cursor: '!!not-a-cursor!!' }, 'cursor'],
     ['unknown parameter', { sort: 'asc' }, 'sort'],
