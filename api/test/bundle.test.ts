@@ -18,9 +18,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HANDLER_BUNDLE_BUDGET_BYTES, HANDLER_BUNDLING } from '../src/bundling.js';
 import { Task } from '../src/contract/index.js';
 import { handlerEntry, ROUTES } from '../src/routes.js';
+import { type LocalTasksTable, startLocalTasksTable } from '../src/store/local-store.js';
 import type { Reply } from './support/api.js';
 import { apiEvent } from './support/events.js';
-import { type LocalTable, startLocalTable } from './support/local-table.js';
 
 /** Where the bundles are written: inside the repo, so `@aws-sdk/*` resolves from its node_modules. */
 const BUNDLES_ROOT = fileURLToPath(new URL('../dist/', import.meta.url));
@@ -42,7 +42,7 @@ for await (const line of createInterface({ input: process.stdin })) {
 `;
 
 let outDir: string;
-let table: LocalTable;
+let table: LocalTasksTable;
 let driver: ChildProcessWithoutNullStreams;
 const answers: ((line: string) => void)[] = [];
 const bundles = new Map<string, string>();
@@ -50,7 +50,7 @@ const bundles = new Map<string, string>();
 beforeAll(async () => {
   await mkdir(BUNDLES_ROOT, { recursive: true });
   outDir = await mkdtemp(join(BUNDLES_ROOT, 'bundle-test-'));
-  table = await startLocalTable('tasks-bundled');
+  table = await startLocalTasksTable('tasks-bundled');
   for (const route of ROUTES) {
     const outfile = join(outDir, `${route.id}.mjs`);
     await build({
@@ -78,7 +78,7 @@ beforeAll(async () => {
       AWS_ACCESS_KEY_ID: 'local',
       AWS_SECRET_ACCESS_KEY: 'local',
       TABLE_NAME: table.tableName,
-      DYNAMODB_ENDPOINT: table.endpoint,
+      AWS_ENDPOINT_URL_DYNAMODB: table.endpoint,
       POWERTOOLS_LOG_LEVEL: 'SILENT',
       POWERTOOLS_METRICS_DISABLED: 'true',
       // Look like Lambda so the Powertools tracer turns on and instruments the DynamoDB client.

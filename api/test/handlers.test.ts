@@ -1,15 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ErrorBody, IDEMPOTENCY_HEADER, TASK_LIMITS, Task } from '../src/contract/index.js';
+import { type LocalTasksTable, startLocalTasksTable } from '../src/store/local-store.js';
 import type { CapacityRecord } from '../src/store/task-store.js';
 import { invoke, loadApi, type Reply } from './support/api.js';
 import { apiEvent, type EventOptions } from './support/events.js';
-import { type LocalTable, startLocalTable } from './support/local-table.js';
 
-let table: LocalTable;
+let table: LocalTasksTable;
 let api: Awaited<ReturnType<typeof loadApi>>;
 
 beforeAll(async () => {
-  table = await startLocalTable('tasks-handlers');
+  table = await startLocalTasksTable('tasks-handlers');
   api = await loadApi(table);
 });
 

@@ -1,10 +1,10 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ErrorBody } from '../src/contract/index.js';
+import { type LocalTasksTable, startLocalTasksTable } from '../src/store/local-store.js';
 import { invoke, loadApi } from './support/api.js';
 import { apiEvent } from './support/events.js';
-import { type LocalTable, startLocalTable } from './support/local-table.js';
 
-let table: LocalTable;
+let table: LocalTasksTable;
 let output: string[] = [];
 
 /** Collects what the handlers print (Powertools writes JSON lines to stdout and stderr). */
@@ -26,7 +26,7 @@ function jsonLines(): Record<string, unknown>[] {
 }
 
 beforeAll(async () => {
-  table = await startLocalTable('tasks-observed');
+  table = await startLocalTasksTable('tasks-observed');
   process.env.POWERTOOLS_LOG_LEVEL = 'INFO';
   process.env.POWERTOOLS_METRICS_DISABLED = 'false';
   process.env.POWERTOOLS_METRICS_NAMESPACE = 'TaskTrackerTest';

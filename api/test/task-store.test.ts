@@ -1,17 +1,24 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Task, TaskStatus } from '../src/contract/index.js';
 import { ValidationError } from '../src/domain/errors.js';
 import { newTaskId } from '../src/domain/task-id.js';
+import { LOCAL_STORE_AWS_ENV, type LocalTasksTable, startLocalTasksTable } from '../src/store/local-store.js';
 import { type CapacityRecord, TaskStore } from '../src/store/task-store.js';
-import { type LocalTable, startLocalTable } from './support/local-table.js';
 
-let table: LocalTable;
+let table: LocalTasksTable;
 let store: TaskStore;
 const capacity: CapacityRecord[] = [];
 
 beforeAll(async () => {
-  table = await startLocalTable();
-  store = new TaskStore({ client: table.documentClient, tableName: table.tableName });
+  table = await startLocalTasksTable();
+  const client = new DynamoDBClient({
+    endpoint: table.endpoint,
+    region: LOCAL_STORE_AWS_ENV.AWS_REGION,
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
+  store = new TaskStore({ client: DynamoDBDocumentClient.from(client), tableName: table.tableName });
   store.watchCapacity((record) => capacity.push(record));
 });
 

@@ -6,11 +6,11 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { LOCAL_STORE_AWS_ENV } from '@tasktracker/api/local-store';
 import { ROUTES } from '@tasktracker/api/routes';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { apiEvent, type BenchUser, createRequest, routeById } from './api-events.js';
 import type { FunctionAsset } from './assembly.js';
-import { LOCAL_AWS_ENV } from './dynamo-local.js';
 import { type FunctionsFixture, seedTasks } from './functions.js';
 import { invokeFresh } from './handler-host.js';
 import type { Row } from './report.js';
@@ -63,7 +63,7 @@ export async function measureColdStart(fx: FunctionsFixture, runs: number): Prom
         name: 'empty handler',
         entry: emptyEntry,
         exportName: 'handler',
-        env: { ...LOCAL_AWS_ENV },
+        env: { ...LOCAL_STORE_AWS_ENV },
         event: () => ({}),
       },
       ...fx.assets.map(

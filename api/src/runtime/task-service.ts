@@ -1,6 +1,7 @@
 /**
  * The TaskService every task handler uses, wired once per Lambda instance from the
- * environment: TABLE_NAME, and DYNAMODB_ENDPOINT only when a local stand-in serves the table.
+ * environment: TABLE_NAME, and AWS_ENDPOINT_URL_DYNAMODB (read by the SDK itself) only when a
+ * local store serves the table.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
@@ -15,8 +16,7 @@ function requiredEnv(name: string): string {
   return value;
 }
 
-const endpoint = process.env[API_ENV.dynamodbEndpoint] || undefined;
-const dynamodb = tracer.captureAWSv3Client(new DynamoDBClient(endpoint ? { endpoint } : {}));
+const dynamodb = tracer.captureAWSv3Client(new DynamoDBClient({}));
 
 const documentClient = DynamoDBDocumentClient.from(dynamodb, {
   marshallOptions: { removeUndefinedValues: true },

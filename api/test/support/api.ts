@@ -4,12 +4,14 @@
  */
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import type { ApiHandler } from '../../src/http/handler.js';
+import { LOCAL_STORE_AWS_ENV } from '../../src/store/local-store.js';
 import { lambdaContext } from './events.js';
 
 /** The API's handlers and the store instance they share. */
 export async function loadApi(env: { tableName: string; endpoint: string }) {
   process.env.TABLE_NAME = env.tableName;
-  process.env.DYNAMODB_ENDPOINT = env.endpoint;
+  process.env.AWS_ENDPOINT_URL_DYNAMODB = env.endpoint;
+  Object.assign(process.env, LOCAL_STORE_AWS_ENV);
   process.env.POWERTOOLS_LOG_LEVEL ??= 'SILENT';
   process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
   const [health, list, create, get, update, remove, runtime] = await Promise.all([
