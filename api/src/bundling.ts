@@ -25,7 +25,8 @@ export const HANDLER_BUNDLING = {
 } as const;
 
 /**
- * Largest a minified handler bundle may be (250 KB, AWS SDK external): a small bundle keeps cold
- * starts short. The API's bundle test holds every route to it.
+ * A sanity bound on a minified handler bundle (500 KB), not a performance budget: what costs
+ * cold start is what the bundle does when it loads, which the bench measures. The bound catches
+ * a dependency bundled by mistake. The API's bundle test holds every route to it.
  */
-export const HANDLER_BUNDLE_BUDGET_BYTES = 250 * 1000;
+export const HANDLER_BUNDLE_MAX_BYTES = 500 * 1000;

@@ -15,7 +15,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HANDLER_BUNDLE_BUDGET_BYTES, HANDLER_BUNDLING } from '../src/bundling.js';
+import { HANDLER_BUNDLE_MAX_BYTES, HANDLER_BUNDLING } from '../src/bundling.js';
 import { Task } from '../src/contract/index.js';
 import { handlerEntry, ROUTES } from '../src/routes.js';
 import { type LocalTasksTable, startLocalTasksTable } from '../src/store/local-store.js';
@@ -122,10 +122,10 @@ async function invokeBundle(routeId: string, event: APIGatewayProxyEvent): Promi
 }
 
 describe('bundled handlers', () => {
-  it.each(ROUTES.map((route) => route.id))('%s bundles within the size budget', async (routeId) => {
+  it.each(ROUTES.map((route) => route.id))('%s bundles within the 500 KB sanity bound', async (routeId) => {
     const file = bundles.get(routeId);
     expect(file).toBeDefined();
-    expect((await stat(file ?? '')).size).toBeLessThanOrEqual(HANDLER_BUNDLE_BUDGET_BYTES);
+    expect((await stat(file ?? '')).size).toBeLessThanOrEqual(HANDLER_BUNDLE_MAX_BYTES);
   });
 
   it('serve health, create, read, list, update and delete from the bundles with tracing on', async () => {

@@ -12,9 +12,9 @@
 import type { Server } from 'node:http';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
-import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
 import { tasksTableDefinition } from './table-schema.js';
+import { connectDynamoDb } from './task-store.js';
 
 /** Region and static credentials for talking to the local store (it checks neither). */
 export const LOCAL_STORE_AWS_ENV = {
@@ -22,6 +22,16 @@ export const LOCAL_STORE_AWS_ENV = {
   AWS_ACCESS_KEY_ID: 'local',
   AWS_SECRET_ACCESS_KEY: 'local',
 } as const;
+
+/** Client settings for the local store at `endpoint`, independent of this process's environment. */
+export function localStoreClientConfig(endpoint: string) {
+  return {
+    endpoint,
+    region: LOCAL_STORE_AWS_ENV.AWS_REGION,
+    accessKeyId: LOCAL_STORE_AWS_ENV.AWS_ACCESS_KEY_ID,
+    secretAccessKey: LOCAL_STORE_AWS_ENV.AWS_SECRET_ACCESS_KEY,
+  };
+}
 
 /** The write operations whose condition failures can return the old item. */
 const CONDITIONAL_WRITES = ['putItem', 'updateItem', 'deleteItem'] as const;
@@ -102,21 +112,12 @@ export async function startLocalTasksTable(tableName = 'tasks'): Promise<LocalTa
       server.close(() => resolve());
       server.closeAllConnections();
     });
-  const client = new DynamoDBClient({
-    endpoint,
-    region: LOCAL_STORE_AWS_ENV.AWS_REGION,
-    credentials: {
-      accessKeyId: LOCAL_STORE_AWS_ENV.AWS_ACCESS_KEY_ID,
-      secretAccessKey: LOCAL_STORE_AWS_ENV.AWS_SECRET_ACCESS_KEY,
-    },
-  });
   try {
-    await client.send(new CreateTableCommand(tasksTableDefinition(tableName)));
+    const client = await connectDynamoDb(localStoreClientConfig(endpoint));
+    await client.DynamoDB.CreateTable(tasksTableDefinition(tableName));
   } catch (error) {
     await stop();
     throw error;
-  } finally {
-    client.destroy();
   }
   return { endpoint, tableName, operations, stop };
 }
