@@ -1,6 +1,8 @@
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ErrorBody } from '../src/contract/index.js';
-import { type LocalTasksTable, startLocalTasksTable } from '../src/store/local-store.js';
+import { LOCAL_STORE_AWS_ENV, type LocalTasksTable, startLocalTasksTable } from '../src/store/local-store.js';
 import { invoke, loadApi } from './support/api.js';
 import { apiEvent } from './support/events.js';
 
@@ -131,4 +133,37 @@ describe('an unexpected failure', () => {
     const reply = await invoke(api.health, apiEvent('GET', '/health'));
     expect(reply).toMatchObject({ status: 200, body: { status: 'ok' } });
   });
+});
+
+describe('the environment', () => {
+  const handlerModule = fileURLToPath(new URL('../src/handlers/get-task.ts', import.meta.url));
+  const complete = {
+    PATH: process.env.PATH ?? '',
+    ...LOCAL_STORE_AWS_ENV,
+    TABLE_NAME: 'tasks',
+    POWERTOOLS_SERVICE_NAME: 'tasktracker-api',
+    POWERTOOLS_METRICS_NAMESPACE: 'TaskTracker',
+  };
+
+  it.each(['TABLE_NAME', 'POWERTOOLS_SERVICE_NAME', 'POWERTOOLS_METRICS_NAMESPACE'])(
+    'fails the init of a task handler naming %s when it is missing',
+    (key) => {
+      // Arrange: a fresh process, as a Lambda init is.
+      const env: Record<string, string> = { ...complete };
+      delete env[key];
+      // Act
+      const init = spawnSync(
+        process.execPath,
+        ['--import', 'tsx', '-e', `await import(${JSON.stringify(handlerModule)})`],
+        {
+          env,
+          encoding: 'utf8',
+          timeout: 30_000,
+        },
+      );
+      // Assert
+      expect(init.status).not.toBe(0);
+      expect(init.stderr).toContain(`Environment variable ${key} is required`);
+    },
+  );
 });

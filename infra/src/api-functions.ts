@@ -86,8 +86,8 @@ export class RouteFunction extends Construct {
         [API_ENV.corsAllowedOrigin]: props.corsAllowedOrigin,
         NODE_OPTIONS: '--enable-source-maps',
       },
-      // The API's own bundling settings: the bundle its tests run (and hold to the size budget)
-      // is the one that deploys. The AWS SDK comes from the Lambda runtime.
+      // The API's own bundling settings: the bundle its tests run is the one that deploys, with
+      // everything it loads inside (no runtime-provided AWS SDK) and the runtime's Node target.
       bundling: {
         format: nodejs.OutputFormat.ESM,
         target: HANDLER_BUNDLING.target,

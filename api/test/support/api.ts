@@ -12,6 +12,8 @@ export async function loadApi(env: { tableName: string; endpoint: string }) {
   process.env.TABLE_NAME = env.tableName;
   process.env.AWS_ENDPOINT_URL_DYNAMODB = env.endpoint;
   Object.assign(process.env, LOCAL_STORE_AWS_ENV);
+  process.env.POWERTOOLS_SERVICE_NAME ??= 'tasktracker-api';
+  process.env.POWERTOOLS_METRICS_NAMESPACE ??= 'TaskTracker';
   process.env.POWERTOOLS_LOG_LEVEL ??= 'SILENT';
   process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
   const [health, list, create, get, update, remove, runtime] = await Promise.all([
