@@ -67,7 +67,7 @@ describe('api stack: functions', () => {
         Architectures: ['arm64'],
         Handler: 'index.handler',
         Timeout: 10,
-        MemorySize: 512,
+        MemorySize: route.memoryMb,
         TracingConfig: { Mode: 'Active' },
       });
       const variables = (props.Environment as { Variables: Record<string, unknown> }).Variables;
