@@ -4,8 +4,8 @@
  */
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import type { ApiHandler } from '../../src/http/handler.js';
+import { lambdaContext } from '../../src/http/proxy-event.js';
 import { LOCAL_STORE_AWS_ENV } from '../../src/store/local-store.js';
-import { lambdaContext } from './events.js';
 
 /** The API's handlers and the store instance they share. */
 export async function loadApi(env: { tableName: string; endpoint: string }) {
@@ -48,7 +48,7 @@ export interface Reply {
 
 /** Invokes a handler as Lambda would and parses the JSON response. */
 export async function invoke(handler: ApiHandler, event: APIGatewayProxyEvent): Promise<Reply> {
-  const result = await handler(event, lambdaContext());
+  const result = await handler(event, lambdaContext('tasktracker-test'));
   const headers = Object.fromEntries(Object.entries(result.headers ?? {}).map(([k, v]) => [k, String(v)]));
   return {
     status: result.statusCode,
