@@ -1,10 +1,14 @@
 /**
  * Lambda cold-start proxy: a fresh Node process loads a function's bundled module and runs one
- * invocation against the local store. Each function's *added* time (import + first invocation,
- * timed inside the process, minus the same for an empty handler) is held to two budgets: an
- * absolute one, and a fraction of the added time of a peer function built the way most projects
- * ship one (AWS SDK v3 document client from node_modules + Powertools logger, metrics, tracer).
- * Runs alternate between targets so all see the same machine noise.
+ * invocation against the local store. Each function's *added* time (import + first invocation
+ * inside the process, minus the same for an empty handler) is held to two budgets: an absolute
+ * one, and a fraction of the added time of a peer function built the way most projects ship one
+ * (AWS SDK v3 document client from node_modules + Powertools logger, metrics, tracer).
+ *
+ * The budgeted figure is the process's CPU time (user + system). On this shared 2-core machine
+ * the wall clock mostly measures the run queue (the same function took 37 ms or 111 ms in runs
+ * minutes apart), while a Lambda execution environment runs its init on its own CPU share. The
+ * wall-clock figures are reported beside it. Runs alternate between targets.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -182,8 +186,12 @@ export async function measureColdStart(fx: FunctionsFixture, runs: number): Prom
   }
 }
 
-/** Median of import + first invocation, timed inside the process. */
-const startMs = (runs: readonly FreshRun[]): number => median(runs.map((r) => r.loadMs + r.invokeMs));
+/** Import + first invocation, wall clock inside the process. */
+const inside = (run: FreshRun): number => run.loadMs + run.invokeMs;
+/** Import + first invocation, CPU time. */
+const cpu = (run: FreshRun): number => run.loadCpuMs + run.invokeCpuMs;
+/** Median CPU time of import + first invocation: the budgeted figure. */
+const startMs = (runs: readonly FreshRun[]): number => median(runs.map(cpu));
 
 function toRows(targets: readonly Target[], samples: Map<string, FreshRun[]>, runs: number): Row[] {
   const of = (name: string) => samples.get(name) ?? [];
@@ -196,7 +204,7 @@ function toRows(targets: readonly Target[], samples: Map<string, FreshRun[]>, ru
       metric: `${EMPTY}: fresh Node process, spawn to exit`,
       value: median(emptyWall),
       unit: 'ms',
-      note: `median of ${runs} runs (p90 ${Math.round(percentile(emptyWall, 90))} ms); its import + invocation (${emptyMs.toFixed(1)} ms inside the process) is subtracted from every "added" figure`,
+      note: `median of ${runs} runs (p90 ${Math.round(percentile(emptyWall, 90))} ms); its import + invocation (${emptyMs.toFixed(1)} ms of CPU, ${median(of(EMPTY).map(inside)).toFixed(1)} ms inside the process) is subtracted from every "added" figure`,
     },
     {
       area: AREA,
@@ -241,7 +249,7 @@ function toRows(targets: readonly Target[], samples: Map<string, FreshRun[]>, ru
 
 function describeRuns(runs: readonly FreshRun[]): string {
   const m = (pick: (r: FreshRun) => number) => Math.round(median(runs.map(pick)));
-  return `inside the process: import ${m((r) => r.loadMs)} ms + first call ${m((r) => r.invokeMs)} ms (CPU ${m((r) => r.loadCpuMs)} + ${m((r) => r.invokeCpuMs)} ms); peak RSS ${m((r) => r.maxRssMb)} MB`;
+  return `CPU time, median of ${runs.length} runs; wall clock inside the process: import ${m((r) => r.loadMs)} ms + first call ${m((r) => r.invokeMs)} ms (CPU ${m((r) => r.loadCpuMs)} + ${m((r) => r.invokeCpuMs)} ms); peak RSS ${m((r) => r.maxRssMb)} MB`;
 }
 
 /**
@@ -251,7 +259,7 @@ function describeRuns(runs: readonly FreshRun[]): string {
  * An estimate from this machine's core, not a measurement on Lambda.
  */
 function lambdaEstimate(name: string, runs: readonly FreshRun[], emptyMs: number, memoryMb: number): Row {
-  const importAdded = median(runs.map((r) => r.loadMs)) - emptyMs;
+  const importAdded = median(runs.map((r) => r.loadCpuMs)) - emptyMs;
   const invokeCpu = median(runs.map((r) => r.invokeCpuMs));
   const invokeWait = Math.max(0, median(runs.map((r) => r.invokeMs)) - invokeCpu);
   const share = Math.min(1, memoryMb / FULL_VCPU_MB);
