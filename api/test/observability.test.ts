@@ -36,6 +36,7 @@ beforeAll(async () => {
 
 afterEach(() => {
   vi.restoreAllMocks();
+  vi.unstubAllEnvs();
 });
 
 afterAll(async () => {
@@ -67,6 +68,19 @@ describe('metrics and logs of a healthy API', () => {
     const emf = jsonLines().find((line) => 'TaskCreated' in line);
     expect(emf).toMatchObject({ TaskCreated: 1, service: 'tasktracker-api' });
     expect(JSON.stringify(emf?._aws)).toContain('TaskTrackerTest');
+  });
+
+  it('flushes a read that counts nothing without a warning, keeping only the cold-start count', async () => {
+    // As Lambda sets it for an on-demand execution environment, where Powertools counts cold starts.
+    vi.stubEnv('AWS_LAMBDA_INITIALIZATION_TYPE', 'on-demand');
+    vi.resetModules();
+    const api = await loadApi(table);
+    captureOutput();
+    await invoke(api.list, apiEvent('GET', '/tasks', { sub: 'm' }));
+    await invoke(api.list, apiEvent('GET', '/tasks', { sub: 'm' }));
+    vi.restoreAllMocks();
+    expect(output.join('')).not.toContain('No application metrics to publish');
+    expect(jsonLines().filter((line) => 'ColdStart' in line)).toHaveLength(1);
   });
 
   it('logs a refused request as one JSON line with its request id and error code', async () => {
