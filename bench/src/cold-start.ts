@@ -23,6 +23,7 @@ import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { build } from 'esbuild';
 import { apiEvent, type BenchUser, createRequest, routeById } from './api-events.js';
 import type { FunctionAsset } from './assembly.js';
+import { BUDGETS } from './budgets.js';
 import { storeClient } from './dynamo-local.js';
 import { BENCH_TABLE, type FunctionsFixture, seedTasks } from './functions.js';
 import { type FreshRun, invokeFresh } from './handler-host.js';
@@ -39,9 +40,12 @@ const REFERENCE_KEY = {
 };
 /** One vCPU on Lambda: memory decides the CPU share below it. */
 const FULL_VCPU_MB = 1769;
-/** Memory sizes considered for a function, and the first call's CPU time it may take there. */
+/**
+ * Memory sizes considered for a function, and how long its first call's CPU work may take at
+ * that memory's CPU share: no longer than the whole added cold start may take here.
+ */
 const MEMORY_STEPS_MB = [128, 256, 512, 1024, 1769] as const;
-const FIRST_CALL_CPU_MAX_MS = 50;
+const FIRST_CALL_CPU_MAX_MS = BUDGETS.coldStartAddedMs.max;
 /** lambda-perf 2025-12: a hello-world nodejs22.x function on arm64 inits in ~117–124 ms. */
 const HELLO_WORLD_INIT_MS = { low: 117, high: 124 } as const;
 
