@@ -2,6 +2,7 @@
  * How every handler is bundled for Lambda. Infra's NodejsFunction and the API's bundle test
  * both use these settings, so the tested bundle is the deployed one.
  */
+import type { BuildOptions } from 'esbuild';
 
 /** The Node.js major version of the deployed Lambda runtime (infra's `nodejs24.x`). */
 export const LAMBDA_NODE_MAJOR = 24;
@@ -25,6 +26,21 @@ export const HANDLER_BUNDLING = {
    */
   externalModules: [],
 } as const;
+
+/** HANDLER_BUNDLING as esbuild's own build options, for bundling a handler outside CDK. */
+export function esbuildOptions(): BuildOptions {
+  return {
+    bundle: true,
+    platform: 'node',
+    format: HANDLER_BUNDLING.format,
+    target: HANDLER_BUNDLING.target,
+    minify: HANDLER_BUNDLING.minify,
+    mainFields: [...HANDLER_BUNDLING.mainFields],
+    banner: { js: HANDLER_BUNDLING.banner },
+    external: [...HANDLER_BUNDLING.externalModules],
+    logLevel: 'silent',
+  };
+}
 
 /**
  * A sanity bound on a minified handler bundle (500 KB), not a performance budget: what costs

@@ -14,7 +14,7 @@ import { pathToFileURL } from 'node:url';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HANDLER_BUNDLE_MAX_BYTES, HANDLER_BUNDLING, LAMBDA_NODE_MAJOR } from '../src/bundling.js';
+import { esbuildOptions, HANDLER_BUNDLE_MAX_BYTES, LAMBDA_NODE_MAJOR } from '../src/bundling.js';
 import { Task } from '../src/contract/index.js';
 import { handlerEntry, ROUTES } from '../src/routes.js';
 import { LOCAL_STORE_AWS_ENV, type LocalTasksTable, startLocalTasksTable } from '../src/store/local-store.js';
@@ -51,18 +51,10 @@ beforeAll(async () => {
   for (const route of ROUTES) {
     const outfile = join(outDir, `${route.id}.mjs`);
     const result = await build({
+      ...esbuildOptions(),
       entryPoints: [handlerEntry(route)],
-      bundle: true,
-      platform: 'node',
-      format: HANDLER_BUNDLING.format,
-      target: HANDLER_BUNDLING.target,
-      minify: HANDLER_BUNDLING.minify,
-      mainFields: [...HANDLER_BUNDLING.mainFields],
-      banner: { js: HANDLER_BUNDLING.banner },
-      external: [...HANDLER_BUNDLING.externalModules],
       outfile,
       metafile: true,
-      logLevel: 'silent',
     });
     bundles.set(route.id, outfile);
     inputs.set(route.id, Object.keys(result.metafile.inputs));

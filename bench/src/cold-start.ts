@@ -15,7 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PutItemCommand } from '@aws-sdk/client-dynamodb';
-import { HANDLER_BUNDLING, LAMBDA_NODE_MAJOR } from '@tasktracker/api/bundling';
+import { esbuildOptions, LAMBDA_NODE_MAJOR } from '@tasktracker/api/bundling';
 import { LOCAL_STORE_AWS_ENV } from '@tasktracker/api/local-store';
 import { ROUTES } from '@tasktracker/api/routes';
 import { TABLE_SCHEMA } from '@tasktracker/api/table-schema';
@@ -117,16 +117,9 @@ async function referenceTargets(fx: FunctionsFixture, outDir: string): Promise<T
   }
   const bundled = join(outDir, 'sdk-bundled.mjs');
   await build({
+    ...esbuildOptions(),
     entryPoints: [join(REFERENCE_DIR, 'sdk-bundled.mjs')],
-    bundle: true,
-    platform: 'node',
-    format: HANDLER_BUNDLING.format,
-    target: HANDLER_BUNDLING.target,
-    minify: HANDLER_BUNDLING.minify,
-    mainFields: [...HANDLER_BUNDLING.mainFields],
-    banner: { js: HANDLER_BUNDLING.banner },
     outfile: bundled,
-    logLevel: 'silent',
   });
   const env = (name: string) => ({
     ...lambdaEnv(name, 512),
