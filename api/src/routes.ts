@@ -78,7 +78,8 @@ export const ROUTES: readonly Route[] = [
     path: '/tasks/{id}',
     handlerFile: 'update-task.ts',
     authorized: true,
-    tableActions: ['dynamodb:UpdateItem', 'dynamodb:GetItem'],
+    // A stale edit's 409 comes from the failed UpdateItem itself (ALL_OLD): no read needed.
+    tableActions: ['dynamodb:UpdateItem'],
     memoryMb: TASK_MEMORY_MB,
   },
   {
