@@ -6,6 +6,9 @@ export const API_ENV = {
   metricsNamespace: 'POWERTOOLS_METRICS_NAMESPACE',
   /** Origin allowed by CORS on every response; `*` when unset. */
   corsAllowedOrigin: 'CORS_ALLOWED_ORIGIN',
-  /** DynamoDB endpoint override for tests and the local cloud; never set in AWS. */
-  dynamodbEndpoint: 'DYNAMODB_ENDPOINT',
+  /**
+   * The AWS SDKs' standard endpoint override for DynamoDB: the local cloud, tests and benchmarks
+   * point functions at the local store with it; never set in AWS.
+   */
+  dynamodbEndpoint: 'AWS_ENDPOINT_URL_DYNAMODB',
 } as const;

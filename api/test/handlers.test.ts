@@ -1,15 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ErrorBody, IDEMPOTENCY_HEADER, TASK_LIMITS, Task } from '../src/contract/index.js';
+import { CAPACITY_BUDGET } from '../src/store/capacity.js';
+import { type LocalTasksTable, startLocalTasksTable } from '../src/store/local-store.js';
 import type { CapacityRecord } from '../src/store/task-store.js';
 import { invoke, loadApi, type Reply } from './support/api.js';
 import { apiEvent, type EventOptions } from './support/events.js';
-import { type LocalTable, startLocalTable } from './support/local-table.js';
 
-let table: LocalTable;
+let table: LocalTasksTable;
 let api: Awaited<ReturnType<typeof loadApi>>;
 
 beforeAll(async () => {
-  table = await startLocalTable('tasks-handlers');
+  table = await startLocalTasksTable('tasks-handlers');
   api = await loadApi(table);
 });
 
@@ -85,12 +86,12 @@ describe('task lifecycle', () => {
     expect(created.headers.Location).toBe(`/tasks/${task.id}`);
     expect(created.headers['Access-Control-Allow-Origin']).toBe('*');
     expect(created.headers['Idempotent-Replayed']).toBeUndefined();
-    expect(units(writes)).toBe(1);
+    expect(units(writes)).toBe(CAPACITY_BUDGET.singleWrite);
 
     const [fetched, reads] = await withCapacity(() => call.get({ sub: 'alice', id: task.id }));
     expect(fetched.status).toBe(200);
     expect(fetched.body).toEqual(task);
-    expect(units(reads)).toBeLessThanOrEqual(0.5);
+    expect(units(reads)).toBeLessThanOrEqual(CAPACITY_BUDGET.getTask);
   });
 
   it('accepts every field at its limit', async () => {
@@ -119,7 +120,7 @@ describe('task lifecycle', () => {
       version: 2,
     });
     expect(Date.parse(reply.body.updatedAt)).toBeGreaterThanOrEqual(Date.parse(task.updatedAt));
-    expect(units(records)).toBe(1);
+    expect(units(records)).toBe(CAPACITY_BUDGET.singleWrite);
   });
 
   it('answers a stale version with 409 and the current task', async () => {
@@ -145,7 +146,7 @@ describe('task lifecycle', () => {
     const [reply, records] = await withCapacity(() => call.remove({ sub: 'alice', id: task.id }));
     expect(reply.status).toBe(204);
     expect(reply.rawBody).toBe('');
-    expect(units(records)).toBe(1);
+    expect(units(records)).toBe(CAPACITY_BUDGET.singleWrite);
     expectError(await call.get({ sub: 'alice', id: task.id }), 404, 'not_found');
     expectError(await call.remove({ sub: 'alice', id: task.id }), 404, 'not_found');
     expectError(
@@ -211,7 +212,7 @@ describe('idempotent create', () => {
       call.create({ sub: 'retrier', body: { title: 'Pay rent' }, headers: { [IDEMPOTENCY_HEADER]: key } }),
     );
     expect(first.status).toBe(201);
-    expect(units(firstWrites)).toBeLessThanOrEqual(2);
+    expect(units(firstWrites)).toBeLessThanOrEqual(CAPACITY_BUDGET.createWithIdempotencyKey);
     const retry = await call.create({
       sub: 'retrier',
       body: { title: 'Pay rent' },
@@ -323,9 +324,27 @@ describe('request validation', () => {
     ['title too long', { version: 1, title: 'x'.repeat(201) }, 'title'],
     ['status unknown', { version: 1, status: 'later' }, 'status'],
     ['unknown field', { version: 1, id: 'other' }, 'id'],
+    [
+      'version whose successor is not a safe integer',
+      { version: Number.MAX_SAFE_INTEGER, notes: 'x' },
+      'version',
+    ],
   ])('PATCH /tasks/{id} rejects %s with 400 naming the field', async (_name, body, field) => {
     const task = await createTask('validator');
     expectError(await call.update({ sub: 'validator', id: task.id, body }), 400, 'validation_failed', field);
+  });
+
+  it('answers an out-of-range version with 400 even for a task that does not exist', async () => {
+    const body = { version: Number.MAX_SAFE_INTEGER, notes: 'x' };
+    const reply = await call.update({ sub: 'validator', id: '01ARZ3NDEKTSV4RRFFQ69G5FAV', body });
+    expectError(reply, 400, 'validation_failed', 'version');
+  });
+
+  it('answers the largest editable version of a task at version 1 with 409, not 500', async () => {
+    const task = await createTask('validator');
+    const body = { version: TASK_LIMITS.versionMax - 1, notes: 'x' };
+    const reply = await call.update({ sub: 'validator', id: task.id, body });
+    expect(expectError(reply, 409, 'conflict').error.details).toEqual({ current: task });
   });
 
   it.each([
@@ -333,6 +352,9 @@ describe('request validation', () => {
     ['limit zero', { limit: '0' }, 'limit'],
     ['limit not a number', { limit: 'ten' }, 'limit'],
     ['limit fractional', { limit: '2.5' }, 'limit'],
+    ['limit in hexadecimal', { limit: '0x10' }, 'limit'],
+    ['limit with an exponent', { limit: '1e1' }, 'limit'],
+    ['limit with a sign', { limit: '+5' }, 'limit'],
     ['status unknown', { status: 'blocked' }, 'status'],
     ['cursor garbage', { cursor: '!!not-a-cursor!!' }, 'cursor'],
     ['unknown parameter', { sort: 'asc' }, 'sort'],
@@ -397,12 +419,5 @@ describe('request validation', () => {
       headers: { 'content-type': 'application/json; charset=UTF-8' },
     });
     expect(charset.status).toBe(201);
-  });
-});
-
-describe('table access', () => {
-  it('never scans', () => {
-    expect(table.operations).not.toContain('Scan');
-    expect(table.operations).toContain('Query');
   });
 });

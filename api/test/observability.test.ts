@@ -1,10 +1,12 @@
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ErrorBody } from '../src/contract/index.js';
+import { LOCAL_STORE_AWS_ENV, type LocalTasksTable, startLocalTasksTable } from '../src/store/local-store.js';
 import { invoke, loadApi } from './support/api.js';
 import { apiEvent } from './support/events.js';
-import { type LocalTable, startLocalTable } from './support/local-table.js';
 
-let table: LocalTable;
+let table: LocalTasksTable;
 let output: string[] = [];
 
 /** Collects what the handlers print (Powertools writes JSON lines to stdout and stderr). */
@@ -26,7 +28,7 @@ function jsonLines(): Record<string, unknown>[] {
 }
 
 beforeAll(async () => {
-  table = await startLocalTable('tasks-observed');
+  table = await startLocalTasksTable('tasks-observed');
   process.env.POWERTOOLS_LOG_LEVEL = 'INFO';
   process.env.POWERTOOLS_METRICS_DISABLED = 'false';
   process.env.POWERTOOLS_METRICS_NAMESPACE = 'TaskTrackerTest';
@@ -34,6 +36,7 @@ beforeAll(async () => {
 
 afterEach(() => {
   vi.restoreAllMocks();
+  vi.unstubAllEnvs();
 });
 
 afterAll(async () => {
@@ -65,6 +68,19 @@ describe('metrics and logs of a healthy API', () => {
     const emf = jsonLines().find((line) => 'TaskCreated' in line);
     expect(emf).toMatchObject({ TaskCreated: 1, service: 'tasktracker-api' });
     expect(JSON.stringify(emf?._aws)).toContain('TaskTrackerTest');
+  });
+
+  it('flushes a read that counts nothing without a warning, keeping only the cold-start count', async () => {
+    // As Lambda sets it for an on-demand execution environment, where Powertools counts cold starts.
+    vi.stubEnv('AWS_LAMBDA_INITIALIZATION_TYPE', 'on-demand');
+    vi.resetModules();
+    const api = await loadApi(table);
+    captureOutput();
+    await invoke(api.list, apiEvent('GET', '/tasks', { sub: 'm' }));
+    await invoke(api.list, apiEvent('GET', '/tasks', { sub: 'm' }));
+    vi.restoreAllMocks();
+    expect(output.join('')).not.toContain('No application metrics to publish');
+    expect(jsonLines().filter((line) => 'ColdStart' in line)).toHaveLength(1);
   });
 
   it('logs a refused request as one JSON line with its request id and error code', async () => {
@@ -131,4 +147,37 @@ describe('an unexpected failure', () => {
     const reply = await invoke(api.health, apiEvent('GET', '/health'));
     expect(reply).toMatchObject({ status: 200, body: { status: 'ok' } });
   });
+});
+
+describe('the environment', () => {
+  const handlerModule = fileURLToPath(new URL('../src/handlers/get-task.ts', import.meta.url));
+  const complete = {
+    PATH: process.env.PATH ?? '',
+    ...LOCAL_STORE_AWS_ENV,
+    TABLE_NAME: 'tasks',
+    POWERTOOLS_SERVICE_NAME: 'tasktracker-api',
+    POWERTOOLS_METRICS_NAMESPACE: 'TaskTracker',
+  };
+
+  it.each(['TABLE_NAME', 'POWERTOOLS_SERVICE_NAME', 'POWERTOOLS_METRICS_NAMESPACE'])(
+    'fails the init of a task handler naming %s when it is missing',
+    (key) => {
+      // Arrange: a fresh process, as a Lambda init is.
+      const env: Record<string, string> = { ...complete };
+      delete env[key];
+      // Act
+      const init = spawnSync(
+        process.execPath,
+        ['--import', 'tsx', '-e', `await import(${JSON.stringify(handlerModule)})`],
+        {
+          env,
+          encoding: 'utf8',
+          timeout: 30_000,
+        },
+      );
+      // Assert
+      expect(init.status).not.toBe(0);
+      expect(init.stderr).toContain(`Environment variable ${key} is required`);
+    },
+  );
 });

@@ -1,11 +1,12 @@
 /**
- * API Gateway REST proxy events as the Cognito-authorized API delivers them to the
- * handlers, and a Lambda context, so a bundled handler can be invoked outside Lambda.
+ * API Gateway REST proxy events as the Cognito-authorized API delivers them to the handlers,
+ * built with the API's shared builder, so a bundled handler can be invoked outside Lambda.
  */
 import { randomUUID } from 'node:crypto';
 import { IDEMPOTENCY_HEADER } from '@tasktracker/api/contract';
+import { proxyEvent } from '@tasktracker/api/proxy-event';
 import type { Route } from '@tasktracker/api/routes';
-import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
+import type { APIGatewayProxyEvent } from 'aws-lambda';
 
 /** The signed-in user the events come from (the Cognito authorizer's claims). */
 export interface BenchUser {
@@ -22,63 +23,24 @@ export interface EventRequest {
 
 /** A REST API (v1) proxy event for `route`, authorized as `user` when the route is. */
 export function apiEvent(route: Route, user: BenchUser, request: EventRequest = {}): APIGatewayProxyEvent {
-  const params = request.pathParameters ?? {};
-  const path = route.path.replace(/\{(\w+)\}/g, (_, name: string) => params[name] ?? name);
-  const headers: Record<string, string> = {
-    accept: 'application/json',
-    host: 'localhost',
-    ...(request.body === undefined ? {} : { 'content-type': 'application/json' }),
-    ...request.headers,
-  };
-  const query = request.query ?? null;
-  const claims = route.authorized
-    ? { claims: { sub: user.sub, email: user.email, email_verified: 'true', token_use: 'id' } }
-    : null;
-  return {
-    resource: route.path,
-    path,
+  return proxyEvent({
     httpMethod: route.method,
-    headers,
-    multiValueHeaders: Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, [v]])),
-    queryStringParameters: query,
-    multiValueQueryStringParameters: query
-      ? Object.fromEntries(Object.entries(query).map(([k, v]) => [k, [v]]))
-      : null,
-    pathParameters: Object.keys(params).length > 0 ? params : null,
-    stageVariables: null,
-    body: request.body === undefined ? null : JSON.stringify(request.body),
-    isBase64Encoded: false,
-    requestContext: {
-      accountId: '000000000000',
-      apiId: 'bench',
-      authorizer: claims,
-      protocol: 'HTTP/1.1',
-      httpMethod: route.method,
-      identity: {
-        accessKey: null,
-        accountId: null,
-        apiKey: null,
-        apiKeyId: null,
-        caller: null,
-        clientCert: null,
-        cognitoAuthenticationProvider: null,
-        cognitoAuthenticationType: null,
-        cognitoIdentityId: null,
-        cognitoIdentityPoolId: null,
-        principalOrgId: null,
-        sourceIp: '127.0.0.1',
-        user: null,
-        userAgent: 'bench',
-        userArn: null,
-      },
-      path: `/dev${path}`,
-      stage: 'dev',
-      requestId: randomUUID(),
-      requestTimeEpoch: Date.now(),
-      resourceId: 'bench',
-      resourcePath: route.path,
+    resource: route.path,
+    ...(request.pathParameters ? { pathParameters: request.pathParameters } : {}),
+    headers: {
+      accept: 'application/json',
+      host: 'localhost',
+      'user-agent': 'bench',
+      ...(request.body === undefined ? {} : { 'content-type': 'application/json' }),
+      ...request.headers,
     },
-  };
+    ...(request.query ? { query: request.query } : {}),
+    body: request.body === undefined ? null : JSON.stringify(request.body),
+    apiId: 'bench',
+    ...(route.authorized
+      ? { claims: { sub: user.sub, email: user.email, email_verified: 'true', token_use: 'id' } }
+      : {}),
+  });
 }
 
 /** A create body and an idempotency key, unique per call. */
@@ -86,28 +48,6 @@ export function createRequest(title: string): EventRequest {
   return {
     body: { title },
     headers: { [IDEMPOTENCY_HEADER.toLowerCase()]: randomUUID() },
-  };
-}
-
-/** Lambda context fields handlers and Powertools read. */
-export function lambdaContext(functionName: string, timeoutMs = 10_000): Context {
-  const deadline = Date.now() + timeoutMs;
-  const unsupported = (): never => {
-    throw new Error('callback-style completion is not supported');
-  };
-  return {
-    callbackWaitsForEmptyEventLoop: true,
-    functionName,
-    functionVersion: '$LATEST',
-    invokedFunctionArn: `arn:aws:lambda:us-east-1:000000000000:function:${functionName}`,
-    memoryLimitInMB: '1024',
-    awsRequestId: randomUUID(),
-    logGroupName: `/aws/lambda/${functionName}`,
-    logStreamName: 'bench',
-    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
-    done: unsupported,
-    fail: unsupported,
-    succeed: unsupported,
   };
 }
 

@@ -65,11 +65,11 @@ function loadRows(label: string, result: Result): Row[] {
     { area: AREA, metric: `${label} p99`, value: result.latency.p99, unit: 'ms' },
     {
       area: AREA,
-      metric: `${label} failed requests`,
+      metric: `${label} requests without a 2xx answer`,
       value: failures,
       unit: 'req',
       budget: 'loadErrors',
-      note: `${result.requests.total} requests in ${result.duration} s${codes ? `; non-2xx: ${codes}` : ''}${result.errors ? `; ${result.errors} connection errors (${result.timeouts} timeouts)` : ''}`,
+      note: `${failures} of ${result.requests.total} requests sent in ${result.duration} s got no 2xx${codes ? ` (${codes})` : ''}${result.errors ? `; ${result.errors} connection errors (${result.timeouts} timeouts)` : ''}`,
     },
   ];
 }

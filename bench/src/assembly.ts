@@ -9,6 +9,9 @@ import { pathToFileURL } from 'node:url';
 import { ROUTES } from '@tasktracker/api/routes';
 import { REPO_ROOT } from './run-command.js';
 
+/** Lambda's memory when a function does not set one. */
+const LAMBDA_DEFAULT_MEMORY_MB = 128;
+
 /** One route's deployed function. */
 export interface FunctionAsset {
   readonly routeId: string;
@@ -21,12 +24,15 @@ export interface FunctionAsset {
   readonly exportName: string;
   /** Environment variables whose values are plain strings in the template. */
   readonly environment: Readonly<Record<string, string>>;
+  /** `MemorySize` in MB (Lambda's default, 128, when the template leaves it out). */
+  readonly memoryMb: number;
 }
 
 interface TemplateResource {
   readonly Type?: string;
   readonly Properties?: {
     readonly Handler?: string;
+    readonly MemorySize?: unknown;
     readonly Code?: { readonly S3Key?: unknown };
     readonly Environment?: { readonly Variables?: Record<string, unknown> };
   };
@@ -136,7 +142,9 @@ export function functionAssets(outdir: string): FunctionAsset[] {
       const environment = Object.fromEntries(
         Object.entries(variables).filter((e): e is [string, string] => typeof e[1] === 'string'),
       );
-      found.set(routeId, { routeId, logicalId, dir, entry, exportName, environment });
+      const memory = resource.Properties?.MemorySize;
+      const memoryMb = typeof memory === 'number' ? memory : LAMBDA_DEFAULT_MEMORY_MB;
+      found.set(routeId, { routeId, logicalId, dir, entry, exportName, environment, memoryMb });
     }
   }
   return routeIds.flatMap((id) => {

@@ -1,7 +1,10 @@
 /**
  * Every budget the benchmarks check, in one place. A measured figure breaks its budget
- * when it is greater than `max`. Each budget says why it is set where it is.
+ * when it is greater than `max`. Each budget says why it is set where it is. DynamoDB capacity
+ * budgets are the API's own (the store's tests hold it to the same numbers).
  */
+import { HANDLER_BUNDLE_MAX_BYTES } from '@tasktracker/api/bundling';
+import { CAPACITY_BUDGET } from '@tasktracker/api/capacity';
 
 export interface Budget {
   /** The largest value that still passes. */
@@ -13,23 +16,28 @@ export interface Budget {
 }
 
 export const BUDGETS = {
-  coldStartRatio: {
-    max: 1.5,
+  coldStartAddedMs: {
+    max: 60,
+    unit: 'ms',
+    why: "import + first invocation in a fresh process, minus an empty handler's: ≈ ≤ 1.5× Lambda's hello-world init (lambda-perf 2025-12: nodejs22.x arm64 ~117–124 ms); the floor (https + crypto + one signed request) is ~10–15 ms",
+  },
+  coldStartPeerRatio: {
+    max: 0.3,
     unit: '×',
-    why: 'fresh process: load bundle + one invocation vs an empty handler; lambda-perf 2025-12: hello-world nodejs22.x arm64 inits in ~117–124 ms, a typical SDK function in ~375 ms (~3×)',
+    why: 'added cold start vs the peer built into the bench (AWS SDK v3 document client from node_modules + Powertools logger, metrics, tracer), as most projects ship a function',
   },
   bundleKb: {
-    max: 250,
+    max: HANDLER_BUNDLE_MAX_BYTES / 1000,
     unit: 'KB',
-    why: 'minified bundle per function; Lambda loads it on every cold start',
+    why: 'a sanity bound, not a performance budget (the cold-start figures are): catches a dependency bundled by mistake',
   },
   readRcuGetItem: {
-    max: 0.5,
+    max: CAPACITY_BUDGET.getTask,
     unit: 'RCU',
     why: 'one eventually consistent GetItem of ≤ 4 KB',
   },
   readRcuListPage: {
-    max: 1,
+    max: CAPACITY_BUDGET.listPage,
     unit: 'RCU',
     why: 'one eventually consistent Query returning a page of 20 small tasks (≤ 8 KB)',
   },
@@ -44,12 +52,12 @@ export const BUDGETS = {
     why: 'a read-only route writes nothing',
   },
   writeWcuCreate: {
-    max: 2,
+    max: CAPACITY_BUDGET.createWithIdempotencyKey,
     unit: 'WCU',
     why: 'one PutItem for the task (≤ 1 KB) + one for its idempotency record',
   },
   writeWcuSingle: {
-    max: 1,
+    max: CAPACITY_BUDGET.singleWrite,
     unit: 'WCU',
     why: 'one conditional write of one item ≤ 1 KB',
   },

@@ -3,26 +3,23 @@
  * `npm test`, each timed from spawn in a fresh process.
  */
 import { spawn } from 'node:child_process';
+import { portSpecs } from '@tasktracker/local';
 import { notAvailable, type Row } from './report.js';
 import { REPO_ROOT, runCommand } from './run-command.js';
 
 const AREA = 'developer loop';
-/** `npm start` flags: in memory, free ports, so it cannot collide with a running instance. */
+/**
+ * `npm start` flags: in memory, and a free port for every service the local cloud has, so it
+ * cannot collide with a running instance.
+ */
 export const START_ARGS = [
   'start',
   '--',
   '--in-memory',
-  '--api-port',
-  '0',
-  '--web-port',
-  '0',
-  '--cognito-port',
-  '0',
-  '--dynamodb-port',
-  '0',
+  ...portSpecs().flatMap((port) => [`--${port.name}-port`, '0']),
 ];
-/** The line `npm start` prints once every service is up. */
-export const READY_LINE = /Local cloud ready in/;
+/** The line `npm start` prints once every service is up ("Local cloud for <stack> ready in 6.7 s"). */
+export const READY_LINE = /Local cloud\b.* ready in /;
 const START_TIMEOUT_MS = 120_000;
 
 export async function measureSynth(): Promise<Row> {

@@ -1,25 +1,12 @@
 /**
- * A DynamoDB-API store for the bench (dynalite, in memory, on 127.0.0.1), the tasks
- * table created from the shared key schema, and a recording proxy that asks the store
- * for the consumed capacity of every call passing through it.
+ * The bench's view of a DynamoDB-API store: an SDK client for it, and a recording proxy that
+ * asks the store for the consumed capacity of every call passing through it. The store itself
+ * is the API's local store (`@tasktracker/api/local-store`), as the tests run it.
  */
 import { createServer, request as httpRequest, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { tasksTableDefinition } from '@tasktracker/api/table-schema';
-import dynalite from 'dynalite';
-
-/** Static credentials and region for local endpoints (the local store checks neither). */
-export const LOCAL_AWS_ENV = {
-  AWS_REGION: 'us-east-1',
-  AWS_ACCESS_KEY_ID: 'bench',
-  AWS_SECRET_ACCESS_KEY: 'bench',
-} as const;
-
-export interface LocalStore {
-  readonly endpoint: string;
-  close(): Promise<void>;
-}
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { LOCAL_STORE_AWS_ENV } from '@tasktracker/api/local-store';
 
 function listen(server: Server): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -38,32 +25,15 @@ function close(server: Server): Promise<void> {
   });
 }
 
-/** Starts an in-memory dynalite on a free port. */
-export async function startStore(): Promise<LocalStore> {
-  const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
-  const endpoint = await listen(server);
-  return { endpoint, close: () => close(server) };
-}
-
 export function storeClient(endpoint: string): DynamoDBClient {
   return new DynamoDBClient({
     endpoint,
-    region: LOCAL_AWS_ENV.AWS_REGION,
+    region: LOCAL_STORE_AWS_ENV.AWS_REGION,
     credentials: {
-      accessKeyId: LOCAL_AWS_ENV.AWS_ACCESS_KEY_ID,
-      secretAccessKey: LOCAL_AWS_ENV.AWS_SECRET_ACCESS_KEY,
+      accessKeyId: LOCAL_STORE_AWS_ENV.AWS_ACCESS_KEY_ID,
+      secretAccessKey: LOCAL_STORE_AWS_ENV.AWS_SECRET_ACCESS_KEY,
     },
   });
-}
-
-/** Creates the tasks table (keys, byStatus index, all attributes projected) as infra defines it. */
-export async function createTasksTable(endpoint: string, tableName: string): Promise<void> {
-  const client = storeClient(endpoint);
-  try {
-    await client.send(new CreateTableCommand(tasksTableDefinition(tableName)));
-  } finally {
-    client.destroy();
-  }
 }
 
 /** One DynamoDB call seen by the recording proxy. */

@@ -3,16 +3,19 @@
 import { pathToFileURL } from 'node:url';
 
 const { BENCH_MODULE, BENCH_EXPORT, BENCH_EVENT, BENCH_FUNCTION } = process.env;
+const cpuMs = (usage) => (usage.user + usage.system) / 1000;
 const started = performance.now();
+const cpuStart = process.cpuUsage();
 const mod = await import(pathToFileURL(BENCH_MODULE).href);
 const loaded = performance.now();
+const cpuLoaded = process.cpuUsage();
 const deadline = Date.now() + 10_000;
 const context = {
   callbackWaitsForEmptyEventLoop: true,
   functionName: BENCH_FUNCTION,
   functionVersion: '$LATEST',
   invokedFunctionArn: `arn:aws:lambda:us-east-1:000000000000:function:${BENCH_FUNCTION}`,
-  memoryLimitInMB: '1024',
+  memoryLimitInMB: process.env.AWS_LAMBDA_FUNCTION_MEMORY_SIZE ?? '1024',
   awsRequestId: crypto.randomUUID(),
   logGroupName: `/aws/lambda/${BENCH_FUNCTION}`,
   logStreamName: 'bench',
@@ -20,7 +23,15 @@ const context = {
 };
 const result = await mod[BENCH_EXPORT](JSON.parse(BENCH_EVENT), context);
 const invoked = performance.now();
+const cpuInvoked = process.cpuUsage();
 process.stdout.write(
-  `\nBENCH_RESULT ${JSON.stringify({ loadMs: loaded - started, invokeMs: invoked - loaded, statusCode: result?.statusCode ?? null })}\n`,
+  `\nBENCH_RESULT ${JSON.stringify({
+    loadMs: loaded - started,
+    invokeMs: invoked - loaded,
+    loadCpuMs: cpuMs(cpuLoaded) - cpuMs(cpuStart),
+    invokeCpuMs: cpuMs(cpuInvoked) - cpuMs(cpuLoaded),
+    maxRssMb: process.resourceUsage().maxRSS / 1024,
+    statusCode: result?.statusCode ?? null,
+  })}\n`,
   () => process.exit(0),
 );

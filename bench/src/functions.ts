@@ -8,17 +8,16 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { Task } from '@tasktracker/api/contract';
 import { API_ENV } from '@tasktracker/api/env';
-import { ROUTES } from '@tasktracker/api/routes';
-import { apiEvent, type BenchUser, createRequest, lambdaContext, routeById } from './api-events.js';
-import { type FunctionAsset, functionAssets, synthesizeDev } from './assembly.js';
 import {
-  createTasksTable,
-  LOCAL_AWS_ENV,
-  type LocalStore,
-  type RecordingProxy,
-  startRecordingProxy,
-  startStore,
-} from './dynamo-local.js';
+  LOCAL_STORE_AWS_ENV,
+  type LocalTasksTable,
+  startLocalTasksTable,
+} from '@tasktracker/api/local-store';
+import { lambdaContext } from '@tasktracker/api/proxy-event';
+import { ROUTES } from '@tasktracker/api/routes';
+import { apiEvent, type BenchUser, createRequest, routeById } from './api-events.js';
+import { type FunctionAsset, functionAssets, synthesizeDev } from './assembly.js';
+import { type RecordingProxy, startRecordingProxy } from './dynamo-local.js';
 import { type ApiHandler, loadInProcess } from './handler-host.js';
 import { REPO_ROOT } from './run-command.js';
 
@@ -28,7 +27,7 @@ const SYNTH_PARENT = join(REPO_ROOT, 'bench/results');
 export interface FunctionsFixture {
   readonly outdir: string;
   readonly assets: readonly FunctionAsset[];
-  readonly store: LocalStore;
+  readonly store: LocalTasksTable;
   readonly proxy: RecordingProxy;
   /** The asset's environment pointed at `endpoint`; `quiet` silences logs and metrics output. */
   envFor(asset: FunctionAsset, endpoint: string, quiet: boolean): Record<string, string>;
@@ -61,16 +60,14 @@ export async function prepareFunctions(existingAssembly?: string): Promise<Funct
     removeOutdir();
     throw new Error('the synthesized dev stage has no route functions with bundled assets');
   }
-  const store = await startStore();
-  await createTasksTable(store.endpoint, BENCH_TABLE);
+  const store = await startLocalTasksTable(BENCH_TABLE);
   const proxy = await startRecordingProxy(store.endpoint);
   const handlers = new Map<string, ApiHandler>();
   const envFor = (asset: FunctionAsset, endpoint: string, quiet: boolean): Record<string, string> => ({
     ...asset.environment,
-    ...LOCAL_AWS_ENV,
+    ...LOCAL_STORE_AWS_ENV,
     [API_ENV.tableName]: BENCH_TABLE,
     [API_ENV.dynamodbEndpoint]: endpoint,
-    AWS_ENDPOINT_URL_DYNAMODB: endpoint,
     ...(quiet ? { [API_ENV.logLevel]: 'SILENT', POWERTOOLS_METRICS_DISABLED: 'true' } : {}),
   });
   return {
@@ -90,7 +87,7 @@ export async function prepareFunctions(existingAssembly?: string): Promise<Funct
     },
     async close() {
       await proxy.close();
-      await store.close();
+      await store.stop();
       removeOutdir();
     },
   };

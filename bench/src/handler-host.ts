@@ -38,6 +38,12 @@ export interface FreshRun {
   readonly loadMs: number;
   /** The one invocation, inside the child. */
   readonly invokeMs: number;
+  /** CPU time (user + system) of the import: the part a smaller CPU share would stretch. */
+  readonly loadCpuMs: number;
+  /** CPU time of the invocation. */
+  readonly invokeCpuMs: number;
+  /** Peak resident memory of the process. */
+  readonly maxRssMb: number;
   readonly statusCode: number | null;
 }
 

@@ -14,7 +14,8 @@ describe('externalPackages', () => {
   it('lists the packages a bundle imports rather than contains, not Node built-ins or own files', () => {
     const code =
       'import{a}from"@aws-sdk/client-dynamodb";import{b}from"@aws-sdk/lib-dynamodb/dist";' +
-      'import{c}from"node:crypto";import"./chunk.mjs";const d=require("semver");await import("zod")';
+      'import{c}from"node:crypto";import"./chunk.mjs";const d=require("semver");await import("zod");' +
+      'const doc={a:"Restore from `}, x",b:\'copied from "a backup"\'}';
     expect(externalPackages(code)).toEqual([
       '@aws-sdk/client-dynamodb',
       '@aws-sdk/lib-dynamodb',

@@ -1,14 +1,7 @@
 import { GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { type LocalTasksTable, startLocalTasksTable } from '@tasktracker/api/local-store';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  capacityOf,
-  createTasksTable,
-  type LocalStore,
-  type RecordingProxy,
-  startRecordingProxy,
-  startStore,
-  storeClient,
-} from '../src/dynamo-local.js';
+import { capacityOf, type RecordingProxy, startRecordingProxy, storeClient } from '../src/dynamo-local.js';
 
 describe('capacityOf', () => {
   it('sums consumed capacity given as one object or a list', () => {
@@ -20,18 +13,17 @@ describe('capacityOf', () => {
 });
 
 describe('recording proxy in front of the local store', () => {
-  let store: LocalStore;
+  let store: LocalTasksTable;
   let proxy: RecordingProxy;
 
   beforeAll(async () => {
-    store = await startStore();
-    await createTasksTable(store.endpoint, 'tasks');
+    store = await startLocalTasksTable('tasks');
     proxy = await startRecordingProxy(store.endpoint);
   });
 
   afterAll(async () => {
     await proxy?.close();
-    await store?.close();
+    await store?.stop();
   });
 
   it('records the write and read units of calls that never asked for them', async () => {

@@ -1,3 +1,4 @@
+import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import { initialAssets, taskListWatcher } from '../src/frontend.js';
 
@@ -17,9 +18,48 @@ describe('initialAssets', () => {
 });
 
 describe('taskListWatcher', () => {
-  it('is a self-contained script with the marker safely quoted', () => {
-    const script = taskListWatcher('Task "one" </script>');
-    expect(() => new Function(script)).not.toThrow();
-    expect(script).toContain(JSON.stringify('Task "one" </script>'));
+  /** Runs the watcher in a page stand-in: list items, a MutationObserver, a clock at 42 ms. */
+  function page() {
+    const items: { textContent: string }[] = [];
+    const dataset: Record<string, string> = {};
+    let notify: (() => void) | undefined;
+    let disconnected = false;
+    const globals = {
+      document: { documentElement: { dataset }, querySelectorAll: () => items },
+      performance: { now: () => 42 },
+      MutationObserver: class {
+        constructor(callback: () => void) {
+          notify = callback;
+        }
+        observe() {}
+        disconnect() {
+          disconnected = true;
+        }
+      },
+    };
+    return {
+      run: (script: string) => runInNewContext(script, globals),
+      addItem: (text: string) => {
+        items.push({ textContent: text });
+        notify?.();
+      },
+      dataset,
+      disconnected: () => disconnected,
+    };
+  }
+
+  it('stamps the time the first list item with the marker appears, then stops watching', () => {
+    // Arrange
+    const marker = 'Task "one" </script>';
+    const stand = page();
+    stand.run(taskListWatcher(marker));
+    // Act
+    stand.addItem('another task');
+    const before = { ...stand.dataset };
+    stand.addItem(`${marker} (due today)`);
+    // Assert
+    expect(before).toEqual({});
+    expect(stand.dataset.benchListShownAt).toBe('42');
+    expect(stand.disconnected()).toBe(true);
   });
 });

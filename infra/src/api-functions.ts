@@ -20,9 +20,8 @@ export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 /** Service name the functions report under (Powertools). */
 export const API_SERVICE_NAME = 'tasktracker-api';
 
-/** Timeout and memory of every API function: they make at most two DynamoDB calls. */
+/** Timeout of every API function: they make at most two DynamoDB calls. */
 export const FUNCTION_TIMEOUT = Duration.seconds(10);
-export const FUNCTION_MEMORY_MIB = 512;
 
 export interface RouteFunctionProps {
   /** The route the function serves. */
@@ -66,7 +65,7 @@ export class RouteFunction extends Construct {
       depsLockFilePath: `${REPO_ROOT}package-lock.json`,
       runtime: lambda.Runtime.NODEJS_24_X,
       architecture: lambda.Architecture.ARM_64,
-      memorySize: FUNCTION_MEMORY_MIB,
+      memorySize: route.memoryMb,
       timeout: FUNCTION_TIMEOUT,
       tracing: lambda.Tracing.ACTIVE,
       logGroup: this.logGroup,
@@ -86,8 +85,8 @@ export class RouteFunction extends Construct {
         [API_ENV.corsAllowedOrigin]: props.corsAllowedOrigin,
         NODE_OPTIONS: '--enable-source-maps',
       },
-      // The API's own bundling settings: the bundle its tests run (and hold to the size budget)
-      // is the one that deploys. The AWS SDK comes from the Lambda runtime.
+      // The API's own bundling settings: the bundle its tests run is the one that deploys, with
+      // everything it loads inside (no runtime-provided AWS SDK) and the runtime's Node target.
       bundling: {
         format: nodejs.OutputFormat.ESM,
         target: HANDLER_BUNDLING.target,

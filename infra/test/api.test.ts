@@ -1,3 +1,4 @@
+import { LAMBDA_NODE_MAJOR } from '@tasktracker/api/bundling';
 import { ROUTES } from '@tasktracker/api/routes';
 import { TABLE_SCHEMA } from '@tasktracker/api/table-schema';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
@@ -58,15 +59,15 @@ describe('api stack: functions', () => {
   });
 
   it.each(ROUTES.map((route) => [route.id, route] as const))(
-    '%s runs bundled ESM on ARM64 Node 24 with tracing',
+    '%s runs on ARM64 with the Node.js its bundle targets, with active tracing',
     (_, route) => {
       const [, props] = functionOf(route);
       expect(props).toMatchObject({
-        Runtime: 'nodejs24.x',
+        Runtime: `nodejs${LAMBDA_NODE_MAJOR}.x`,
         Architectures: ['arm64'],
         Handler: 'index.handler',
         Timeout: 10,
-        MemorySize: 512,
+        MemorySize: route.memoryMb,
         TracingConfig: { Mode: 'Active' },
       });
       const variables = (props.Environment as { Variables: Record<string, unknown> }).Variables;

@@ -12,6 +12,12 @@ export const TASK_LIMITS = {
   listLimitMax: 100,
   listLimitDefault: 20,
   bodyMaxBytes: 16 * 1024,
+  /**
+   * Largest version a task can carry. Versions count edits and travel as JSON numbers, so they
+   * stay within the integers that JavaScript, JSON clients and the store's number mapping keep
+   * exact (2^53 − 1); an edit writes `version + 1`, so the version it names must be below this.
+   */
+  versionMax: Number.MAX_SAFE_INTEGER,
 } as const;
 
 export const TASK_STATUSES = ['todo', 'doing', 'done'] as const;

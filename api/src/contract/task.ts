@@ -21,7 +21,10 @@ export type TaskStatus = z.infer<typeof TaskStatus>;
 /** A calendar date `YYYY-MM-DD` that exists (2026-02-30 is rejected). */
 export const IsoDate = z.iso.date();
 
-const version = z.number().check(z.int(), z.positive());
+/** A version as stored and returned. */
+const version = z.number().check(z.int(), z.minimum(1), z.maximum(TASK_LIMITS.versionMax));
+/** The version an edit names: one the edit can still increment. */
+const editableVersion = z.number().check(z.int(), z.minimum(1), z.maximum(TASK_LIMITS.versionMax - 1));
 const title = z.string().check(z.trim(), z.minLength(1), z.maxLength(TASK_LIMITS.titleMax));
 const notes = z.string().check(z.maxLength(TASK_LIMITS.notesMax));
 const tag = z.string().check(z.trim(), z.minLength(1), z.maxLength(TASK_LIMITS.tagMax));
@@ -54,7 +57,7 @@ export type CreateTaskInput = z.input<typeof CreateTaskInput>;
 /** Body of `PATCH /tasks/{id}`: the caller's current `version` and at least one field to change. */
 export const UpdateTaskInput = z
   .strictObject({
-    version,
+    version: editableVersion,
     title: z.optional(title),
     notes: z.optional(notes),
     status: z.optional(TaskStatus),
@@ -69,13 +72,27 @@ export const UpdateTaskInput = z
   );
 export type UpdateTaskInput = z.input<typeof UpdateTaskInput>;
 
+/** Canonical decimal digits: no sign, exponent, hex prefix, spaces or leading zeros. */
+const DECIMAL_INTEGER = /^(?:0|[1-9][0-9]*)$/;
+
+/**
+ * An integer query parameter: accepted only as canonical decimal digits (so `0x10`, `1e1`, `+5`
+ * and `05` are refused, not coerced), then held to `[min, max]`.
+ */
+function queryInteger(min: number, max: number) {
+  return z.pipe(
+    z.pipe(
+      z.string().check(z.regex(DECIMAL_INTEGER, { error: 'must be a whole number in decimal digits' })),
+      z.transform(Number),
+    ),
+    z.number().check(z.int(), z.minimum(min), z.maximum(max)),
+  );
+}
+
 /** Query string of `GET /tasks`. */
 export const ListTasksQuery = z.strictObject({
   status: z.optional(TaskStatus),
-  limit: z._default(
-    z.coerce.number().check(z.int(), z.minimum(1), z.maximum(TASK_LIMITS.listLimitMax)),
-    TASK_LIMITS.listLimitDefault,
-  ),
+  limit: z._default(queryInteger(1, TASK_LIMITS.listLimitMax), TASK_LIMITS.listLimitDefault),
   cursor: z.optional(z.string().check(z.minLength(1))),
 });
 export type ListTasksQuery = z.input<typeof ListTasksQuery>;

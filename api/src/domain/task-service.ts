@@ -10,11 +10,13 @@ import {
   type TaskPage,
   UpdateTaskInput,
 } from '../contract/index.js';
-import { IDEMPOTENCY_TTL_SECONDS } from '../store/table-schema.js';
-import type { TaskStore } from '../store/task-store.js';
 import { ConflictError, IdempotencyKeyReusedError, NotFoundError, ValidationError } from './errors.js';
 import { isTaskId, newTaskId } from './task-id.js';
+import type { TaskRepository } from './task-repository.js';
 import { parseWith } from './validation.js';
+
+/** How long an idempotency key makes a create replayable. */
+export const IDEMPOTENCY_TTL_SECONDS = 24 * 60 * 60;
 
 /** Header name reported when an idempotency key is malformed. */
 const IDEMPOTENCY_FIELD = 'Idempotency-Key';
@@ -37,11 +39,14 @@ function hashRequest(input: NewTask): string {
 
 /** A user's tasks. `owner` is always the caller's verified identity (`sub`). */
 export class TaskService {
-  readonly #store: TaskStore;
+  readonly #store: TaskRepository;
   readonly #now: () => Date;
 
-  /** @param now clock, injectable so tests can pin time */
-  constructor(store: TaskStore, now: () => Date = () => new Date()) {
+  /**
+   * @param store where tasks are kept
+   * @param now clock, injectable so tests can pin time
+   */
+  constructor(store: TaskRepository, now: () => Date = () => new Date()) {
     this.#store = store;
     this.#now = now;
   }
@@ -71,35 +76,33 @@ export class TaskService {
     const now = this.#now();
     const task = this.#newTask(newTaskId(now.getTime()), input, now);
     if (idempotencyKey === undefined) {
-      if (!(await this.#store.createTask(owner, task))) throw new Error(`task id collision on ${task.id}`);
+      const outcome = await this.#store.createTask(owner, task);
+      if (!outcome.created) throw new Error(`task id collision on ${task.id}`);
       return { task, replayed: false };
     }
 
     const requestHash = hashRequest(input);
     const nowSeconds = Math.floor(now.getTime() / 1000);
     const record = { taskId: task.id, requestHash, expiresAt: nowSeconds + IDEMPOTENCY_TTL_SECONDS };
-    if (await this.#store.putIdempotencyRecord(owner, idempotencyKey, record, nowSeconds)) {
-      return this.#createRecorded(owner, task, false);
-    }
+    const claim = await this.#store.claimIdempotencyKey(owner, idempotencyKey, record, nowSeconds);
+    if (claim.claimed) return this.#createRecorded(owner, task, false);
 
-    const existing = await this.#store.getIdempotencyRecord(owner, idempotencyKey);
-    if (!existing) throw new Error('idempotency record disappeared after a failed claim');
-    if (existing.requestHash !== requestHash) throw new IdempotencyKeyReusedError();
-    const created = await this.#store.getTask(owner, existing.taskId, true);
+    // The lost claim carries the record that holds the key: no second read to tell a retry.
+    if (claim.holder.requestHash !== requestHash) throw new IdempotencyKeyReusedError();
+    const created = await this.#store.getTask(owner, claim.holder.taskId, true);
     if (created) return { task: created, replayed: true };
     // The first request stopped between its two writes: finish it with the recorded id.
-    return this.#createRecorded(owner, this.#newTask(existing.taskId, input, now), true);
+    return this.#createRecorded(owner, this.#newTask(claim.holder.taskId, input, now), true);
   }
 
   /** Applies a change if the caller's `version` is current; otherwise 409 with the stored task. */
   async update(owner: string, id: string, body: unknown): Promise<Task> {
     const { version, ...changes } = parseWith(UpdateTaskInput, body, 'body');
     if (!isTaskId(id)) throw new NotFoundError(id);
-    const updated = await this.#store.updateTask(owner, id, version, changes, this.#now().toISOString());
-    if (updated) return updated;
-    const current = await this.#store.getTask(owner, id, true);
-    if (!current) throw new NotFoundError(id);
-    throw new ConflictError(current);
+    const outcome = await this.#store.updateTask(owner, id, version, changes, this.#now().toISOString());
+    if (outcome.status === 'updated') return outcome.task;
+    if (outcome.status === 'stale') throw new ConflictError(outcome.current);
+    throw new NotFoundError(id);
   }
 
   /** Deletes one of the owner's tasks. */
@@ -114,9 +117,7 @@ export class TaskService {
 
   /** Writes a task whose idempotency record is in place; a concurrent retry may have written it. */
   async #createRecorded(owner: string, task: Task, replayed: boolean): Promise<CreateResult> {
-    if (await this.#store.createTask(owner, task)) return { task, replayed };
-    const stored = await this.#store.getTask(owner, task.id, true);
-    if (!stored) throw new Error(`task ${task.id} neither created nor found`);
-    return { task: stored, replayed: true };
+    const outcome = await this.#store.createTask(owner, task);
+    return outcome.created ? { task, replayed } : { task: outcome.existing, replayed: true };
   }
 }

@@ -1,11 +1,15 @@
 /**
- * Wraps a route's adapter into a Lambda handler: request-scoped logging, tracing of the
- * invocation, mapping of domain errors to responses, a fixed 500 for anything else, and
- * flushing of metrics.
+ * Turns a route's adapter into a Lambda handler with Powertools' own middy middleware: the
+ * logger gets the Lambda context and the request's keys for one invocation (then resets), and
+ * metrics are flushed as CloudWatch EMF at the end (with a ColdStart count). What stays here is
+ * the API's part: mapping domain errors to responses and anything else to a fixed 500.
  */
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { DomainError } from '../domain/errors.js';
-import { countMetric, logger, metrics, tracer } from '../runtime/observability.js';
+import { countMetric, logger, metrics } from '../runtime/observability.js';
 import { requestIdOf } from './request.js';
 import { domainErrorResponse, internalErrorResponse } from './response.js';
 
@@ -30,34 +34,19 @@ async function respond(
     }
     countMetric('UnexpectedError');
     logger.error('unexpected error', error as Error);
-    tracer.addErrorAsMetadata(error as Error);
     return internalErrorResponse(requestId);
   }
 }
 
 /** The Lambda handler for one route. */
 export function apiHandler(routeId: string, adapter: RouteAdapter): ApiHandler {
-  return async (event, context) => {
+  return middy(async (event: APIGatewayProxyEvent, context: Context) => {
     const requestId = requestIdOf(event, context);
-    logger.addContext(context);
     logger.appendKeys({ requestId, route: routeId });
-    // Outside Lambda (tests, the local cloud) Powertools disables tracing; skip the segment then.
-    const segment = tracer.isTracingEnabled() ? tracer.getSegment() : undefined;
-    const subsegment = segment?.addNewSubsegment(`## ${routeId}`);
-    if (subsegment) {
-      tracer.setSegment(subsegment);
-      tracer.annotateColdStart();
-      tracer.addServiceNameAnnotation();
-    }
-    try {
-      const response = await respond(adapter, event, requestId);
-      logger.debug('response', { statusCode: response.statusCode });
-      return response;
-    } finally {
-      subsegment?.close();
-      if (segment) tracer.setSegment(segment);
-      if (metrics.hasStoredMetrics()) metrics.publishStoredMetrics();
-      logger.resetKeys();
-    }
-  };
+    const response = await respond(adapter, event, requestId);
+    logger.debug('response', { statusCode: response.statusCode });
+    return response;
+  })
+    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(logMetrics(metrics, { captureColdStartMetric: true }));
 }

@@ -2,6 +2,7 @@
  * Every API response is built here: JSON bodies, CORS headers, and the one mapping from a
  * domain error to its HTTP status (ERROR_STATUS).
  */
+import { getStringFromEnv } from '@aws-lambda-powertools/commons/utils/env';
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import type { ErrorBody } from '../contract/index.js';
 import { ERROR_STATUS } from '../contract/protocol.js';
@@ -12,7 +13,7 @@ import { API_ENV } from '../env.js';
 export const IDEMPOTENT_REPLAYED_HEADER = 'Idempotent-Replayed';
 
 const corsHeaders: Record<string, string> = {
-  'Access-Control-Allow-Origin': process.env[API_ENV.corsAllowedOrigin] || '*',
+  'Access-Control-Allow-Origin': getStringFromEnv({ key: API_ENV.corsAllowedOrigin, defaultValue: '*' }),
   'Access-Control-Expose-Headers': `${IDEMPOTENT_REPLAYED_HEADER}, Location`,
 };
 

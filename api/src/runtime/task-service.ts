@@ -1,32 +1,20 @@
 /**
- * The TaskService every task handler uses, wired once per Lambda instance from the
- * environment: TABLE_NAME, and DYNAMODB_ENDPOINT only when a local stand-in serves the table.
+ * The TaskService every task handler uses, wired once per Lambda instance from the environment:
+ * TABLE_NAME (required: a missing one fails the init, naming the variable), and
+ * AWS_ENDPOINT_URL_DYNAMODB only when a local store serves the table.
  */
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { getStringFromEnv } from '@aws-lambda-powertools/commons/utils/env';
 import { TaskService } from '../domain/task-service.js';
 import { API_ENV } from '../env.js';
-import { TaskStore } from '../store/task-store.js';
-import { logger, tracer } from './observability.js';
+import { connectDynamoDb, TaskStore } from '../store/task-store.js';
+import { logger } from './observability.js';
 
-function requiredEnv(name: string): string {
-  const value = process.env[name];
-  if (!value) throw new Error(`Environment variable ${name} must be set`);
-  return value;
-}
-
-const endpoint = process.env[API_ENV.dynamodbEndpoint] || undefined;
-const dynamodb = tracer.captureAWSv3Client(new DynamoDBClient(endpoint ? { endpoint } : {}));
-
-const documentClient = DynamoDBDocumentClient.from(dynamodb, {
-  marshallOptions: { removeUndefinedValues: true },
+const client = await connectDynamoDb({
+  endpoint: getStringFromEnv({ key: API_ENV.dynamodbEndpoint, defaultValue: '' }),
 });
 
 /** The store the handlers share; tests and benchmarks watch its consumed capacity. */
-export const taskStore = new TaskStore({
-  client: documentClient,
-  tableName: requiredEnv(API_ENV.tableName),
-});
+export const taskStore = new TaskStore({ client, tableName: getStringFromEnv({ key: API_ENV.tableName }) });
 taskStore.watchCapacity((record) => logger.debug('consumed capacity', { capacity: record }));
 
 /** The task use cases, as the handlers call them. */

@@ -20,9 +20,6 @@ export const TABLE_SCHEMA = {
   billingMode: 'PAY_PER_REQUEST',
 } as const;
 
-/** How long an idempotency record makes a create replayable. */
-export const IDEMPOTENCY_TTL_SECONDS = 24 * 60 * 60;
-
 /**
  * {@link TABLE_SCHEMA} as a DynamoDB `CreateTable` request, for the stand-ins the API tests and
  * benchmarks create by hand (the local cloud creates tables from the template instead). TTL is not

@@ -1,30 +1,56 @@
 /**
- * The tasks table. The only module that knows item keys (built from TABLE_SCHEMA) and talks
- * to DynamoDB. Every read is a GetItem or a Query; every call asks for its consumed capacity
- * so tests and benchmarks can hold each operation to a budget.
+ * The tasks table: the DynamoDB adapter of the domain's TaskRepository, and the only module that
+ * knows item keys (built from TABLE_SCHEMA). Every read is a GetItem or a Query; every call asks
+ * for its consumed capacity so tests and benchmarks can hold each operation to a budget.
+ *
+ * It talks to DynamoDB through aws-lite (`@aws-lite/client` + its DynamoDB plugin): bundled, it
+ * loads in a fraction of the AWS SDK v3's time at cold start (docs/performance.md has the
+ * figures), signs with the function's own credentials from the standard environment variables,
+ * and marshals items to and from DynamoDB JSON.
  */
 import { createHash } from 'node:crypto';
-import { ConditionalCheckFailedException, type ConsumedCapacity } from '@aws-sdk/client-dynamodb';
-import {
-  DeleteCommand,
-  type DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { unmarshallDynamoDB } from '@aws-lambda-powertools/commons/utils/unmarshallDynamoDB';
+import awsLite, { type AwsLiteClient, type AwsLiteConfig } from '@aws-lite/client';
+import dynamodb from '@aws-lite/dynamodb';
+// Types `client.DynamoDB` (the plugin's methods) on the aws-lite client; nothing at run time.
+import type {} from '@aws-lite/dynamodb-types';
 import type { Task, TaskPage, TaskStatus } from '../contract/index.js';
 import { ValidationError } from '../domain/errors.js';
 import { isTaskId } from '../domain/task-id.js';
+import type {
+  ClaimOutcome,
+  CreateOutcome,
+  IdempotencyRecord,
+  ListRequest,
+  TaskChanges,
+  TaskRepository,
+  UpdateOutcome,
+} from '../domain/task-repository.js';
 import { TABLE_SCHEMA } from './table-schema.js';
+
+/** An aws-lite client with the DynamoDB plugin loaded. */
+export type DynamoDbClient = AwsLiteClient;
+
+/**
+ * A DynamoDB client for this process. Region and credentials come from the standard AWS
+ * environment variables (a function's own role on Lambda); `endpoint` points it elsewhere, e.g.
+ * at the local store.
+ */
+export function connectDynamoDb(
+  config: Pick<AwsLiteConfig, 'endpoint' | 'region' | 'accessKeyId' | 'secretAccessKey'> = {},
+): Promise<DynamoDbClient> {
+  const defined = Object.fromEntries(
+    Object.entries(config).filter(([, value]) => value !== undefined && value !== ''),
+  );
+  return awsLite({ ...defined, plugins: [dynamodb], autoloadPlugins: false });
+}
 
 /** The store operations whose capacity is reported. */
 export type StoreOperation =
   | 'getTask'
   | 'listTasks'
   | 'createTask'
-  | 'putIdempotencyRecord'
-  | 'getIdempotencyRecord'
+  | 'claimIdempotencyKey'
   | 'updateTask'
   | 'deleteTask';
 
@@ -36,35 +62,33 @@ export interface CapacityRecord {
   /** Units consumed on the base table. */
   readonly tableUnits: number;
   /** Units consumed per secondary index, by index name. */
-  readonly indexUnits: Readonly<Record<string, number>>;
-}
-
-export interface TaskStoreOptions {
-  /** Document client for the table's region and endpoint. */
-  readonly client: DynamoDBDocumentClient;
-  /** Physical table name. */
-  readonly tableName: string;
+  readonly indexUnits: ReadonlyMap<string, number>;
 }
 
 /** Receives the capacity of every DynamoDB call the store makes. */
 export type CapacityListener = (record: CapacityRecord) => void;
 
-/** What makes a create replayable: the task it created and a hash of the request. */
-export interface IdempotencyRecord {
-  readonly taskId: string;
-  readonly requestHash: string;
-  /** Epoch seconds after which the record no longer applies (the table's TTL attribute). */
-  readonly expiresAt: number;
+export interface TaskStoreOptions {
+  /** Client for the table's region and endpoint. */
+  readonly client: DynamoDbClient;
+  /** Physical table name. */
+  readonly tableName: string;
 }
 
-/** Fields of a task an update may change. */
-export type TaskChanges = Partial<Pick<Task, 'title' | 'notes' | 'status' | 'dueDate' | 'tags'>>;
+/** DynamoDB's ConsumedCapacity, as far as the store reads it. */
+interface ConsumedCapacity {
+  readonly CapacityUnits?: number;
+  readonly Table?: { readonly CapacityUnits?: number };
+  readonly GlobalSecondaryIndexes?: Record<string, { readonly CapacityUnits?: number }>;
+}
 
-/** One page request of a user's tasks, newest first. */
-export interface ListRequest {
-  readonly status?: TaskStatus;
-  readonly limit: number;
-  readonly cursor?: string;
+/** What the store reads of a DynamoDB answer; aws-lite has already unmarshalled items. */
+interface Answer {
+  readonly Item?: Record<string, unknown>;
+  readonly Items?: Record<string, unknown>[];
+  readonly Attributes?: Record<string, unknown>;
+  readonly LastEvaluatedKey?: unknown;
+  readonly ConsumedCapacity?: ConsumedCapacity;
 }
 
 const { partitionKey: PK, sortKey: SK, statusIndex, ttlAttribute } = TABLE_SCHEMA;
@@ -106,28 +130,35 @@ function toTask(item: Record<string, unknown>): Task {
   };
 }
 
-function isConditionFailure(error: unknown): boolean {
-  return (
-    error instanceof ConditionalCheckFailedException ||
-    (error instanceof Error && error.name === 'ConditionalCheckFailedException')
-  );
+function toIdempotencyRecord(item: Record<string, unknown>): IdempotencyRecord {
+  return {
+    taskId: item.taskId as string,
+    requestHash: item.requestHash as string,
+    expiresAt: item[ttlAttribute] as number,
+  };
+}
+
+/**
+ * The failed condition's item, when `error` is a ConditionalCheckFailedException: `{ item }` with
+ * the item as stored (asked for with ReturnValuesOnConditionCheckFailure: ALL_OLD), or with no
+ * item when none existed. Undefined for any other error.
+ */
+function conditionFailure(error: unknown): { item?: Record<string, unknown> } | undefined {
+  if (!(error instanceof Error) || error.name !== 'ConditionalCheckFailedException') return undefined;
+  // aws-lite copies the error body's fields onto the error; it does not unmarshal this one.
+  const raw = (error as Error & { Item?: Parameters<typeof unmarshallDynamoDB>[0] }).Item;
+  return raw === undefined ? {} : { item: unmarshallDynamoDB(raw) as Record<string, unknown> };
 }
 
 /** A user's tasks and idempotency records in the tasks table. */
-export class TaskStore {
-  readonly #client: DynamoDBDocumentClient;
+export class TaskStore implements TaskRepository {
+  readonly #client: DynamoDbClient;
   readonly #tableName: string;
   readonly #listeners = new Set<CapacityListener>();
-  #lastCapacity: CapacityRecord | undefined;
 
   constructor(options: TaskStoreOptions) {
     this.#client = options.client;
     this.#tableName = options.tableName;
-  }
-
-  /** Capacity of the most recent DynamoDB call that reported one. */
-  get lastCapacity(): CapacityRecord | undefined {
-    return this.#lastCapacity;
   }
 
   /** Calls `listener` with the capacity of every later DynamoDB call; returns an unsubscribe. */
@@ -136,48 +167,42 @@ export class TaskStore {
     return () => this.#listeners.delete(listener);
   }
 
-  /** One task of `owner`, or undefined. Eventually consistent unless `consistent` is set. */
   async getTask(owner: string, id: string, consistent = false): Promise<Task | undefined> {
-    const out = await this.#client.send(
-      new GetCommand({
-        TableName: this.#tableName,
-        Key: taskKey(owner, id),
-        ConsistentRead: consistent,
-        ReturnConsumedCapacity: 'INDEXES',
-      }),
-    );
+    const out = (await this.#client.DynamoDB.GetItem({
+      TableName: this.#tableName,
+      Key: taskKey(owner, id),
+      ConsistentRead: consistent,
+      ReturnConsumedCapacity: 'INDEXES',
+    })) as Answer;
     this.#record('getTask', out.ConsumedCapacity);
     return out.Item ? toTask(out.Item) : undefined;
   }
 
-  /** A page of `owner`'s tasks, newest first, optionally only one status. */
   async listTasks(owner: string, request: ListRequest): Promise<TaskPage> {
     const status = request.status;
     const startId =
       request.cursor === undefined ? undefined : this.#decodeCursor(owner, status, request.cursor);
     const byStatus = status !== undefined;
-    const out = await this.#client.send(
-      new QueryCommand({
-        TableName: this.#tableName,
-        ...(byStatus
-          ? {
-              IndexName: statusIndex.name,
-              KeyConditionExpression: '#pk = :pk',
-              ExpressionAttributeNames: { '#pk': statusIndex.partitionKey },
-              ExpressionAttributeValues: { ':pk': statusKey(owner, status) },
-            }
-          : {
-              KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :prefix)',
-              ExpressionAttributeNames: { '#pk': PK, '#sk': SK },
-              ExpressionAttributeValues: { ':pk': userKey(owner), ':prefix': TASK_PREFIX },
-            }),
-        ...(startId === undefined ? {} : { ExclusiveStartKey: this.#startKey(owner, status, startId) }),
-        ScanIndexForward: false,
-        // One extra item tells whether another page exists, so the last page has no cursor.
-        Limit: request.limit + 1,
-        ReturnConsumedCapacity: 'INDEXES',
-      }),
-    );
+    const out = (await this.#client.DynamoDB.Query({
+      TableName: this.#tableName,
+      ...(byStatus
+        ? {
+            IndexName: statusIndex.name,
+            KeyConditionExpression: '#pk = :pk',
+            ExpressionAttributeNames: { '#pk': statusIndex.partitionKey },
+            ExpressionAttributeValues: { ':pk': statusKey(owner, status) },
+          }
+        : {
+            KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :prefix)',
+            ExpressionAttributeNames: { '#pk': PK, '#sk': SK },
+            ExpressionAttributeValues: { ':pk': userKey(owner), ':prefix': TASK_PREFIX },
+          }),
+      ...(startId === undefined ? {} : { ExclusiveStartKey: this.#startKey(owner, status, startId) }),
+      ScanIndexForward: false,
+      // One extra item tells whether another page exists, so the last page has no cursor.
+      Limit: request.limit + 1,
+      ReturnConsumedCapacity: 'INDEXES',
+    })) as Answer;
     this.#record('listTasks', out.ConsumedCapacity);
     const items = (out.Items ?? []).map(toTask);
     const page = items.slice(0, request.limit);
@@ -189,90 +214,63 @@ export class TaskStore {
     };
   }
 
-  /** Writes a new task; false when a task with its id already exists. */
-  async createTask(owner: string, task: Task): Promise<boolean> {
+  async createTask(owner: string, task: Task): Promise<CreateOutcome> {
     try {
-      const out = await this.#client.send(
-        new PutCommand({
-          TableName: this.#tableName,
-          Item: {
-            ...taskKey(owner, task.id),
-            [statusIndex.partitionKey]: statusKey(owner, task.status),
-            [statusIndex.sortKey]: taskSortKey(task.id),
-            ...task,
-          },
-          ConditionExpression: 'attribute_not_exists(#pk)',
-          ExpressionAttributeNames: { '#pk': PK },
-          ReturnConsumedCapacity: 'INDEXES',
-        }),
-      );
+      const out = (await this.#client.DynamoDB.PutItem({
+        TableName: this.#tableName,
+        Item: {
+          ...taskKey(owner, task.id),
+          [statusIndex.partitionKey]: statusKey(owner, task.status),
+          [statusIndex.sortKey]: taskSortKey(task.id),
+          ...task,
+        },
+        ConditionExpression: 'attribute_not_exists(#pk)',
+        ExpressionAttributeNames: { '#pk': PK },
+        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+        ReturnConsumedCapacity: 'INDEXES',
+      })) as Answer;
       this.#record('createTask', out.ConsumedCapacity);
-      return true;
+      return { created: true };
     } catch (error) {
-      if (isConditionFailure(error)) return false;
+      const failure = conditionFailure(error);
+      if (failure?.item) return { created: false, existing: toTask(failure.item) };
       throw error;
     }
   }
 
-  /**
-   * Claims an idempotency key for a create; false when an unexpired record already holds it.
-   * An expired record the TTL sweeper has not removed yet is overwritten.
-   */
-  async putIdempotencyRecord(
+  async claimIdempotencyKey(
     owner: string,
     key: string,
     record: IdempotencyRecord,
     nowSeconds: number,
-  ): Promise<boolean> {
+  ): Promise<ClaimOutcome> {
     try {
-      const out = await this.#client.send(
-        new PutCommand({
-          TableName: this.#tableName,
-          Item: { [PK]: userKey(owner), [SK]: idempotencySortKey(key), ...record },
-          ConditionExpression: 'attribute_not_exists(#pk) OR #ttl < :now',
-          ExpressionAttributeNames: { '#pk': PK, '#ttl': ttlAttribute },
-          ExpressionAttributeValues: { ':now': nowSeconds },
-          ReturnConsumedCapacity: 'INDEXES',
-        }),
-      );
-      this.#record('putIdempotencyRecord', out.ConsumedCapacity);
-      return true;
+      const out = (await this.#client.DynamoDB.PutItem({
+        TableName: this.#tableName,
+        Item: { [PK]: userKey(owner), [SK]: idempotencySortKey(key), ...record },
+        ConditionExpression: 'attribute_not_exists(#pk) OR #ttl < :now',
+        ExpressionAttributeNames: { '#pk': PK, '#ttl': ttlAttribute },
+        ExpressionAttributeValues: { ':now': nowSeconds },
+        // A lost claim answers with the record that holds the key: no second, consistent read.
+        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+        ReturnConsumedCapacity: 'INDEXES',
+      })) as Answer;
+      this.#record('claimIdempotencyKey', out.ConsumedCapacity);
+      return { claimed: true };
     } catch (error) {
-      if (isConditionFailure(error)) return false;
+      const failure = conditionFailure(error);
+      if (failure?.item) return { claimed: false, holder: toIdempotencyRecord(failure.item) };
       throw error;
     }
   }
 
-  /** The record holding an idempotency key, read consistently right after a lost claim. */
-  async getIdempotencyRecord(owner: string, key: string): Promise<IdempotencyRecord | undefined> {
-    const out = await this.#client.send(
-      new GetCommand({
-        TableName: this.#tableName,
-        Key: { [PK]: userKey(owner), [SK]: idempotencySortKey(key) },
-        ConsistentRead: true,
-        ReturnConsumedCapacity: 'INDEXES',
-      }),
-    );
-    this.#record('getIdempotencyRecord', out.ConsumedCapacity);
-    if (!out.Item) return undefined;
-    return {
-      taskId: out.Item.taskId as string,
-      requestHash: out.Item.requestHash as string,
-      expiresAt: out.Item[ttlAttribute] as number,
-    };
-  }
-
-  /**
-   * Applies `changes` if the stored version is `expectedVersion`, bumping the version.
-   * Returns the updated task, or undefined when the task is missing or the version is stale.
-   */
   async updateTask(
     owner: string,
     id: string,
     expectedVersion: number,
     changes: TaskChanges,
     updatedAt: string,
-  ): Promise<Task | undefined> {
+  ): Promise<UpdateOutcome> {
     const names: Record<string, string> = { '#pk': PK, '#version': 'version', '#updatedAt': 'updatedAt' };
     const values: Record<string, unknown> = {
       ':expected': expectedVersion,
@@ -292,51 +290,50 @@ export class TaskStore {
       sets.push('#gsi1pk = :gsi1pk');
     }
     try {
-      const out = await this.#client.send(
-        new UpdateCommand({
-          TableName: this.#tableName,
-          Key: taskKey(owner, id),
-          UpdateExpression: `SET ${sets.join(', ')}`,
-          ConditionExpression: 'attribute_exists(#pk) AND #version = :expected',
-          ExpressionAttributeNames: names,
-          ExpressionAttributeValues: values,
-          ReturnValues: 'ALL_NEW',
-          ReturnConsumedCapacity: 'INDEXES',
-        }),
-      );
+      const out = (await this.#client.DynamoDB.UpdateItem({
+        TableName: this.#tableName,
+        Key: taskKey(owner, id),
+        UpdateExpression: `SET ${sets.join(', ')}`,
+        ConditionExpression: 'attribute_exists(#pk) AND #version = :expected',
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: values,
+        ReturnValues: 'ALL_NEW',
+        // A stale edit answers with the task as stored: the 409 needs no second read.
+        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+        ReturnConsumedCapacity: 'INDEXES',
+      })) as Answer;
       this.#record('updateTask', out.ConsumedCapacity);
-      return out.Attributes ? toTask(out.Attributes) : undefined;
+      if (!out.Attributes) throw new Error(`UpdateItem on task ${id} returned no attributes`);
+      return { status: 'updated', task: toTask(out.Attributes) };
     } catch (error) {
-      if (isConditionFailure(error)) return undefined;
-      throw error;
+      const failure = conditionFailure(error);
+      if (!failure) throw error;
+      return failure.item ? { status: 'stale', current: toTask(failure.item) } : { status: 'missing' };
     }
   }
 
-  /** Deletes one task of `owner`; false when it did not exist. */
   async deleteTask(owner: string, id: string): Promise<boolean> {
     try {
-      const out = await this.#client.send(
-        new DeleteCommand({
-          TableName: this.#tableName,
-          Key: taskKey(owner, id),
-          ConditionExpression: 'attribute_exists(#pk)',
-          ExpressionAttributeNames: { '#pk': PK },
-          ReturnConsumedCapacity: 'INDEXES',
-        }),
-      );
+      const out = (await this.#client.DynamoDB.DeleteItem({
+        TableName: this.#tableName,
+        Key: taskKey(owner, id),
+        ConditionExpression: 'attribute_exists(#pk)',
+        ExpressionAttributeNames: { '#pk': PK },
+        ReturnConsumedCapacity: 'INDEXES',
+      })) as Answer;
       this.#record('deleteTask', out.ConsumedCapacity);
       return true;
     } catch (error) {
-      if (isConditionFailure(error)) return false;
+      if (conditionFailure(error)) return false;
       throw error;
     }
   }
 
   #record(operation: StoreOperation, consumed: ConsumedCapacity | undefined): void {
     if (!consumed) return;
-    const indexUnits: Record<string, number> = {};
+    const indexUnits = new Map<string, number>();
     for (const [name, units] of Object.entries(consumed.GlobalSecondaryIndexes ?? {})) {
-      indexUnits[name] = units.CapacityUnits ?? 0;
+      indexUnits.set(name, units.CapacityUnits ?? 0);
     }
     const record: CapacityRecord = {
       operation,
@@ -344,17 +341,20 @@ export class TaskStore {
       tableUnits: consumed.Table?.CapacityUnits ?? consumed.CapacityUnits ?? 0,
       indexUnits,
     };
-    this.#lastCapacity = record;
     for (const listener of this.#listeners) listener(record);
   }
 
-  #startKey(owner: string, status: TaskStatus | undefined, id: string): Record<string, string> {
-    const key = taskKey(owner, id);
+  /** The key a Query starts after, in DynamoDB JSON (aws-lite marshals only items and values). */
+  #startKey(owner: string, status: TaskStatus | undefined, id: string): Record<string, { S: string }> {
+    const key: Record<string, { S: string }> = {
+      [PK]: { S: userKey(owner) },
+      [SK]: { S: taskSortKey(id) },
+    };
     if (status === undefined) return key;
     return {
       ...key,
-      [statusIndex.partitionKey]: statusKey(owner, status),
-      [statusIndex.sortKey]: taskSortKey(id),
+      [statusIndex.partitionKey]: { S: statusKey(owner, status) },
+      [statusIndex.sortKey]: { S: taskSortKey(id) },
     };
   }
 
@@ -363,7 +363,11 @@ export class TaskStore {
     return Buffer.from(JSON.stringify(payload)).toString('base64url');
   }
 
-  /** The id a page starts after; a cursor from another user, status or a tampered one is a 400. */
+  /**
+   * The id a page starts after. A cursor from another user or another status filter, or one
+   * that is not a cursor, is a 400. The cursor is not signed: an owner who rewrites theirs can
+   * only move within their own list, because the Query is always keyed by the caller and filter.
+   */
   #decodeCursor(owner: string, status: TaskStatus | undefined, cursor: string): string {
     const invalid = ValidationError.field('cursor', 'is not a cursor returned by this listing');
     let payload: unknown;

@@ -4,12 +4,16 @@
  */
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import type { ApiHandler } from '../../src/http/handler.js';
-import { lambdaContext } from './events.js';
+import { lambdaContext } from '../../src/http/proxy-event.js';
+import { LOCAL_STORE_AWS_ENV } from '../../src/store/local-store.js';
 
 /** The API's handlers and the store instance they share. */
 export async function loadApi(env: { tableName: string; endpoint: string }) {
   process.env.TABLE_NAME = env.tableName;
-  process.env.DYNAMODB_ENDPOINT = env.endpoint;
+  process.env.AWS_ENDPOINT_URL_DYNAMODB = env.endpoint;
+  Object.assign(process.env, LOCAL_STORE_AWS_ENV);
+  process.env.POWERTOOLS_SERVICE_NAME ??= 'tasktracker-api';
+  process.env.POWERTOOLS_METRICS_NAMESPACE ??= 'TaskTracker';
   process.env.POWERTOOLS_LOG_LEVEL ??= 'SILENT';
   process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
   const [health, list, create, get, update, remove, runtime] = await Promise.all([
@@ -44,7 +48,7 @@ export interface Reply {
 
 /** Invokes a handler as Lambda would and parses the JSON response. */
 export async function invoke(handler: ApiHandler, event: APIGatewayProxyEvent): Promise<Reply> {
-  const result = await handler(event, lambdaContext());
+  const result = await handler(event, lambdaContext('tasktracker-test'));
   const headers = Object.fromEntries(Object.entries(result.headers ?? {}).map(([k, v]) => [k, String(v)]));
   return {
     status: result.statusCode,

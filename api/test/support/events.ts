@@ -1,6 +1,6 @@
-/** Builds API Gateway REST (v1 proxy) events like the Cognito-authorized gateway sends. */
-import { randomUUID } from 'node:crypto';
-import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
+/** REST proxy events for the API's tests, in the shape of the shared builder's requests. */
+import type { APIGatewayProxyEvent } from 'aws-lambda';
+import { proxyEvent } from '../../src/http/proxy-event.js';
 
 export interface EventOptions {
   /** The Cognito `sub` claim; omit for an unauthenticated request. */
@@ -14,7 +14,7 @@ export interface EventOptions {
   readonly isBase64Encoded?: boolean;
 }
 
-/** A REST proxy event for `method path` as API Gateway delivers it to the route's function. */
+/** A REST proxy event for `method resource` as API Gateway delivers it to the route's function. */
 export function apiEvent(method: string, resource: string, options: EventOptions = {}): APIGatewayProxyEvent {
   const body =
     options.body === undefined
@@ -22,63 +22,16 @@ export function apiEvent(method: string, resource: string, options: EventOptions
       : typeof options.body === 'string'
         ? options.body
         : JSON.stringify(options.body);
-  const headers: Record<string, string> = {
-    ...(body === null ? {} : { 'Content-Type': 'application/json' }),
-    ...options.headers,
-  };
-  const path = options.id === undefined ? resource : resource.replace('{id}', encodeURIComponent(options.id));
-  const requestId = randomUUID();
-  return {
+  return proxyEvent({
     httpMethod: method,
-    path,
     resource,
+    ...(options.id === undefined ? {} : { pathParameters: { id: options.id } }),
+    headers: { ...(body === null ? {} : { 'Content-Type': 'application/json' }), ...options.headers },
+    ...(options.query ? { query: options.query } : {}),
     body,
     isBase64Encoded: options.isBase64Encoded ?? false,
-    headers,
-    multiValueHeaders: Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, [v]])),
-    pathParameters: options.id === undefined ? null : { id: options.id },
-    queryStringParameters: options.query ?? null,
-    multiValueQueryStringParameters: options.query
-      ? Object.fromEntries(Object.entries(options.query).map(([k, v]) => [k, [v]]))
-      : null,
-    stageVariables: null,
-    requestContext: {
-      accountId: '123456789012',
-      apiId: 'local',
-      httpMethod: method,
-      path: `/dev${path}`,
-      protocol: 'HTTP/1.1',
-      requestId,
-      requestTimeEpoch: Date.now(),
-      resourceId: 'local',
-      resourcePath: resource,
-      stage: 'dev',
-      identity: {
-        sourceIp: '127.0.0.1',
-        userAgent: 'vitest',
-      } as APIGatewayProxyEvent['requestContext']['identity'],
-      authorizer:
-        options.sub === undefined
-          ? null
-          : { claims: { sub: options.sub, email: `${options.sub}@example.com` } },
-    },
-  };
-}
-
-/** A Lambda context for one invocation. */
-export function lambdaContext(functionName = 'tasktracker-test'): Context {
-  return {
-    callbackWaitsForEmptyEventLoop: true,
-    functionName,
-    functionVersion: '$LATEST',
-    invokedFunctionArn: `arn:aws:lambda:us-east-1:123456789012:function:${functionName}`,
-    memoryLimitInMB: '256',
-    awsRequestId: randomUUID(),
-    logGroupName: `/aws/lambda/${functionName}`,
-    logStreamName: 'local',
-    getRemainingTimeInMillis: () => 10_000,
-    done: () => undefined,
-    fail: () => undefined,
-    succeed: () => undefined,
-  };
+    ...(options.sub === undefined
+      ? {}
+      : { claims: { sub: options.sub, email: `${options.sub}@example.com` } }),
+  });
 }

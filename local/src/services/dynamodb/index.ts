@@ -12,7 +12,7 @@ import {
   DynamoDBClient,
   ListTablesCommand,
 } from '@aws-sdk/client-dynamodb';
-import dynalite from 'dynalite';
+import { createLocalStoreServer } from '@tasktracker/api/local-store';
 import { Level } from 'level';
 import { type AssemblyResource, resourcesOf } from '../../assembly/index.js';
 import { LocalCloudError } from '../../errors.js';
@@ -89,12 +89,7 @@ export class LocalDynamoDb implements LocalService {
     const folder = this.folder;
     if (folder !== undefined && !existsSync(folder)) mkdirSync(folder, { recursive: true });
     if (folder !== undefined) await this.checkFolder(folder);
-    const server = dynalite({
-      ...(folder === undefined ? {} : { path: folder }),
-      createTableMs: 0,
-      deleteTableMs: 0,
-      updateTableMs: 0,
-    });
+    const server = createLocalStoreServer(folder === undefined ? {} : { path: folder });
     // The store listens where only the front finds it; the front takes the public port.
     this.storeUrl = await listenOnLoopback(server, 0);
     this.server = server;
