@@ -4,8 +4,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import { IDEMPOTENCY_HEADER } from '@tasktracker/api/contract';
-import { proxyEvent } from '@tasktracker/api/proxy-event';
 import type { Route } from '@tasktracker/api/routes';
+import { proxyEvent } from '@tasktracker/local/proxy-event';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 
 /** The signed-in user the events come from (the Cognito authorizer's claims). */

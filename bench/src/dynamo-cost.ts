@@ -3,8 +3,9 @@
  * against the local store through a proxy that requests ReturnConsumedCapacity, and the
  * read and write units of its calls are summed.
  */
-import { lambdaContext } from '@tasktracker/api/proxy-event';
+
 import { ROUTES } from '@tasktracker/api/routes';
+import { lambdaContext } from '@tasktracker/local/proxy-event';
 import { apiEvent, type BenchUser, createRequest, type EventRequest, routeById } from './api-events.js';
 import type { BudgetId } from './budgets.js';
 import type { RecordedCall } from './dynamo-local.js';

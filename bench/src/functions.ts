@@ -13,8 +13,8 @@ import {
   type LocalTasksTable,
   startLocalTasksTable,
 } from '@tasktracker/api/local-store';
-import { lambdaContext } from '@tasktracker/api/proxy-event';
 import { ROUTES } from '@tasktracker/api/routes';
+import { lambdaContext } from '@tasktracker/local/proxy-event';
 import { apiEvent, type BenchUser, createRequest, routeById } from './api-events.js';
 import { type FunctionAsset, functionAssets, synthesizeDev } from './assembly.js';
 import { type RecordingProxy, startRecordingProxy } from './dynamo-local.js';

@@ -2,9 +2,10 @@
  * Loads the API's handlers the way Lambda does — module init reads the environment — pointed
  * at a local table, and invokes them with REST proxy events.
  */
+
+import { lambdaContext } from '@tasktracker/local/proxy-event';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import type { ApiHandler } from '../../src/http/handler.js';
-import { lambdaContext } from '../../src/http/proxy-event.js';
 import { LOCAL_STORE_AWS_ENV } from '../../src/store/local-store.js';
 
 /** The API's handlers and the store instance they share. */

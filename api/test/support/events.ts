@@ -1,6 +1,7 @@
 /** REST proxy events for the API's tests, in the shape of the shared builder's requests. */
+
+import { proxyEvent } from '@tasktracker/local/proxy-event';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
-import { proxyEvent } from '../../src/http/proxy-event.js';
 
 export interface EventOptions {
   /** The Cognito `sub` claim; omit for an unauthenticated request. */

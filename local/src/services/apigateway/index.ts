@@ -11,7 +11,7 @@ import type { LocalService, ServiceDescription } from '../../service.js';
 import type { MetricSink } from '../cloudwatch/metrics.js';
 import type { InvokeOutcome } from '../lambda/index.js';
 import { CognitoAuthorizer, type UserPoolDirectory } from './authorizer.js';
-import { buildProxyEvent } from './event.js';
+import { proxyEvent } from './event.js';
 import { type ApiMethod, type RestApiModel, readRestApis } from './model.js';
 import { validateRequest } from './request-validator.js';
 import { matchRoute } from './router.js';
@@ -230,26 +230,22 @@ export class LocalApiGateway implements LocalService {
       );
       return this.sendGatewayError(api, req, res, ERRORS.configurationError);
     }
-    const event = buildProxyEvent(
-      {
-        httpMethod,
-        path: decodePath(path),
-        rawHeaders: req.rawHeaders,
-        query,
-        body,
-        sourceIp: req.socket.remoteAddress ?? '127.0.0.1',
-        receivedAt,
-      },
-      {
-        resourcePath: method.resourcePath,
-        resourceId: method.resourceId,
-        pathParameters: match.pathParameters,
-        stage: api.stageName,
-        apiId: api.apiId,
-        accountId: LOCAL_ACCOUNT_ID,
-        ...(claims ? { claims } : {}),
-      },
-    );
+    const event = proxyEvent({
+      httpMethod,
+      resource: method.resourcePath,
+      path: decodePath(path),
+      ...(match.pathParameters ? { pathParameters: match.pathParameters } : {}),
+      headers: headerPairs(req.rawHeaders),
+      query: [...new URLSearchParams(query)],
+      body: body.length === 0 ? null : body.toString('utf8'),
+      ...(claims ? { claims } : {}),
+      stage: api.stageName,
+      apiId: api.apiId,
+      accountId: LOCAL_ACCOUNT_ID,
+      resourceId: method.resourceId,
+      receivedAt,
+      sourceIp: req.socket.remoteAddress ?? '127.0.0.1',
+    });
     const outcome = await withTimeout(
       this.options.invoke(method.lambdaArn, event),
       method.integrationTimeoutMs,
@@ -420,6 +416,13 @@ function errorTypeHeader(error: GatewayError): string {
 function header(req: IncomingMessage, name: string): string | undefined {
   const value = req.headers[name.toLowerCase()];
   return Array.isArray(value) ? value[0] : value;
+}
+
+/** Node's raw header list (`[name, value, name, value, …]`) as name/value pairs, in order. */
+function headerPairs(raw: readonly string[]): Array<[string, string]> {
+  const pairs: Array<[string, string]> = [];
+  for (let i = 0; i + 1 < raw.length; i += 2) pairs.push([raw[i] ?? '', raw[i + 1] ?? '']);
+  return pairs;
 }
 
 function decodePath(path: string): string {

@@ -12,7 +12,6 @@ import {
   DynamoDBClient,
   ListTablesCommand,
 } from '@aws-sdk/client-dynamodb';
-import { createLocalStoreServer } from '@tasktracker/api/local-store';
 import { Level } from 'level';
 import { type AssemblyResource, resourcesOf } from '../../assembly/index.js';
 import { LocalCloudError } from '../../errors.js';
@@ -22,6 +21,7 @@ import type { LocalService, ServiceDescription } from '../../service.js';
 import type { MetricSink } from '../cloudwatch/metrics.js';
 import { DynamoDbFront, type DynamoDbGuard } from './front.js';
 import { type TableShape, tableShapeOf } from './index-units.js';
+import { createLocalStoreServer } from './store.js';
 
 /** `GlobalTable` is what CDK's `TableV2` synthesizes; locally it is one table, replicas aside. */
 export const TABLE_TYPES = ['AWS::DynamoDB::Table', 'AWS::DynamoDB::GlobalTable'] as const;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { lambdaContext, proxyEvent, requestTime } from '../src/http/proxy-event.js';
+import { lambdaContext, proxyEvent, requestTime } from '../src/services/apigateway/event.js';
 
 describe('proxyEvent', () => {
   it('gives headers and query in single- and multi-value forms, one name per header whatever its casing', () => {
