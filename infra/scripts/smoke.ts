@@ -5,6 +5,7 @@
  * Exit codes: 0 passed, 1 a check failed or the outputs could not be read, 2 bad arguments.
  */
 import { parseArgs } from 'node:util';
+import { isHttpUrl } from '@tasktracker/web/runtime-config';
 import { getStageConfig } from '../src/config/stages.js';
 import {
   type DeployedStack,
@@ -28,15 +29,7 @@ function positiveInt(name: string, raw: string | undefined): number | undefined 
 }
 
 function httpUrl(name: string, raw: string): string {
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    throw new UsageError(`--${name} must be an absolute http(s) URL, got "${raw}"`);
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new UsageError(`--${name} must be an http(s) URL, got "${raw}"`);
-  }
+  if (!isHttpUrl(raw)) throw new UsageError(`--${name} must be an absolute http(s) URL, got "${raw}"`);
   return raw;
 }
 

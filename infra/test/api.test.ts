@@ -1,21 +1,14 @@
 import { LAMBDA_NODE_MAJOR } from '@tasktracker/api/bundling';
 import { ROUTES } from '@tasktracker/api/routes';
 import { TABLE_SCHEMA } from '@tasktracker/api/table-schema';
-import { Match, type Template } from 'aws-cdk-lib/assertions';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { Match } from 'aws-cdk-lib/assertions';
+import { describe, expect, it } from 'vitest';
 import { ACCESS_LOG_FIELDS } from '../src/api-gateway.js';
 import { customMetricsNamespace } from '../src/config/monitoring.js';
 import { STAGES } from '../src/config/stages.js';
-import { type DevAssembly, devAssembly, type TemplateJson } from './support/assembly.js';
+import { devStack } from './support/assembly.js';
 
-let assembly: DevAssembly;
-let template: Template;
-let json: TemplateJson;
-beforeAll(async () => {
-  assembly = await devAssembly();
-  template = assembly.template('Api');
-  json = assembly.json('Api');
-}, 120_000);
+const { assembly, template, json } = await devStack('Api');
 
 const dev = STAGES.dev;
 

@@ -1,19 +1,15 @@
 import { Template } from 'aws-cdk-lib/assertions';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { AuthStack } from '../src/auth.js';
 import { STAGES, type StageConfig } from '../src/config/stages.js';
-import { devAssembly } from './support/assembly.js';
+import { devStack } from './support/assembly.js';
 import { testApp } from './support/synth.js';
 
-let template: () => Template;
-beforeAll(async () => {
-  const assembly = await devAssembly();
-  template = () => assembly.template('Auth');
-}, 120_000);
+const { template } = await devStack('Auth');
 
 describe('auth stack', () => {
   it('lets users sign up with their e-mail, verified automatically', () => {
-    template().hasResourceProperties('AWS::Cognito::UserPool', {
+    template.hasResourceProperties('AWS::Cognito::UserPool', {
       UsernameAttributes: ['email'],
       AutoVerifiedAttributes: ['email'],
       AdminCreateUserConfig: { AllowAdminCreateUserOnly: false },
@@ -22,7 +18,7 @@ describe('auth stack', () => {
   });
 
   it('requires strong passwords (8+ with upper, lower, digit and symbol)', () => {
-    template().hasResourceProperties('AWS::Cognito::UserPool', {
+    template.hasResourceProperties('AWS::Cognito::UserPool', {
       Policies: {
         PasswordPolicy: {
           MinimumLength: 8,
@@ -36,7 +32,7 @@ describe('auth stack', () => {
   });
 
   it('runs threat protection in audit mode in dev and enforced in prod', () => {
-    template().hasResourceProperties('AWS::Cognito::UserPool', {
+    template.hasResourceProperties('AWS::Cognito::UserPool', {
       UserPoolTier: 'PLUS',
       UserPoolAddOns: { AdvancedSecurityMode: 'AUDIT' },
     });
@@ -47,7 +43,7 @@ describe('auth stack', () => {
     const pool = Object.values(prod.findResources('AWS::Cognito::UserPool'))[0];
     expect(pool?.DeletionPolicy).toBe('Retain');
     expect(pool?.Properties.DeletionProtection).toBe('ACTIVE');
-    template().hasResourceProperties('AWS::Cognito::UserPool', { DeletionProtection: 'INACTIVE' });
+    template.hasResourceProperties('AWS::Cognito::UserPool', { DeletionProtection: 'INACTIVE' });
   });
 
   it("sends e-mail through SES from the configured identity in prod, Cognito's low-quota sender in dev", () => {
@@ -73,14 +69,14 @@ describe('auth stack', () => {
         },
       },
     });
-    const devPool = Object.values(template().findResources('AWS::Cognito::UserPool'))[0];
+    const devPool = Object.values(template.findResources('AWS::Cognito::UserPool'))[0];
     expect(devPool?.Properties.EmailConfiguration?.EmailSendingAccount ?? 'COGNITO_DEFAULT').toBe(
       'COGNITO_DEFAULT',
     );
   });
 
   it('gives the SPA a public client with SRP sign-in only and no user-existence leaks', () => {
-    template().hasResourceProperties('AWS::Cognito::UserPoolClient', {
+    template.hasResourceProperties('AWS::Cognito::UserPoolClient', {
       GenerateSecret: false,
       ExplicitAuthFlows: ['ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
       PreventUserExistenceErrors: 'ENABLED',
@@ -91,7 +87,7 @@ describe('auth stack', () => {
   });
 
   it('enables no OAuth grant (no implicit flow, no placeholder callback URL)', () => {
-    const client = Object.values(template().findResources('AWS::Cognito::UserPoolClient'))[0];
+    const client = Object.values(template.findResources('AWS::Cognito::UserPoolClient'))[0];
     expect(client?.Properties).toBeDefined();
     for (const key of ['AllowedOAuthFlows', 'AllowedOAuthScopes', 'CallbackURLs']) {
       expect(client?.Properties[key]).toBeUndefined();

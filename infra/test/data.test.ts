@@ -1,19 +1,15 @@
 import { TABLE_SCHEMA, tasksTableDefinition } from '@tasktracker/api/table-schema';
 import { Template } from 'aws-cdk-lib/assertions';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DataStack } from '../src/data.js';
-import { devAssembly } from './support/assembly.js';
+import { devStack } from './support/assembly.js';
 import { testApp } from './support/synth.js';
 
-let devTemplate: () => Template;
-beforeAll(async () => {
-  const assembly = await devAssembly();
-  devTemplate = () => assembly.template('Data');
-}, 120_000);
+const { template: devTemplate } = await devStack('Data');
 
 describe('data stack', () => {
   it('creates the tasks table on demand with PITR and encryption', () => {
-    devTemplate().hasResourceProperties('AWS::DynamoDB::GlobalTable', {
+    devTemplate.hasResourceProperties('AWS::DynamoDB::GlobalTable', {
       BillingMode: 'PAY_PER_REQUEST',
       SSESpecification: { SSEEnabled: true },
       Replicas: [{ PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true } }],
@@ -22,7 +18,7 @@ describe('data stack', () => {
 
   it('takes keys, the status index and the TTL attribute from the API table schema', () => {
     const { statusIndex } = TABLE_SCHEMA;
-    devTemplate().hasResourceProperties('AWS::DynamoDB::GlobalTable', {
+    devTemplate.hasResourceProperties('AWS::DynamoDB::GlobalTable', {
       KeySchema: [
         { AttributeName: TABLE_SCHEMA.partitionKey, KeyType: 'HASH' },
         { AttributeName: TABLE_SCHEMA.sortKey, KeyType: 'RANGE' },
@@ -42,7 +38,7 @@ describe('data stack', () => {
   });
 
   it('deploys exactly the table the API tests create: one declaration, two renderings', () => {
-    const table = Object.values(devTemplate().findResources('AWS::DynamoDB::GlobalTable'))[0]?.Properties;
+    const table = Object.values(devTemplate.findResources('AWS::DynamoDB::GlobalTable'))[0]?.Properties;
     const request = tasksTableDefinition('unused');
     expect(table.BillingMode).toBe(request.BillingMode);
     expect(table.KeySchema).toEqual(request.KeySchema);
@@ -53,7 +49,7 @@ describe('data stack', () => {
   });
 
   it('lets dev delete the table', () => {
-    const table = Object.values(devTemplate().findResources('AWS::DynamoDB::GlobalTable'))[0];
+    const table = Object.values(devTemplate.findResources('AWS::DynamoDB::GlobalTable'))[0];
     expect(table?.DeletionPolicy).toBe('Delete');
     expect(JSON.stringify(table?.Properties.Replicas)).toContain('"DeletionProtectionEnabled":false');
   });

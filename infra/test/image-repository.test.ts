@@ -8,20 +8,20 @@ import {
 import { testApp } from './support/synth.js';
 
 describe('image repository stack', () => {
+  const template = Template.fromStack(new ImageRepositoryStack(testApp(), 'Images'));
+  /** The repository as the template has it. */
+  const repository = Object.values(template.findResources('AWS::ECR::Repository'))[0];
+
   it('creates the private web repository: scan on push, immutable tags, lifecycle rule', () => {
-    const template = Template.fromStack(new ImageRepositoryStack(testApp(), 'Images'));
     template.hasResourceProperties('AWS::ECR::Repository', {
       RepositoryName: WEB_IMAGE_REPOSITORY_NAME,
       ImageScanningConfiguration: { ScanOnPush: true },
       ImageTagMutability: 'IMMUTABLE',
     });
-    const repository = Object.values(template.findResources('AWS::ECR::Repository'))[0];
     expect(repository?.Properties.RepositoryPolicyText).toBeUndefined();
   });
 
   it('never expires a tagged image: a stage may still run it (prod waiting for approval)', () => {
-    const template = Template.fromStack(new ImageRepositoryStack(testApp(), 'Images'));
-    const repository = Object.values(template.findResources('AWS::ECR::Repository'))[0];
     const policy = JSON.parse(repository?.Properties.LifecyclePolicy.LifecyclePolicyText as string) as {
       rules: Array<{ selection: Record<string, unknown> }>;
     };

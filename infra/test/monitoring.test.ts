@@ -1,19 +1,12 @@
 import { ROUTES } from '@tasktracker/api/routes';
 import { TABLE_SCHEMA } from '@tasktracker/api/table-schema';
-import { Match, type Template } from 'aws-cdk-lib/assertions';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { Match } from 'aws-cdk-lib/assertions';
+import { describe, expect, it } from 'vitest';
 import { type AlarmDefinition, customMetricsNamespace, MONITORING } from '../src/config/monitoring.js';
 import { STAGE_NAMES } from '../src/config/stages.js';
-import { type DevAssembly, devAssembly, type TemplateJson } from './support/assembly.js';
+import { devStack } from './support/assembly.js';
 
-let assembly: DevAssembly;
-let template: Template;
-let json: TemplateJson;
-beforeAll(async () => {
-  assembly = await devAssembly();
-  template = assembly.template('Monitoring');
-  json = assembly.json('Monitoring');
-}, 120_000);
+const { assembly, template, json } = await devStack('Monitoring');
 
 /** The alarm topic's logical id: every alarm must notify it. */
 const topicRef = () => ({ Ref: Object.keys(template.findResources('AWS::SNS::Topic'))[0] });

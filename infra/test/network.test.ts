@@ -1,19 +1,15 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { getStageConfig, STAGES } from '../src/config/stages.js';
 import { NetworkStack } from '../src/network.js';
-import { devAssembly } from './support/assembly.js';
+import { devStack } from './support/assembly.js';
 import { testApp } from './support/synth.js';
 
-let template: () => Template;
-beforeAll(async () => {
-  const assembly = await devAssembly();
-  template = () => assembly.template('Network');
-}, 120_000);
+const { template } = await devStack('Network');
 
 describe('network stack', () => {
   it('creates one VPC with public and private-with-egress subnets in 2 AZs', () => {
-    const t = template();
+    const t = template;
     t.resourceCountIs('AWS::EC2::VPC', 1);
     t.resourceCountIs('AWS::EC2::Subnet', 4);
     t.resourcePropertiesCountIs('AWS::EC2::Subnet', { MapPublicIpOnLaunch: true }, 2);
@@ -21,11 +17,11 @@ describe('network stack', () => {
   });
 
   it('creates the NAT gateways the stage config asks for', () => {
-    template().resourceCountIs('AWS::EC2::NatGateway', STAGES.dev?.natGateways ?? -1);
+    template.resourceCountIs('AWS::EC2::NatGateway', STAGES.dev?.natGateways ?? -1);
   });
 
   it('logs the VPC traffic the stage asks for (dev: rejected flows only) with retention', () => {
-    const t = template();
+    const t = template;
     t.hasResourceProperties('AWS::EC2::FlowLog', {
       ResourceType: 'VPC',
       TrafficType: STAGES.dev?.flowLogTraffic,
@@ -35,7 +31,7 @@ describe('network stack', () => {
   });
 
   it('has gateway endpoints for DynamoDB and S3 on the private subnets', () => {
-    const endpoints = template().findResources('AWS::EC2::VPCEndpoint', {
+    const endpoints = template.findResources('AWS::EC2::VPCEndpoint', {
       Properties: { VpcEndpointType: 'Gateway' },
     });
     const services = Object.values(endpoints).map((e) => JSON.stringify(e.Properties.ServiceName));
@@ -45,7 +41,7 @@ describe('network stack', () => {
   });
 
   it('picks its zones at deploy time (Fn::GetAZs), so a synth for a known account needs no lookup', () => {
-    const subnets = Object.values(template().findResources('AWS::EC2::Subnet'));
+    const subnets = Object.values(template.findResources('AWS::EC2::Subnet'));
     const zones = subnets.map((subnet) => JSON.stringify(subnet.Properties.AvailabilityZone));
     expect(new Set(zones)).toEqual(
       new Set([0, 1].map((index) => JSON.stringify({ 'Fn::Select': [index, { 'Fn::GetAZs': '' }] }))),
@@ -62,7 +58,7 @@ describe('network stack', () => {
   });
 
   it('has no interface endpoints in dev: they bill per AZ-hour, and the NAT carries that traffic', () => {
-    template().resourcePropertiesCountIs('AWS::EC2::VPCEndpoint', { VpcEndpointType: 'Interface' }, 0);
+    template.resourcePropertiesCountIs('AWS::EC2::VPCEndpoint', { VpcEndpointType: 'Interface' }, 0);
   });
 
   it('has interface endpoints for ECR API, ECR Docker and CloudWatch Logs with private DNS in prod', () => {

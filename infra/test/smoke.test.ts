@@ -26,6 +26,11 @@ const healthy: Handler = (path) => {
 };
 
 let handler: Handler = healthy;
+
+/** The stage stays healthy but for `failingPath`, which answers `reply`. */
+function answerWrongly(failingPath: string, reply: Reply): void {
+  handler = (path) => (path === failingPath ? reply : healthy(path));
+}
 const requested: string[] = [];
 const hanging: ServerResponse[] = [];
 let server: Server;
@@ -128,38 +133,45 @@ describe('runSmokeChecks', () => {
     expect(requested).toEqual(['/healthz', '/prod/health', '/prod/tasks']);
   });
 
-  it('fails naming the web health check and the status it got', async () => {
-    handler = (path) => (path === '/healthz' ? { status: 503, body: 'starting' } : healthy(path));
-    const error = await failureOf(runSmokeChecks(targets(), fastOptions()));
-    expect(error.check).toBe('web /healthz');
-    expect(error.message).toContain('expected HTTP 200, got HTTP 503');
-    expect(error.message).not.toContain('\n');
-  });
-
-  it('fails when the API health answers 200 without JSON', async () => {
-    handler = (path) =>
-      path === '/prod/health' ? { status: 200, contentType: 'text/html', body: '<html>' } : healthy(path);
-    const error = await failureOf(runSmokeChecks(targets(), fastOptions()));
-    expect(error.check).toBe('api /health');
-    expect(error.message).toContain('expected a JSON body, got content-type "text/html"');
-  });
-
-  it('fails when the API health says JSON but sends unparseable text', async () => {
-    handler = (path) =>
-      path === '/prod/health'
-        ? { status: 200, contentType: 'application/json', body: 'oops' }
-        : healthy(path);
-    const error = await failureOf(runSmokeChecks(targets(), fastOptions()));
-    expect(error.message).toContain('unparseable text "oops"');
-  });
-
-  it('fails when an unauthenticated API call is let through', async () => {
-    handler = (path) =>
-      path === '/prod/tasks' ? { status: 200, contentType: 'application/json', body: '[]' } : healthy(path);
-    const error = await failureOf(runSmokeChecks(targets(), fastOptions()));
-    expect(error.check).toBe('api GET /tasks without a token');
-    expect(error.message).toContain('expected HTTP 401, got HTTP 200');
-  });
+  const wrongAnswers = [
+    {
+      when: 'the web health answers 503',
+      path: '/healthz',
+      reply: { status: 503, body: 'starting' },
+      check: 'web /healthz',
+      says: 'expected HTTP 200, got HTTP 503',
+    },
+    {
+      when: 'the API health answers 200 without JSON',
+      path: '/prod/health',
+      reply: { status: 200, contentType: 'text/html', body: '<html>' },
+      check: 'api /health',
+      says: 'expected a JSON body, got content-type "text/html"',
+    },
+    {
+      when: 'the API health says JSON but sends unparseable text',
+      path: '/prod/health',
+      reply: { status: 200, contentType: 'application/json', body: 'oops' },
+      check: 'api /health',
+      says: 'unparseable text "oops"',
+    },
+    {
+      when: 'an unauthenticated API call is let through',
+      path: '/prod/tasks',
+      reply: { status: 200, contentType: 'application/json', body: '[]' },
+      check: 'api GET /tasks without a token',
+      says: 'expected HTTP 401, got HTTP 200',
+    },
+  ] as const;
+  for (const { when, path, reply, check, says } of wrongAnswers) {
+    it(`fails when ${when}, naming the check and what it got in one line`, async () => {
+      answerWrongly(path, reply);
+      const error = await failureOf(runSmokeChecks(targets(), fastOptions()));
+      expect(error.check).toBe(check);
+      expect(error.message).toContain(says);
+      expect(error.message).not.toContain('\n');
+    });
+  }
 
   it('retries a stage that is warming up with doubling backoff and then passes', async () => {
     let webCalls = 0;
@@ -176,7 +188,7 @@ describe('runSmokeChecks', () => {
   });
 
   it('gives up after the configured attempts, capping each wait', async () => {
-    handler = (path) => (path === '/healthz' ? { status: 500 } : healthy(path));
+    answerWrongly('/healthz', { status: 500 });
     const waits: number[] = [];
     const error = await failureOf(
       runSmokeChecks(targets(), fastOptions(waits, { attempts: 4, maxBackoffMs: 250 })),
@@ -188,7 +200,7 @@ describe('runSmokeChecks', () => {
   });
 
   it('reports a request that gets no answer within the timeout', async () => {
-    handler = (path) => (path === '/prod/health' ? 'hang' : healthy(path));
+    answerWrongly('/prod/health', 'hang');
     const error = await failureOf(
       runSmokeChecks(targets(), fastOptions([], { attempts: 1, timeoutMs: 200 })),
     );
@@ -235,7 +247,7 @@ describe('smoke CLI (infra/scripts/smoke.ts)', () => {
   });
 
   it('exits 1 with a one-line error naming the failed check', async () => {
-    handler = (path) => (path === '/prod/tasks' ? { status: 403 } : healthy(path));
+    answerWrongly('/prod/tasks', { status: 403 });
     const result = await run(['--web-url', baseUrl, '--api-url', `${baseUrl}/prod`, '--attempts', '1']);
     expect(result.code).toBe(1);
     const errorLines = result.stderr.trim().split('\n');

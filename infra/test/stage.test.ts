@@ -1,6 +1,6 @@
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { STAGES } from '../src/config/stages.js';
-import { type Concern, type DevAssembly, devAssembly, type TemplateJson } from './support/assembly.js';
+import { type Concern, devAssembly, type TemplateJson } from './support/assembly.js';
 import { configuredApp } from './support/synth.js';
 
 const CONCERNS: readonly Concern[] = ['Network', 'Data', 'Auth', 'Api', 'Web', 'Monitoring'];
@@ -14,10 +14,7 @@ interface Statement {
 const statementsOf = (policy: { Properties?: Record<string, unknown> }): Statement[] =>
   (policy.Properties?.PolicyDocument as { Statement?: Statement[] } | undefined)?.Statement ?? [];
 
-let assembly: DevAssembly;
-beforeAll(async () => {
-  assembly = await devAssembly();
-}, 120_000);
+const assembly = await devAssembly();
 
 describe('the dev stage as a whole', () => {
   it('gives every log group the stage retention (none keeps logs forever)', () => {

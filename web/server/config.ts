@@ -1,5 +1,4 @@
-import type { RuntimeConfig } from '../src/runtime-config.js';
-import { WEB_ENV } from '../src/runtime-config.js';
+import { isHttpUrl, type RuntimeConfig, WEB_ENV } from '../src/runtime-config.js';
 
 /** A deployment mistake in the container's environment; its message is one line for the operator. */
 export class ConfigError extends Error {
@@ -17,15 +16,7 @@ function required(env: Env, name: string): string {
 }
 
 function httpUrl(name: string, value: string): string {
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    throw new ConfigError(`${name} must be an absolute http(s) URL, got "${value}"`);
-  }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    throw new ConfigError(`${name} must be an absolute http(s) URL, got "${value}"`);
-  }
+  if (!isHttpUrl(value)) throw new ConfigError(`${name} must be an absolute http(s) URL, got "${value}"`);
   return value;
 }
 

@@ -1,4 +1,4 @@
-import type { RuntimeConfig } from './runtime-config.js';
+import { isHttpUrl, type RuntimeConfig } from './runtime-config.js';
 
 /** A `/config.json` that is missing or malformed; its message says which. */
 export class RuntimeConfigError extends Error {
@@ -14,8 +14,7 @@ function text(value: unknown, field: string): string {
 /** An optional link target: absent, or an absolute http(s) URL (never `javascript:` or the like). */
 function optionalHttpUrl(value: unknown, field: string): string | undefined {
   if (value === undefined || value === null || value === '') return undefined;
-  if (typeof value === 'string' && URL.canParse(value) && /^https?:$/.test(new URL(value).protocol))
-    return value;
+  if (typeof value === 'string' && isHttpUrl(value)) return value;
   throw new RuntimeConfigError(`config.json: ${field} must be an absolute http(s) URL`);
 }
 

@@ -27,6 +27,14 @@ export const WEB_PORT = 8080;
 /** Path the ALB health check requests. */
 export const WEB_HEALTH_PATH = '/healthz';
 
+/**
+ * Whether `value` is an absolute http: or https: URL, as every URL in the runtime configuration
+ * must be (never `javascript:`, a relative path or a bare host).
+ */
+export function isHttpUrl(value: string): boolean {
+  return URL.canParse(value) && /^https?:$/.test(new URL(value).protocol);
+}
+
 /** The shape of `/config.json`. */
 export interface RuntimeConfig {
   readonly apiUrl: string;

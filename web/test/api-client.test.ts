@@ -1,9 +1,8 @@
-import { once } from 'node:events';
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { Task } from '@tasktracker/api/contract';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ApiError, ConflictError, createTaskApi, fieldErrorsFrom } from '../src/api/client.js';
+import { closedPort, closeServer, listenOnLoopback } from './loopback.js';
 
 const task: Task = {
   id: 'abc',
@@ -43,15 +42,10 @@ beforeAll(async () => {
       res.end(text);
     });
   });
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/prod`;
+  baseUrl = `http://127.0.0.1:${await listenOnLoopback(server)}/prod`;
 });
 
-afterAll(async () => {
-  server.close();
-  await once(server, 'close');
-});
+afterAll(() => closeServer(server));
 
 beforeEach(() => {
   seen = [];
@@ -148,12 +142,7 @@ describe('createTaskApi', () => {
   });
 
   it('reports an unreachable server as a network error', async () => {
-    const closed = http.createServer();
-    closed.listen(0, '127.0.0.1');
-    await once(closed, 'listening');
-    const port = (closed.address() as AddressInfo).port;
-    closed.close();
-    await once(closed, 'close');
+    const port = await closedPort();
     const error = await failure(
       createTaskApi({ baseUrl: `http://127.0.0.1:${port}`, getToken: async () => 't' }).list(),
     );

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, contentSecurityPolicy, readRuntimeConfig } from '../server/config.js';
 import { parseRuntimeConfig, RuntimeConfigError } from '../src/load-config.js';
+import { isHttpUrl } from '../src/runtime-config.js';
 
 const env = {
   API_URL: 'http://127.0.0.1:4010/local/',
@@ -76,5 +77,21 @@ describe('parseRuntimeConfig (browser side)', () => {
     expect(() => parseRuntimeConfig({ apiUrl: 'https://x', region: 'eu-west-1' })).toThrow(
       new RuntimeConfigError('config.json: userPoolId is missing'),
     );
+  });
+});
+
+describe('isHttpUrl', () => {
+  it.each([
+    ['http://127.0.0.1:4010/local/', true],
+    ['https://tasks.example.com', true],
+    ['HTTPS://Example.com/x?y=1', true],
+    ['localhost:4020', false],
+    ['/_local/', false],
+    ['example.com', false],
+    ['javascript:alert(1)', false],
+    ['ftp://example.com', false],
+    ['', false],
+  ])('%j is an absolute http(s) URL: %s', (value, verdict) => {
+    expect(isHttpUrl(value)).toBe(verdict);
   });
 });

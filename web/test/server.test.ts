@@ -2,7 +2,6 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -10,6 +9,7 @@ import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServer } from '../server/server.js';
 import type { RuntimeConfig } from '../src/runtime-config.js';
+import { closeServer, listenOnLoopback } from './loopback.js';
 
 const config: RuntimeConfig = {
   apiUrl: 'https://abc123.execute-api.eu-west-1.amazonaws.com/prod/',
@@ -89,16 +89,10 @@ describe('web server (in process)', () => {
 
   beforeAll(async () => {
     server = createServer({ clientDir: path.join(dist, 'client'), config });
-    server.listen(0, '127.0.0.1');
-    await once(server, 'listening');
-    port = (server.address() as AddressInfo).port;
+    port = await listenOnLoopback(server);
   });
 
-  afterAll(async () => {
-    server.close();
-    server.closeAllConnections();
-    await once(server, 'close');
-  });
+  afterAll(() => closeServer(server));
 
   it('serves /config.json built from the runtime config, never cached stale', async () => {
     const res = await request(port, '/config.json');
@@ -350,9 +344,7 @@ describe('web server (bundled process, as the container runs it)', () => {
 
   it('names the port and the PORT variable when the port is taken', async () => {
     const blocker = http.createServer();
-    blocker.listen(0, '127.0.0.1');
-    await once(blocker, 'listening');
-    const taken = (blocker.address() as AddressInfo).port;
+    const taken = await listenOnLoopback(blocker);
     try {
       const result = await start({ ...baseEnv, PORT: String(taken) }).exit;
       expect(result.code).toBe(1);

@@ -1,7 +1,7 @@
 // @vitest-environment jsdom
 import type { Task } from '@tasktracker/api/contract';
 import { cleanup, screen, waitFor, within } from '@testing-library/react';
-import userEvent from '@testing-library/user-event';
+import userEvent, { type UserEvent } from '@testing-library/user-event';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ApiError } from '../src/api/errors.js';
 import { TasksScreen } from '../src/components/TasksScreen.js';
@@ -29,6 +29,14 @@ function statusesShown(item: HTMLElement): string[] {
     .map((e) => e.textContent ?? '');
 }
 
+/** Arrange: renders the screen over `api` and waits until it lists every task the API holds. */
+async function renderListed(api: FakeTaskApi): Promise<UserEvent> {
+  const user = userEvent.setup();
+  renderWithServices(<TasksScreen />, { api });
+  await waitFor(() => expect(listedTitles()).toEqual(api.titles()));
+  return user;
+}
+
 describe('TasksScreen', () => {
   it('shows the first page and "Load more" appends the rest until the last page', async () => {
     const api = new FakeTaskApi();
@@ -47,9 +55,7 @@ describe('TasksScreen', () => {
   it('filters by status, asks the API for that status and keeps the filter in the URL', async () => {
     const api = new FakeTaskApi();
     api.seed(4, (i) => ({ status: i % 2 === 0 ? 'done' : 'todo' }));
-    const user = userEvent.setup();
-    renderWithServices(<TasksScreen />, { api });
-    await waitFor(() => expect(listedTitles()).toHaveLength(4));
+    const user = await renderListed(api);
 
     await user.selectOptions(screen.getByLabelText('Filter by status'), 'Done');
     await waitFor(() => expect(listedTitles()).toEqual(['Task 3', 'Task 1']));
@@ -132,9 +138,7 @@ describe('TasksScreen', () => {
     // Arrange
     const api = new FakeTaskApi();
     api.seed(1, () => ({ status: 'done' }));
-    const user = userEvent.setup();
-    renderWithServices(<TasksScreen />, { api });
-    await waitFor(() => expect(listedTitles()).toEqual(['Task 1']));
+    const user = await renderListed(api);
 
     // Act
     await user.click(within(taskItem('Task 1')).getByRole('button', { name: 'Reopen' }));
@@ -149,9 +153,7 @@ describe('TasksScreen', () => {
   it('marks a task done, and on a stale version shows the conflict and the latest version', async () => {
     const api = new FakeTaskApi();
     const [first] = api.seed(1);
-    const user = userEvent.setup();
-    renderWithServices(<TasksScreen />, { api });
-    await waitFor(() => expect(listedTitles()).toEqual(['Task 1']));
+    const user = await renderListed(api);
 
     api.touch(first?.id ?? '', { title: 'Renamed in another tab' });
     await user.click(within(taskItem('Task 1')).getByRole('button', { name: 'Mark done' }));
@@ -167,9 +169,7 @@ describe('TasksScreen', () => {
   it('asks before deleting: Escape cancels, confirming deletes', async () => {
     const api = new FakeTaskApi();
     api.seed(2);
-    const user = userEvent.setup();
-    renderWithServices(<TasksScreen />, { api });
-    await waitFor(() => expect(listedTitles()).toHaveLength(2));
+    const user = await renderListed(api);
 
     const deleteButton = within(taskItem('Task 1')).getByRole('button', { name: 'Delete' });
     await user.click(deleteButton);
@@ -192,9 +192,7 @@ describe('TasksScreen', () => {
   it('adds a created task to the top of the list', async () => {
     const api = new FakeTaskApi();
     api.seed(1);
-    const user = userEvent.setup();
-    renderWithServices(<TasksScreen />, { api });
-    await waitFor(() => expect(listedTitles()).toEqual(['Task 1']));
+    const user = await renderListed(api);
 
     await user.type(screen.getByLabelText('Title'), 'Buy milk');
     await user.click(screen.getByRole('button', { name: 'Add task' }));

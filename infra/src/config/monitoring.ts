@@ -68,167 +68,125 @@ export interface LogErrorAlarmDefinition extends Omit<AlarmDefinition, 'namespac
 export const customMetricsNamespace = (stageName: string): string => `TaskTracker/${stageName}`;
 
 /**
- * Alarm periods of 60 s notice problems quickly; the ECS pair uses 2 × 5 min, that is, the
- * utilization stayed above 80 % for 10 minutes. Missing data is not breaching: no traffic
- * means no errors, and an idle table or API must not alarm.
+ * The usual alarm period: a minute notices problems quickly, one breaching minute is enough, and
+ * missing data is not breaching: no traffic means no errors, and an idle table or API must not alarm.
  */
+const EACH_MINUTE = { periodSeconds: 60, evaluationPeriods: 1, treatMissingData: 'notBreaching' } as const;
+
+/** Fires on the first event of a minute: for errors and throttles, one is already a problem. */
+const ANY_EVENT = {
+  ...EACH_MINUTE,
+  statistic: 'Sum',
+  threshold: 1,
+  comparison: 'GreaterThanOrEqualToThreshold',
+} as const;
+
+/** Average API latency, in milliseconds, above which the latency alarm fires. */
+const API_LATENCY_MS = 2000;
+
+/** Consumed capacity units per second (table and status index together) above which an alarm fires. */
+const CAPACITY_UNITS_PER_SECOND = 100;
+
+/**
+ * Consumed capacity of the table and its status index together, in units per second averaged over
+ * a minute (an on-demand table reports the Sum of units per period).
+ */
+function consumedCapacity(operation: 'Read' | 'Write') {
+  return {
+    ...EACH_MINUTE,
+    namespace: 'AWS/DynamoDB',
+    metricName: `Consumed${operation}CapacityUnits`,
+    statistic: 'Sum',
+    threshold: CAPACITY_UNITS_PER_SECOND,
+    comparison: 'GreaterThanThreshold',
+    description: `The table and its index consumed more than ${CAPACITY_UNITS_PER_SECOND} ${operation.toLowerCase()} capacity units per second.`,
+  } as const satisfies RateAlarmDefinition;
+}
+
+/**
+ * A DynamoDB throttle alarm. ReadThrottleEvents/WriteThrottleEvents count every throttled
+ * operation, where ThrottledRequests needs one alarm per Operation dimension.
+ */
+function throttled(operation: 'Read' | 'Write', description: string) {
+  return {
+    ...ANY_EVENT,
+    namespace: 'AWS/DynamoDB',
+    metricName: `${operation}ThrottleEvents`,
+    description,
+  } as const satisfies AlarmDefinition;
+}
+
+/**
+ * A web service utilization alarm: above 80 % for two 5-minute periods, that is, for 10 minutes.
+ * A service with no data (no running task) is left as missing rather than judged.
+ */
+function sustainedUtilization(resource: 'CPU' | 'Memory') {
+  const threshold = 80;
+  const periodSeconds = 300;
+  const evaluationPeriods = 2;
+  const minutes = (periodSeconds * evaluationPeriods) / 60;
+  const what = resource === 'CPU' ? 'CPU' : 'memory';
+  return {
+    namespace: 'AWS/ECS',
+    metricName: `${resource}Utilization`,
+    statistic: 'Average',
+    periodSeconds,
+    evaluationPeriods,
+    threshold,
+    comparison: 'GreaterThanThreshold',
+    treatMissingData: 'missing',
+    description: `Web service ${what} was above ${threshold} % for ${minutes} minutes.`,
+  } as const satisfies AlarmDefinition;
+}
+
+/** The stage's alarms and dashboard graphs. */
 export const MONITORING = {
   apiServerErrors: {
+    ...ANY_EVENT,
     namespace: 'AWS/ApiGateway',
     metricName: '5XXError',
-    statistic: 'Sum',
-    periodSeconds: 60,
-    evaluationPeriods: 1,
-    threshold: 1,
-    comparison: 'GreaterThanOrEqualToThreshold',
-    treatMissingData: 'notBreaching',
     description: 'The API answered at least one request with a 5XX error.',
   },
   apiLatency: {
+    ...EACH_MINUTE,
     namespace: 'AWS/ApiGateway',
     metricName: 'Latency',
     statistic: 'Average',
-    periodSeconds: 60,
-    evaluationPeriods: 1,
-    threshold: 2000,
+    threshold: API_LATENCY_MS,
     comparison: 'GreaterThanThreshold',
-    treatMissingData: 'notBreaching',
-    description: 'Average API latency was above 2000 ms.',
+    description: `Average API latency was above ${API_LATENCY_MS} ms.`,
   },
-  /**
-   * Consumed capacity of the table and its status index together, in units per second averaged
-   * over a minute (an on-demand table reports the Sum of units per period).
-   */
-  tableReadCapacity: {
-    namespace: 'AWS/DynamoDB',
-    metricName: 'ConsumedReadCapacityUnits',
-    statistic: 'Sum',
-    periodSeconds: 60,
-    evaluationPeriods: 1,
-    threshold: 100,
-    comparison: 'GreaterThanThreshold',
-    treatMissingData: 'notBreaching',
-    description: 'The table and its index consumed more than 100 read capacity units per second.',
-  },
-  tableWriteCapacity: {
-    namespace: 'AWS/DynamoDB',
-    metricName: 'ConsumedWriteCapacityUnits',
-    statistic: 'Sum',
-    periodSeconds: 60,
-    evaluationPeriods: 1,
-    threshold: 100,
-    comparison: 'GreaterThanThreshold',
-    treatMissingData: 'notBreaching',
-    description: 'The table and its index consumed more than 100 write capacity units per second.',
-  },
-  /**
-   * Throttles: ReadThrottleEvents/WriteThrottleEvents carry only the TableName dimension and count
-   * every throttled operation, where ThrottledRequests needs one alarm per Operation dimension.
-   */
-  tableReadThrottles: {
-    namespace: 'AWS/DynamoDB',
-    metricName: 'ReadThrottleEvents',
-    statistic: 'Sum',
-    periodSeconds: 60,
-    evaluationPeriods: 1,
-    threshold: 1,
-    comparison: 'GreaterThanOrEqualToThreshold',
-    treatMissingData: 'notBreaching',
-    description: 'DynamoDB throttled at least one read.',
-  },
-  tableWriteThrottles: {
-    namespace: 'AWS/DynamoDB',
-    metricName: 'WriteThrottleEvents',
-    statistic: 'Sum',
-    periodSeconds: 60,
-    evaluationPeriods: 1,
-    threshold: 1,
-    comparison: 'GreaterThanOrEqualToThreshold',
-    treatMissingData: 'notBreaching',
-    description: 'DynamoDB throttled at least one write.',
-  },
+  tableReadCapacity: consumedCapacity('Read'),
+  tableWriteCapacity: consumedCapacity('Write'),
+  tableReadThrottles: throttled('Read', 'DynamoDB throttled at least one read.'),
+  tableWriteThrottles: throttled('Write', 'DynamoDB throttled at least one write.'),
   /**
    * The status index reports its own throttles under TableName + GlobalSecondaryIndexName, which
    * the table alarms above do not include: a throttled list query or index write back-pressure.
    */
-  indexReadThrottles: {
-    namespace: 'AWS/DynamoDB',
-    metricName: 'ReadThrottleEvents',
-    statistic: 'Sum',
-    periodSeconds: 60,
-    evaluationPeriods: 1,
-    threshold: 1,
-    comparison: 'GreaterThanOrEqualToThreshold',
-    treatMissingData: 'notBreaching',
-    description: 'DynamoDB throttled at least one read of the status index.',
-  },
-  indexWriteThrottles: {
-    namespace: 'AWS/DynamoDB',
-    metricName: 'WriteThrottleEvents',
-    statistic: 'Sum',
-    periodSeconds: 60,
-    evaluationPeriods: 1,
-    threshold: 1,
-    comparison: 'GreaterThanOrEqualToThreshold',
-    treatMissingData: 'notBreaching',
-    description: 'DynamoDB throttled at least one write to the status index.',
-  },
-  serviceCpu: {
-    namespace: 'AWS/ECS',
-    metricName: 'CPUUtilization',
-    statistic: 'Average',
-    periodSeconds: 300,
-    evaluationPeriods: 2,
-    threshold: 80,
-    comparison: 'GreaterThanThreshold',
-    treatMissingData: 'missing',
-    description: 'Web service CPU was above 80 % for 10 minutes.',
-  },
-  serviceMemory: {
-    namespace: 'AWS/ECS',
-    metricName: 'MemoryUtilization',
-    statistic: 'Average',
-    periodSeconds: 300,
-    evaluationPeriods: 2,
-    threshold: 80,
-    comparison: 'GreaterThanThreshold',
-    treatMissingData: 'missing',
-    description: 'Web service memory was above 80 % for 10 minutes.',
-  },
+  indexReadThrottles: throttled('Read', 'DynamoDB throttled at least one read of the status index.'),
+  indexWriteThrottles: throttled('Write', 'DynamoDB throttled at least one write to the status index.'),
+  serviceCpu: sustainedUtilization('CPU'),
+  serviceMemory: sustainedUtilization('Memory'),
   functionLogErrors: {
+    ...ANY_EVENT,
     metricNameSuffix: 'Errors',
     errorLevels: ['ERROR', 'CRITICAL', 'FATAL'],
     runReports: ['platform.initReport', 'platform.report'],
-    statistic: 'Sum',
-    periodSeconds: 60,
-    evaluationPeriods: 1,
-    threshold: 1,
-    comparison: 'GreaterThanOrEqualToThreshold',
-    treatMissingData: 'notBreaching',
     description: 'The function logged at least one error, or an init or invocation of it failed.',
   },
   /** Invocations that failed in Lambda's eyes (uncaught error, timeout, crash): they may log nothing. */
   functionErrors: {
+    ...ANY_EVENT,
     namespace: 'AWS/Lambda',
     metricName: 'Errors',
-    statistic: 'Sum',
-    periodSeconds: 60,
-    evaluationPeriods: 1,
-    threshold: 1,
-    comparison: 'GreaterThanOrEqualToThreshold',
-    treatMissingData: 'notBreaching',
     description: 'At least one invocation failed (uncaught error, timeout or crash).',
   },
   /** Invocations Lambda refused for lack of concurrency: the API answered them with an error. */
   functionThrottles: {
+    ...ANY_EVENT,
     namespace: 'AWS/Lambda',
     metricName: 'Throttles',
-    statistic: 'Sum',
-    periodSeconds: 60,
-    evaluationPeriods: 1,
-    threshold: 1,
-    comparison: 'GreaterThanOrEqualToThreshold',
-    treatMissingData: 'notBreaching',
     description: 'Lambda throttled at least one invocation.',
   },
   functionDuration: {
@@ -245,20 +203,4 @@ export const MONITORING = {
     periodSeconds: 60,
     title: 'ALB requests per minute',
   },
-} as const satisfies {
-  readonly apiServerErrors: AlarmDefinition;
-  readonly apiLatency: AlarmDefinition;
-  readonly tableReadCapacity: RateAlarmDefinition;
-  readonly tableWriteCapacity: RateAlarmDefinition;
-  readonly tableReadThrottles: AlarmDefinition;
-  readonly tableWriteThrottles: AlarmDefinition;
-  readonly indexReadThrottles: AlarmDefinition;
-  readonly indexWriteThrottles: AlarmDefinition;
-  readonly serviceCpu: AlarmDefinition;
-  readonly serviceMemory: AlarmDefinition;
-  readonly functionLogErrors: LogErrorAlarmDefinition;
-  readonly functionErrors: AlarmDefinition;
-  readonly functionThrottles: AlarmDefinition;
-  readonly functionDuration: WidgetDefinition;
-  readonly albRequests: WidgetDefinition;
-};
+} as const satisfies Readonly<Record<string, AlarmDefinition | LogErrorAlarmDefinition | WidgetDefinition>>;

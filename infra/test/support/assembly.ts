@@ -150,3 +150,23 @@ export function devAssembly(): Promise<DevAssembly> {
   });
   return loaded;
 }
+
+/** One stack of the dev assembly, as a test file reads it. */
+export interface DevStack {
+  /** The whole dev assembly, for checks that look across stacks. */
+  readonly assembly: DevAssembly;
+  /** The stack's template, for fine-grained assertions. */
+  readonly template: Template;
+  /** The same template as JSON, for checks across its resources. */
+  readonly json: TemplateJson;
+}
+
+/**
+ * The dev stage's `concern` stack, awaited at the top of a test file
+ * (`const { template } = await devStack('Api');`): loading happens while the file is collected,
+ * outside any test's or hook's timeout, and the assembly is synthesized at most once.
+ */
+export async function devStack(concern: Concern): Promise<DevStack> {
+  const assembly = await devAssembly();
+  return { assembly, template: assembly.template(concern), json: assembly.json(concern) };
+}

@@ -24,6 +24,16 @@ export class ApiError extends Error {
   }
 }
 
+/**
+ * What a task form shows for a failed save: the API's per-field messages when it sent some,
+ * otherwise one form-level message (the error's own, or `fallback` for something not an Error).
+ */
+export function saveErrors(error: unknown, fallback: string): FieldErrors {
+  const fieldErrors = error instanceof ApiError ? error.fieldErrors : {};
+  if (Object.keys(fieldErrors).length > 0) return fieldErrors;
+  return { form: error instanceof Error ? error.message : fallback };
+}
+
 /** A stale edit (409): `current` is the task as it is now on the server, when the API sent it. */
 export class ConflictError extends ApiError {
   override readonly name = 'ConflictError';

@@ -1,6 +1,6 @@
 /** Sign up, confirm the emailed code, sign in and reset a forgotten password. */
 import { PASSWORD_POLICY } from '@tasktracker/api/contract';
-import { type FormEvent, useState } from 'react';
+import { type FormEvent, type InputHTMLAttributes, type ReactNode, useId, useState } from 'react';
 import { authErrorMessage } from '../auth/messages.js';
 import { passwordHint } from '../auth/password-hint.js';
 import { Link, useRouter } from '../router.js';
@@ -9,8 +9,13 @@ import { Field, FormError } from './Field.js';
 
 const PASSWORD_HINT = passwordHint(PASSWORD_POLICY);
 
-/** Runs an auth call with a busy flag and a one-line error message. */
-function useSubmit() {
+/**
+ * What every auth screen uses: the auth service, the router, and `run`, which runs an auth call
+ * with a busy flag and a one-line error message.
+ */
+function useAuthScreen() {
+  const { auth } = useServices();
+  const router = useRouter();
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string>();
   const run = async (action: () => Promise<void>) => {
@@ -24,11 +29,81 @@ function useSubmit() {
       setBusy(false);
     }
   };
-  return { busy, error, setError, run };
+  return { auth, router, busy, error, setError, run };
 }
 
 function confirmPath(email: string): string {
   return `/confirm?email=${encodeURIComponent(email)}`;
+}
+
+/** Sign-in with the address filled in, where a finished confirmation or reset leads. */
+function signInPath(email: string): string {
+  return `/signin?email=${encodeURIComponent(email)}`;
+}
+
+/**
+ * An auth screen: a card titled by a focusable heading (the app moves focus there on navigation),
+ * with the links to the other screens below.
+ */
+function AuthCard({
+  title,
+  links,
+  children,
+}: {
+  readonly title: string;
+  readonly links: ReactNode;
+  readonly children: ReactNode;
+}) {
+  const headingId = useId();
+  return (
+    <section aria-labelledby={headingId} className="card">
+      <h1 id={headingId} tabIndex={-1}>
+        {title}
+      </h1>
+      {children}
+      <p className="links">{links}</p>
+    </section>
+  );
+}
+
+/**
+ * An auth form: its fields, the error of the last attempt, and the submit button, disabled while a
+ * call is under way. A `secondary` button sits beside the submit button.
+ */
+function AuthForm({
+  onSubmit,
+  submitLabel,
+  busy,
+  error,
+  secondary,
+  children,
+}: {
+  readonly onSubmit: (event: FormEvent) => void;
+  readonly submitLabel: string;
+  readonly busy: boolean;
+  readonly error: string | undefined;
+  readonly secondary?: ReactNode;
+  readonly children: ReactNode;
+}) {
+  const submit = (
+    <button type="submit" disabled={busy}>
+      {submitLabel}
+    </button>
+  );
+  return (
+    <form onSubmit={onSubmit} noValidate>
+      {children}
+      <FormError message={error} />
+      {secondary ? (
+        <div className="actions">
+          {submit}
+          {secondary}
+        </div>
+      ) : (
+        submit
+      )}
+    </form>
+  );
 }
 
 function Notice({ text }: { readonly text: string | undefined }) {
@@ -39,21 +114,36 @@ function Notice({ text }: { readonly text: string | undefined }) {
   ) : null;
 }
 
-function EmailField({ value, onChange }: { readonly value: string; readonly onChange: (v: string) => void }) {
+/** What an auth form's text input takes from its screen. */
+interface InputValue {
+  readonly value: string;
+  readonly onChange: (value: string) => void;
+}
+
+interface AuthInputProps
+  extends InputValue,
+    Pick<InputHTMLAttributes<HTMLInputElement>, 'type' | 'inputMode'>,
+    Required<Pick<InputHTMLAttributes<HTMLInputElement>, 'autoComplete'>> {
+  readonly label: string;
+  readonly hint?: string;
+}
+
+/**
+ * A required input of an auth form. `autoComplete` is required: it is what lets password managers
+ * and one-time-code autofill fill the field.
+ */
+function AuthInput({ label, hint, value, onChange, ...attributes }: AuthInputProps) {
   return (
-    <Field label="Email">
+    <Field label={label} hint={hint}>
       {(props) => (
-        <input
-          {...props}
-          type="email"
-          autoComplete="email"
-          required
-          value={value}
-          onChange={(e) => onChange(e.target.value)}
-        />
+        <input {...props} {...attributes} required value={value} onChange={(e) => onChange(e.target.value)} />
       )}
     </Field>
   );
+}
+
+function EmailField(input: InputValue) {
+  return <AuthInput label="Email" type="email" autoComplete="email" {...input} />;
 }
 
 /**
@@ -75,55 +165,21 @@ function LocalCodesHint() {
 }
 
 /** A confirmation code e-mailed by Cognito (sign-up and password reset). */
-function CodeField({ value, onChange }: { readonly value: string; readonly onChange: (v: string) => void }) {
-  return (
-    <Field label="Confirmation code">
-      {(props) => (
-        <input
-          {...props}
-          inputMode="numeric"
-          autoComplete="one-time-code"
-          required
-          value={value}
-          onChange={(e) => onChange(e.target.value)}
-        />
-      )}
-    </Field>
-  );
+function CodeField(input: InputValue) {
+  return <AuthInput label="Confirmation code" inputMode="numeric" autoComplete="one-time-code" {...input} />;
 }
 
 /** A password being chosen (sign-up and password reset), with the policy hint. */
-function NewPasswordField({
-  label,
-  value,
-  onChange,
-}: {
-  readonly label: string;
-  readonly value: string;
-  readonly onChange: (v: string) => void;
-}) {
+function NewPasswordField({ label, ...input }: InputValue & { readonly label: string }) {
   return (
-    <Field label={label} hint={PASSWORD_HINT}>
-      {(props) => (
-        <input
-          {...props}
-          type="password"
-          autoComplete="new-password"
-          required
-          value={value}
-          onChange={(e) => onChange(e.target.value)}
-        />
-      )}
-    </Field>
+    <AuthInput label={label} hint={PASSWORD_HINT} type="password" autoComplete="new-password" {...input} />
   );
 }
 
 export function SignInScreen({ onSignedIn }: { readonly onSignedIn: (email: string) => void }) {
-  const { auth } = useServices();
-  const router = useRouter();
+  const { auth, router, busy, error, run } = useAuthScreen();
   const [email, setEmail] = useState(router.query.get('email') ?? '');
   const [password, setPassword] = useState('');
-  const { busy, error, run } = useSubmit();
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
@@ -144,43 +200,33 @@ export function SignInScreen({ onSignedIn }: { readonly onSignedIn: (email: stri
   };
 
   return (
-    <section aria-labelledby="signin-heading" className="card">
-      <h1 id="signin-heading" tabIndex={-1}>
-        Sign in
-      </h1>
+    <AuthCard
+      title="Sign in"
+      links={
+        <>
+          <Link to="/signup">Create an account</Link> · <Link to="/forgot">Forgot your password?</Link>
+        </>
+      }
+    >
       <Notice text={router.notice} />
-      <form onSubmit={submit} noValidate>
+      <AuthForm onSubmit={submit} submitLabel="Sign in" busy={busy} error={error}>
         <EmailField value={email} onChange={setEmail} />
-        <Field label="Password">
-          {(props) => (
-            <input
-              {...props}
-              type="password"
-              autoComplete="current-password"
-              required
-              value={password}
-              onChange={(e) => setPassword(e.target.value)}
-            />
-          )}
-        </Field>
-        <FormError message={error} />
-        <button type="submit" disabled={busy}>
-          Sign in
-        </button>
-      </form>
-      <p className="links">
-        <Link to="/signup">Create an account</Link> · <Link to="/forgot">Forgot your password?</Link>
-      </p>
-    </section>
+        <AuthInput
+          label="Password"
+          type="password"
+          autoComplete="current-password"
+          value={password}
+          onChange={setPassword}
+        />
+      </AuthForm>
+    </AuthCard>
   );
 }
 
 export function SignUpScreen() {
-  const { auth } = useServices();
-  const router = useRouter();
+  const { auth, router, busy, error, setError, run } = useAuthScreen();
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
-  const { busy, error, setError, run } = useSubmit();
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
@@ -192,39 +238,34 @@ export function SignUpScreen() {
   };
 
   return (
-    <section aria-labelledby="signup-heading" className="card">
-      <h1 id="signup-heading" tabIndex={-1}>
-        Create an account
-      </h1>
-      <form onSubmit={submit} noValidate>
+    <AuthCard
+      title="Create an account"
+      links={
+        <>
+          Already have an account? <Link to="/signin">Sign in</Link>
+        </>
+      }
+    >
+      <AuthForm onSubmit={submit} submitLabel="Sign up" busy={busy} error={error}>
         <EmailField value={email} onChange={setEmail} />
         <NewPasswordField label="Password" value={password} onChange={setPassword} />
-        <FormError message={error} />
-        <button type="submit" disabled={busy}>
-          Sign up
-        </button>
-      </form>
-      <p className="links">
-        Already have an account? <Link to="/signin">Sign in</Link>
-      </p>
-    </section>
+      </AuthForm>
+    </AuthCard>
   );
 }
 
 export function ConfirmSignUpScreen() {
-  const { auth } = useServices();
-  const router = useRouter();
+  const { auth, router, busy, error, setError, run } = useAuthScreen();
   const [email, setEmail] = useState(router.query.get('email') ?? '');
   const [code, setCode] = useState('');
   const [sent, setSent] = useState<string>();
-  const { busy, error, setError, run } = useSubmit();
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
     if (!email.trim() || !code.trim()) return setError('Enter your email address and the confirmation code.');
     void run(async () => {
       await auth.confirmSignUp(email.trim(), code.trim());
-      router.navigate(`/signin?email=${encodeURIComponent(email.trim())}`, {
+      router.navigate(signInPath(email.trim()), {
         notice: 'Your account is confirmed. Sign in to continue.',
       });
     });
@@ -240,40 +281,33 @@ export function ConfirmSignUpScreen() {
   };
 
   return (
-    <section aria-labelledby="confirm-heading" className="card">
-      <h1 id="confirm-heading" tabIndex={-1}>
-        Confirm your email
-      </h1>
+    <AuthCard title="Confirm your email" links={<Link to="/signin">Back to sign in</Link>}>
       <Notice text={sent ?? router.notice} />
       <LocalCodesHint />
-      <form onSubmit={submit} noValidate>
-        <EmailField value={email} onChange={setEmail} />
-        <CodeField value={code} onChange={setCode} />
-        <FormError message={error} />
-        <div className="actions">
-          <button type="submit" disabled={busy}>
-            Confirm
-          </button>
+      <AuthForm
+        onSubmit={submit}
+        submitLabel="Confirm"
+        busy={busy}
+        error={error}
+        secondary={
           <button type="button" className="secondary" disabled={busy} onClick={resend}>
             Resend code
           </button>
-        </div>
-      </form>
-      <p className="links">
-        <Link to="/signin">Back to sign in</Link>
-      </p>
-    </section>
+        }
+      >
+        <EmailField value={email} onChange={setEmail} />
+        <CodeField value={code} onChange={setCode} />
+      </AuthForm>
+    </AuthCard>
   );
 }
 
 export function ForgotPasswordScreen() {
-  const { auth } = useServices();
-  const router = useRouter();
+  const { auth, router, busy, error, setError, run } = useAuthScreen();
   const [email, setEmail] = useState(router.query.get('email') ?? '');
   const [codeSent, setCodeSent] = useState(false);
   const [code, setCode] = useState('');
   const [newPassword, setNewPassword] = useState('');
-  const { busy, error, setError, run } = useSubmit();
 
   const requestCode = (event: FormEvent) => {
     event.preventDefault();
@@ -289,42 +323,28 @@ export function ForgotPasswordScreen() {
     if (!code.trim() || !newPassword) return setError('Enter the code and a new password.');
     void run(async () => {
       await auth.confirmForgotPassword(email.trim(), code.trim(), newPassword);
-      router.navigate(`/signin?email=${encodeURIComponent(email.trim())}`, {
+      router.navigate(signInPath(email.trim()), {
         notice: 'Your password is changed. Sign in with the new one.',
       });
     });
   };
 
   return (
-    <section aria-labelledby="forgot-heading" className="card">
-      <h1 id="forgot-heading" tabIndex={-1}>
-        Reset your password
-      </h1>
+    <AuthCard title="Reset your password" links={<Link to="/signin">Back to sign in</Link>}>
       {codeSent ? (
-        <form onSubmit={reset} noValidate>
+        <AuthForm onSubmit={reset} submitLabel="Reset password" busy={busy} error={error}>
           <p role="status" className="notice">
             If an account exists for {email.trim()}, we emailed it a code.
           </p>
           <LocalCodesHint />
           <CodeField value={code} onChange={setCode} />
           <NewPasswordField label="New password" value={newPassword} onChange={setNewPassword} />
-          <FormError message={error} />
-          <button type="submit" disabled={busy}>
-            Reset password
-          </button>
-        </form>
+        </AuthForm>
       ) : (
-        <form onSubmit={requestCode} noValidate>
+        <AuthForm onSubmit={requestCode} submitLabel="Send code" busy={busy} error={error}>
           <EmailField value={email} onChange={setEmail} />
-          <FormError message={error} />
-          <button type="submit" disabled={busy}>
-            Send code
-          </button>
-        </form>
+        </AuthForm>
       )}
-      <p className="links">
-        <Link to="/signin">Back to sign in</Link>
-      </p>
-    </section>
+    </AuthCard>
   );
 }

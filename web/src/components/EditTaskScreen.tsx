@@ -1,12 +1,12 @@
 /** Edit one task. A stale version (409) shows what happened and offers the latest version. */
 import type { Task } from '@tasktracker/api/contract';
-import { TASK_STATUSES } from '@tasktracker/api/contract';
 import { type FormEvent, useEffect, useRef, useState } from 'react';
-import { ApiError, ConflictError } from '../api/errors.js';
+import { ConflictError, saveErrors } from '../api/errors.js';
 import { Link, useRouter } from '../router.js';
 import { useServices } from '../services.js';
-import { STATUS_LABELS, type TaskFormValues, validateUpdate, valuesFromTask } from '../tasks/task-form.js';
-import { Field, FormError, useFieldErrors } from './Field.js';
+import { type TaskFormValues, validateUpdate, valuesFromTask } from '../tasks/task-form.js';
+import { FormError, useFieldErrors } from './Field.js';
+import { DueDateField, NotesField, StatusField, TagsField, TitleField } from './TaskFields.js';
 
 /** Shown on a 409; e2e tests look for "changed since you opened it". */
 export const EDIT_CONFLICT_MESSAGE =
@@ -91,6 +91,8 @@ export function EditTaskScreen({ taskId }: { readonly taskId: string }) {
     else setAttempt((n) => n + 1);
   };
 
+  const fields = { values, errors, set };
+
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     const result = validateUpdate(task, values);
@@ -103,9 +105,7 @@ export function EditTaskScreen({ taskId }: { readonly taskId: string }) {
       router.navigate('/', { notice: `Saved “${saved.title}”.` });
     } catch (e) {
       if (e instanceof ConflictError) return setConflict(e);
-      const fieldErrors = e instanceof ApiError ? e.fieldErrors : {};
-      const message = e instanceof Error ? e.message : 'Could not save the task.';
-      report(Object.keys(fieldErrors).length > 0 ? fieldErrors : { form: message });
+      report(saveErrors(e, 'Could not save the task.'));
     } finally {
       setBusy(false);
     }
@@ -123,47 +123,13 @@ export function EditTaskScreen({ taskId }: { readonly taskId: string }) {
         </div>
       )}
       <form ref={formRef} className="card" onSubmit={submit} noValidate>
-        <Field label="Title" error={errors.title}>
-          {(props) => (
-            <input {...props} required value={values.title} onChange={(e) => set('title')(e.target.value)} />
-          )}
-        </Field>
-        <Field label="Notes" error={errors.notes}>
-          {(props) => (
-            <textarea
-              {...props}
-              rows={4}
-              value={values.notes}
-              onChange={(e) => set('notes')(e.target.value)}
-            />
-          )}
-        </Field>
+        <TitleField {...fields} />
+        <NotesField {...fields} rows={4} />
         <div className="row">
-          <Field label="Status" error={errors.status}>
-            {(props) => (
-              <select {...props} value={values.status} onChange={(e) => set('status')(e.target.value)}>
-                {TASK_STATUSES.map((s) => (
-                  <option key={s} value={s}>
-                    {STATUS_LABELS[s]}
-                  </option>
-                ))}
-              </select>
-            )}
-          </Field>
-          <Field label="Due date" error={errors.dueDate}>
-            {(props) => (
-              <input
-                {...props}
-                type="date"
-                value={values.dueDate}
-                onChange={(e) => set('dueDate')(e.target.value)}
-              />
-            )}
-          </Field>
+          <StatusField {...fields} />
+          <DueDateField {...fields} />
         </div>
-        <Field label="Tags" hint="Separate tags with commas." error={errors.tags}>
-          {(props) => <input {...props} value={values.tags} onChange={(e) => set('tags')(e.target.value)} />}
-        </Field>
+        <TagsField {...fields} />
         <FormError message={errors.form ?? errors.version} />
         <div className="actions">
           <button type="submit" disabled={busy}>

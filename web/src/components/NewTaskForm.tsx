@@ -1,9 +1,10 @@
 import type { Task } from '@tasktracker/api/contract';
 import { type FormEvent, useRef, useState } from 'react';
-import { ApiError } from '../api/errors.js';
+import { saveErrors } from '../api/errors.js';
 import { useServices } from '../services.js';
 import { EMPTY_TASK_FORM, type TaskFormValues, validateCreate } from '../tasks/task-form.js';
-import { Field, FormError, useFieldErrors } from './Field.js';
+import { FormError, useFieldErrors } from './Field.js';
+import { DueDateField, NotesField, TagsField, TitleField } from './TaskFields.js';
 
 /** "Add task": validated with the contract before sending, and safe to retry (idempotency key). */
 export function NewTaskForm({ onCreated }: { readonly onCreated: (task: Task) => void }) {
@@ -20,6 +21,8 @@ export function NewTaskForm({ onCreated }: { readonly onCreated: (task: Task) =>
     clear(field);
   };
 
+  const fields = { values, errors, set };
+
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     const result = validateCreate(values);
@@ -32,9 +35,7 @@ export function NewTaskForm({ onCreated }: { readonly onCreated: (task: Task) =>
       setValues(EMPTY_TASK_FORM);
       onCreated(task);
     } catch (error) {
-      const fieldErrors = error instanceof ApiError ? error.fieldErrors : {};
-      const message = error instanceof Error ? error.message : 'Could not add the task.';
-      report(Object.keys(fieldErrors).length > 0 ? fieldErrors : { form: message });
+      report(saveErrors(error, 'Could not add the task.'));
     } finally {
       setBusy(false);
     }
@@ -49,30 +50,11 @@ export function NewTaskForm({ onCreated }: { readonly onCreated: (task: Task) =>
       aria-labelledby="new-task-heading"
     >
       <h2 id="new-task-heading">New task</h2>
-      <Field label="Title" error={errors.title}>
-        {(props) => (
-          <input {...props} required value={values.title} onChange={(e) => set('title')(e.target.value)} />
-        )}
-      </Field>
-      <Field label="Notes" error={errors.notes}>
-        {(props) => (
-          <textarea {...props} rows={2} value={values.notes} onChange={(e) => set('notes')(e.target.value)} />
-        )}
-      </Field>
+      <TitleField {...fields} />
+      <NotesField {...fields} rows={2} />
       <div className="row">
-        <Field label="Due date" error={errors.dueDate}>
-          {(props) => (
-            <input
-              {...props}
-              type="date"
-              value={values.dueDate}
-              onChange={(e) => set('dueDate')(e.target.value)}
-            />
-          )}
-        </Field>
-        <Field label="Tags" hint="Separate tags with commas." error={errors.tags}>
-          {(props) => <input {...props} value={values.tags} onChange={(e) => set('tags')(e.target.value)} />}
-        </Field>
+        <DueDateField {...fields} />
+        <TagsField {...fields} />
       </div>
       <FormError message={errors.form ?? errors.status} />
       <button type="submit" disabled={busy}>

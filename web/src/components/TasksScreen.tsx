@@ -10,6 +10,7 @@ import { formatDueDate, isOverdue, localIsoDate, notesExcerpt } from '../tasks/t
 import { ConfirmDialog } from './ConfirmDialog.js';
 import { FormError } from './Field.js';
 import { NewTaskForm } from './NewTaskForm.js';
+import { StatusOptions } from './TaskFields.js';
 
 /** Shown when a stale version was rejected; e2e tests look for "changed since you opened it". */
 export const CONFLICT_MESSAGE =
@@ -260,11 +261,7 @@ export function TasksScreen() {
           <label htmlFor="status-filter">Filter by status</label>
           <select id="status-filter" value={status ?? ''} onChange={(e) => onFilter(e.target.value)}>
             <option value="">All</option>
-            {TASK_STATUSES.map((s) => (
-              <option key={s} value={s}>
-                {STATUS_LABELS[s]}
-              </option>
-            ))}
+            <StatusOptions />
           </select>
         </div>
         <p role="status" className="notice">
