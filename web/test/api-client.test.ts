@@ -163,4 +163,10 @@ describe('fieldErrorsFrom', () => {
     });
     expect(fieldErrorsFrom('nonsense')).toEqual({});
   });
+
+  it('keeps a field named like an Object.prototype member', () => {
+    expect(fieldErrorsFrom([{ path: ['constructor'], message: 'Not allowed' }])).toEqual({
+      constructor: 'Not allowed',
+    });
+  });
 });

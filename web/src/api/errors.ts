@@ -57,15 +57,16 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 }
 
 function fromIssues(issues: readonly unknown[]): Record<string, string> {
-  const out: Record<string, string> = {};
+  // Field names come from the server: a Map keeps `constructor` an ordinary field.
+  const out = new Map<string, string>();
   for (const issue of issues) {
     if (!isRecord(issue)) continue;
     const { path, message } = issue as IssueLike;
     const first = Array.isArray(path) ? path[0] : typeof path === 'string' ? path.split('.')[0] : undefined;
     const field = first === undefined || first === '' ? 'form' : String(first);
-    if (typeof message === 'string' && !(field in out)) out[field] = message;
+    if (typeof message === 'string' && !out.has(field)) out.set(field, message);
   }
-  return out;
+  return Object.fromEntries(out);
 }
 
 /**
@@ -78,10 +79,10 @@ export function fieldErrorsFrom(details: unknown): FieldErrors {
   if (!isRecord(details)) return {};
   if (Array.isArray(details.issues)) return fromIssues(details.issues);
   const map = isRecord(details.fieldErrors) ? details.fieldErrors : details;
-  const out: Record<string, string> = {};
+  const out = new Map<string, string>();
   for (const [field, value] of Object.entries(map)) {
     const message = Array.isArray(value) ? value.find((v) => typeof v === 'string') : value;
-    if (typeof message === 'string') out[field] = message;
+    if (typeof message === 'string') out.set(field, message);
   }
-  return out;
+  return Object.fromEntries(out);
 }
