@@ -8,15 +8,13 @@
  * figures), signs with the function's own credentials from the standard environment variables,
  * and marshals items to and from DynamoDB JSON.
  */
-import { createHash } from 'node:crypto';
 import { unmarshallDynamoDB } from '@aws-lambda-powertools/commons/utils/unmarshallDynamoDB';
 import awsLite, { type AwsLiteClient, type AwsLiteConfig } from '@aws-lite/client';
 import dynamodb from '@aws-lite/dynamodb';
 // Types `client.DynamoDB` (the plugin's methods) on the aws-lite client; nothing at run time.
 import type {} from '@aws-lite/dynamodb-types';
 import type { Task, TaskPage, TaskStatus } from '../contract/index.js';
-import { ValidationError } from '../domain/errors.js';
-import { isTaskId } from '../domain/task-id.js';
+import { decodeCursor, encodeCursor } from '../domain/cursor.js';
 import type {
   ClaimOutcome,
   CreateOutcome,
@@ -93,24 +91,12 @@ interface Answer {
 
 const { partitionKey: PK, sortKey: SK, statusIndex, ttlAttribute } = TABLE_SCHEMA;
 const TASK_PREFIX = 'TASK#';
-const CURSOR_VERSION = 1;
 const CHANGEABLE_FIELDS = ['title', 'notes', 'status', 'dueDate', 'tags'] as const;
 
 const userKey = (owner: string): string => `USER#${owner}`;
 const taskSortKey = (id: string): string => `${TASK_PREFIX}${id}`;
 const statusKey = (owner: string, status: TaskStatus): string => `USER#${owner}#STATUS#${status}`;
 const idempotencySortKey = (key: string): string => `IDEMPOTENCY#${key}`;
-
-/** Binds a cursor to its owner without putting the owner's id in it. */
-const ownerTag = (owner: string): string =>
-  createHash('sha256').update(owner).digest('base64url').slice(0, 16);
-
-interface CursorPayload {
-  readonly v: number;
-  readonly o: string;
-  readonly s: TaskStatus | null;
-  readonly k: string;
-}
 
 function taskKey(owner: string, id: string): Record<string, string> {
   return { [PK]: userKey(owner), [SK]: taskSortKey(id) };
@@ -180,8 +166,7 @@ export class TaskStore implements TaskRepository {
 
   async listTasks(owner: string, request: ListRequest): Promise<TaskPage> {
     const status = request.status;
-    const startId =
-      request.cursor === undefined ? undefined : this.#decodeCursor(owner, status, request.cursor);
+    const startId = request.cursor === undefined ? undefined : decodeCursor(owner, status, request.cursor);
     const byStatus = status !== undefined;
     const out = (await this.#client.DynamoDB.Query({
       TableName: this.#tableName,
@@ -210,7 +195,7 @@ export class TaskStore implements TaskRepository {
     const more = items.length > request.limit || out.LastEvaluatedKey !== undefined;
     return {
       items: page,
-      nextCursor: more && last ? this.#encodeCursor(owner, status, last.id) : null,
+      nextCursor: more && last ? encodeCursor(owner, status, last.id) : null,
     };
   }
 
@@ -356,36 +341,5 @@ export class TaskStore implements TaskRepository {
       [statusIndex.partitionKey]: { S: statusKey(owner, status) },
       [statusIndex.sortKey]: { S: taskSortKey(id) },
     };
-  }
-
-  #encodeCursor(owner: string, status: TaskStatus | undefined, lastId: string): string {
-    const payload: CursorPayload = { v: CURSOR_VERSION, o: ownerTag(owner), s: status ?? null, k: lastId };
-    return Buffer.from(JSON.stringify(payload)).toString('base64url');
-  }
-
-  /**
-   * The id a page starts after. A cursor from another user or another status filter, or one
-   * that is not a cursor, is a 400. The cursor is not signed: an owner who rewrites theirs can
-   * only move within their own list, because the Query is always keyed by the caller and filter.
-   */
-  #decodeCursor(owner: string, status: TaskStatus | undefined, cursor: string): string {
-    const invalid = ValidationError.field('cursor', 'is not a cursor returned by this listing');
-    let payload: unknown;
-    try {
-      payload = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    } catch {
-      throw invalid;
-    }
-    if (typeof payload !== 'object' || payload === null) throw invalid;
-    const { v, o, s, k } = payload as Partial<CursorPayload>;
-    const matches =
-      v === CURSOR_VERSION &&
-      o === ownerTag(owner) &&
-      s === (status ?? null) &&
-      typeof k === 'string' &&
-      isTaskId(k) &&
-      Buffer.from(cursor, 'base64url').toString('base64url') === cursor;
-    if (!matches) throw invalid;
-    return k;
   }
 }

@@ -4,7 +4,7 @@
  * passes here describes what the deployed store does.
  */
 import type { Task, TaskPage } from '../../src/contract/index.js';
-import { ValidationError } from '../../src/domain/errors.js';
+import { decodeCursor, encodeCursor } from '../../src/domain/cursor.js';
 import type {
   ClaimOutcome,
   CreateOutcome,
@@ -14,12 +14,6 @@ import type {
   TaskRepository,
   UpdateOutcome,
 } from '../../src/domain/task-repository.js';
-
-interface Cursor {
-  readonly owner: string;
-  readonly status: string | null;
-  readonly after: string;
-}
 
 export class InMemoryTaskRepository implements TaskRepository {
   /** Tasks by owner, then by id. */
@@ -36,17 +30,16 @@ export class InMemoryTaskRepository implements TaskRepository {
 
   async listTasks(owner: string, request: ListRequest): Promise<TaskPage> {
     this.calls.push('listTasks');
-    const status = request.status ?? null;
-    const after = request.cursor === undefined ? undefined : this.#cursorStart(owner, status, request.cursor);
+    const { status } = request;
+    const after = request.cursor === undefined ? undefined : decodeCursor(owner, status, request.cursor);
     const newestFirst = [...(this.#tasks.get(owner)?.values() ?? [])]
-      .filter((task) => status === null || task.status === status)
+      .filter((task) => status === undefined || task.status === status)
       .sort((a, b) => (a.id < b.id ? 1 : -1))
       .filter((task) => after === undefined || task.id < after);
     const items = newestFirst.slice(0, request.limit);
     const last = items.at(-1);
     const more = newestFirst.length > request.limit && last !== undefined;
-    const cursor: Cursor | undefined = more ? { owner, status, after: last.id } : undefined;
-    return { items, nextCursor: cursor ? Buffer.from(JSON.stringify(cursor)).toString('base64url') : null };
+    return { items, nextCursor: more ? encodeCursor(owner, status, last.id) : null };
   }
 
   async createTask(owner: string, task: Task): Promise<CreateOutcome> {
@@ -100,20 +93,5 @@ export class InMemoryTaskRepository implements TaskRepository {
     const tasks = this.#tasks.get(owner) ?? new Map<string, Task>();
     this.#tasks.set(owner, tasks);
     return tasks;
-  }
-
-  #cursorStart(owner: string, status: string | null, cursor: string): string {
-    const invalid = ValidationError.field('cursor', 'is not a cursor returned by this listing');
-    if (Buffer.from(cursor, 'base64url').toString('base64url') !== cursor) throw invalid;
-    let decoded: Partial<Cursor>;
-    try {
-      decoded = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as Partial<Cursor>;
-    } catch {
-      throw invalid;
-    }
-    if (decoded?.owner !== owner || decoded.status !== status || typeof decoded.after !== 'string') {
-      throw invalid;
-    }
-    return decoded.after;
   }
 }
