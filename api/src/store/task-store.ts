@@ -200,27 +200,17 @@ export class TaskStore implements TaskRepository {
   }
 
   async createTask(owner: string, task: Task): Promise<CreateOutcome> {
-    try {
-      const out = (await this.#client.DynamoDB.PutItem({
-        TableName: this.#tableName,
-        Item: {
-          ...taskKey(owner, task.id),
-          [statusIndex.partitionKey]: statusKey(owner, task.status),
-          [statusIndex.sortKey]: taskSortKey(task.id),
-          ...task,
-        },
-        ConditionExpression: 'attribute_not_exists(#pk)',
-        ExpressionAttributeNames: { '#pk': PK },
-        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-        ReturnConsumedCapacity: 'INDEXES',
-      })) as Answer;
-      this.#record('createTask', out.ConsumedCapacity);
-      return { created: true };
-    } catch (error) {
-      const failure = conditionFailure(error);
-      if (failure?.item) return { created: false, existing: toTask(failure.item) };
-      throw error;
-    }
+    const existing = await this.#putUnlessPresent('createTask', {
+      Item: {
+        ...taskKey(owner, task.id),
+        [statusIndex.partitionKey]: statusKey(owner, task.status),
+        [statusIndex.sortKey]: taskSortKey(task.id),
+        ...task,
+      },
+      ConditionExpression: 'attribute_not_exists(#pk)',
+      ExpressionAttributeNames: { '#pk': PK },
+    });
+    return existing ? { created: false, existing: toTask(existing) } : { created: true };
   }
 
   async claimIdempotencyKey(
@@ -229,22 +219,40 @@ export class TaskStore implements TaskRepository {
     record: IdempotencyRecord,
     nowSeconds: number,
   ): Promise<ClaimOutcome> {
+    const holder = await this.#putUnlessPresent('claimIdempotencyKey', {
+      Item: { [PK]: userKey(owner), [SK]: idempotencySortKey(key), ...record },
+      ConditionExpression: 'attribute_not_exists(#pk) OR #ttl < :now',
+      ExpressionAttributeNames: { '#pk': PK, '#ttl': ttlAttribute },
+      ExpressionAttributeValues: { ':now': nowSeconds },
+    });
+    return holder ? { claimed: false, holder: toIdempotencyRecord(holder) } : { claimed: true };
+  }
+
+  /**
+   * A conditional put: undefined when written, else the item whose presence failed the condition.
+   * The failure answers with that item (ALL_OLD), so a lost race needs no second, consistent read.
+   */
+  async #putUnlessPresent(
+    operation: StoreOperation,
+    put: {
+      readonly Item: Record<string, unknown>;
+      readonly ConditionExpression: string;
+      readonly ExpressionAttributeNames: Record<string, string>;
+      readonly ExpressionAttributeValues?: Record<string, unknown>;
+    },
+  ): Promise<Record<string, unknown> | undefined> {
     try {
       const out = (await this.#client.DynamoDB.PutItem({
         TableName: this.#tableName,
-        Item: { [PK]: userKey(owner), [SK]: idempotencySortKey(key), ...record },
-        ConditionExpression: 'attribute_not_exists(#pk) OR #ttl < :now',
-        ExpressionAttributeNames: { '#pk': PK, '#ttl': ttlAttribute },
-        ExpressionAttributeValues: { ':now': nowSeconds },
-        // A lost claim answers with the record that holds the key: no second, consistent read.
+        ...put,
         ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
         ReturnConsumedCapacity: 'INDEXES',
       })) as Answer;
-      this.#record('claimIdempotencyKey', out.ConsumedCapacity);
-      return { claimed: true };
+      this.#record(operation, out.ConsumedCapacity);
+      return undefined;
     } catch (error) {
-      const failure = conditionFailure(error);
-      if (failure?.item) return { claimed: false, holder: toIdempotencyRecord(failure.item) };
+      const item = conditionFailure(error)?.item;
+      if (item) return item;
       throw error;
     }
   }
