@@ -9,7 +9,10 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, type TestContext } from 'vitest';
 import { StepScreenshots } from './artifacts.js';
 import { launchChromium } from './browser.js';
+import type { CloudUnderTest } from './cloud.js';
 import { PageErrors, reportCspViolations } from './page-errors.js';
+import { TaskTrackerApp } from './task-tracker-app.js';
+import type { TestUser } from './users.js';
 import { DESKTOP, type Viewport } from './viewports.js';
 
 /** What a test drives: its page, its screenshots and what the page reported as broken. */
@@ -87,4 +90,22 @@ export function useForFile<T>(start: () => Promise<T>, stop: (value: T) => Promi
       return value;
     },
   };
+}
+
+/**
+ * The app open at the cloud's web URL for `user` (already signed up), signed in: where a test
+ * starts when sign-in is not what it checks.
+ */
+export async function openSignedIn(
+  browser: ReturnType<typeof useBrowser>,
+  cloud: CloudUnderTest,
+  ctx: TestContext,
+  user: TestUser,
+  options: Omit<SessionOptions, 'baseURL'> = {},
+): Promise<BrowserSession & { readonly app: TaskTrackerApp }> {
+  const session = await browser.open(ctx, { ...options, baseURL: cloud.urls.web });
+  const app = new TaskTrackerApp(session.page);
+  await app.open();
+  await app.signIn(user);
+  return { ...session, app };
 }

@@ -1,7 +1,7 @@
 /** Mistakes a user can make are explained next to where they made them, before anything is saved. */
 import { describe, expect, test } from 'vitest';
 import { useLocalCloud } from '../src/local-cloud.js';
-import { useBrowser } from '../src/suite.js';
+import { openSignedIn, useBrowser } from '../src/suite.js';
 import { TaskTrackerApp } from '../src/task-tracker-app.js';
 import { newTestUser, signUpConfirmed } from '../src/users.js';
 import { VIEWPORTS } from '../src/viewports.js';
@@ -27,11 +27,7 @@ test('a weak password on sign-up shows the password policy message', async (ctx)
 test('an empty title shows the field error and adds nothing', async (ctx) => {
   const user = newTestUser();
   await signUpConfirmed(cloud.current, user);
-  const { page, shots, errors } = await browser.open(ctx, { baseURL: cloud.current.urls.web });
-  const app = new TaskTrackerApp(page);
-
-  await app.open();
-  await app.signIn(user);
+  const { page, shots, errors, app } = await openSignedIn(browser, cloud.current, ctx, user);
   await app.field('Title').fill('   ');
   await app.button('Add task').click();
 
@@ -54,12 +50,8 @@ describe.each(VIEWPORTS)('at $name width', (viewport) => {
   test(`a field error clears once the field is filled in (${viewport.name})`, async (ctx) => {
     const user = newTestUser();
     await signUpConfirmed(cloud.current, user);
-    const { page, shots, errors } = await browser.open(ctx, { baseURL: cloud.current.urls.web, viewport });
-    const app = new TaskTrackerApp(page);
+    const { page, shots, errors, app } = await openSignedIn(browser, cloud.current, ctx, user, { viewport });
     const title = app.field('Title');
-
-    await app.open();
-    await app.signIn(user);
     await app.button('Add task').click();
     await page.getByText('Title is required.', { exact: true }).waitFor();
     await shots.take('title required');

@@ -5,8 +5,7 @@
 import { expect, test } from 'vitest';
 import { listTasks, updateTask } from '../src/api-client.js';
 import { useLocalCloud } from '../src/local-cloud.js';
-import { useBrowser } from '../src/suite.js';
-import { TaskTrackerApp } from '../src/task-tracker-app.js';
+import { openSignedIn, useBrowser } from '../src/suite.js';
 import { idTokenFor, newTestUser, signUpConfirmed } from '../src/users.js';
 
 // The browser first: a machine without Chromium fails before a cloud is started for nothing.
@@ -16,11 +15,7 @@ const cloud = useLocalCloud();
 test('saving over a task changed elsewhere shows the conflict and reloads the current version', async (ctx) => {
   const user = newTestUser();
   await signUpConfirmed(cloud.current, user);
-  const { page, shots, errors } = await browser.open(ctx, { baseURL: cloud.current.urls.web });
-  const app = new TaskTrackerApp(page);
-
-  await app.open();
-  await app.signIn(user);
+  const { shots, errors, app } = await openSignedIn(browser, cloud.current, ctx, user);
   await app.addTask({ title: 'Plan the offsite' });
   await app.startEditing('Plan the offsite');
   await shots.take('edit form open');

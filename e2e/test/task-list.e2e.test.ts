@@ -7,8 +7,7 @@ import type { CreateTaskInput } from '@tasktracker/api/contract';
 import { describe, expect, test } from 'vitest';
 import { createTask } from '../src/api-client.js';
 import { useLocalCloud } from '../src/local-cloud.js';
-import { useBrowser } from '../src/suite.js';
-import { TaskTrackerApp } from '../src/task-tracker-app.js';
+import { openSignedIn, useBrowser } from '../src/suite.js';
 import { idTokenFor, newTestUser, signUpConfirmed, type TestUser } from '../src/users.js';
 import { VIEWPORTS } from '../src/viewports.js';
 
@@ -34,11 +33,7 @@ describe.each(VIEWPORTS)('at $name width', (viewport) => {
       { title: 'Plan the offsite', notes: LONG_NOTES },
       { title: 'Order the cake', status: 'done', dueDate: '2001-04-01' },
     ]);
-    const { page, shots, errors } = await browser.open(ctx, { baseURL: cloud.current.urls.web, viewport });
-    const app = new TaskTrackerApp(page);
-
-    await app.open();
-    await app.signIn(user);
+    const { page, shots, errors, app } = await openSignedIn(browser, cloud.current, ctx, user, { viewport });
 
     expect(await app.task('Renew the passport').textContent()).toContain('Photo booth first.');
     const excerpt = await app
@@ -70,11 +65,7 @@ describe.each(VIEWPORTS)('at $name width', (viewport) => {
 
   test(`an empty list says why and what to do (${viewport.name})`, async (ctx) => {
     const user = await userWithTasks([{ title: 'Water the plants' }]);
-    const { page, shots, errors } = await browser.open(ctx, { baseURL: cloud.current.urls.web, viewport });
-    const app = new TaskTrackerApp(page);
-
-    await app.open();
-    await app.signIn(user);
+    const { page, shots, errors, app } = await openSignedIn(browser, cloud.current, ctx, user, { viewport });
     await app.filterByStatus('Done');
     await page.getByText('No tasks are “Done”.').waitFor();
     await shots.take('no task matches the filter');
@@ -94,11 +85,7 @@ describe.each(VIEWPORTS)('at $name width', (viewport) => {
 
   test(`a notice reports the last action once and is gone after a reload (${viewport.name})`, async (ctx) => {
     const user = await userWithTasks([{ title: 'Book the venue' }, { title: 'Send invitations' }]);
-    const { page, shots, errors } = await browser.open(ctx, { baseURL: cloud.current.urls.web, viewport });
-    const app = new TaskTrackerApp(page);
-
-    await app.open();
-    await app.signIn(user);
+    const { page, shots, errors, app } = await openSignedIn(browser, cloud.current, ctx, user, { viewport });
     await app.startEditing('Book the venue');
     await app.field('Title').fill('Book the venue for June');
     await app.button('Save').click();
