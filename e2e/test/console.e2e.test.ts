@@ -4,7 +4,7 @@
  * Screenshots of each page are saved under e2e/test-results/.
  */
 import { cognitoService, portSpecs, startLocalCloud } from '@tasktracker/local';
-import { describe, expect, test } from 'vitest';
+import { describe, expect, type TestContext, test } from 'vitest';
 import { blockingViolations, ScreenAudit } from '../src/screen-audit.js';
 import { useBrowser, useForFile } from '../src/suite.js';
 import { newTestUser, signUpUnconfirmed } from '../src/users.js';
@@ -33,10 +33,21 @@ async function callHealth(times: number): Promise<void> {
   }
 }
 
+/** The console in a fresh page, and the check every page ends with. */
+async function openConsole(ctx: TestContext) {
+  const session = await browser.open(ctx, { baseURL: cloud.current.url('console') });
+  const audit = new ScreenAudit({ page: session.page, shots: session.shots }, DESKTOP);
+  /** No serious or critical axe finding on `screen`, and no console error or CSP violation so far. */
+  const expectClean = async (screen: string, options?: { readonly fullPage?: boolean }) => {
+    expect(blockingViolations(await audit.check(screen, options))).toEqual([]);
+    expect(session.errors.unexpected()).toEqual([]);
+  };
+  return { ...session, expectClean };
+}
+
 describe('the local console', () => {
   test('the overview draws the architecture, marks what runs locally and lists what does not', async (ctx) => {
-    const { page, shots, errors } = await browser.open(ctx, { baseURL: cloud.current.url('console') });
-    const audit = new ScreenAudit({ page, shots }, DESKTOP);
+    const { page, expectClean } = await openConsole(ctx);
 
     await page.goto('/');
     const diagram = page.getByRole('img', { name: /resources by stack and the references between them/ });
@@ -45,14 +56,11 @@ describe('the local console', () => {
     expect(await diagram.locator('g.node.emulated').count()).toBeGreaterThan(5);
     expect(await diagram.locator('g.node.not-emulated').count()).toBeGreaterThan(5);
     await expect.poll(() => page.getByRole('table').last().textContent()).toContain('AWS::EC2::VPC');
-    const report = await audit.check('overview');
-    expect(blockingViolations(report)).toEqual([]);
-    expect(errors.unexpected()).toEqual([]);
+    await expectClean('overview');
   });
 
   test('the dashboard draws the template’s widgets with the metrics the cloud recorded', async (ctx) => {
-    const { page, shots, errors } = await browser.open(ctx, { baseURL: cloud.current.url('console') });
-    const audit = new ScreenAudit({ page, shots }, DESKTOP);
+    const { page, expectClean } = await openConsole(ctx);
     await callHealth(5);
 
     await page.goto('/dashboard');
@@ -64,27 +72,21 @@ describe('the local console', () => {
     await expect
       .poll(() => statuses.filter({ hasText: 'TaskTracker-dev-ApiServerErrors' }).textContent())
       .toMatch(/^OK /);
-    const report = await audit.check('dashboard', { fullPage: false });
-    expect(blockingViolations(report)).toEqual([]);
-    expect(errors.unexpected()).toEqual([]);
+    await expectClean('dashboard', { fullPage: false });
   });
 
   test('the alarms page lists every alarm with its state and condition', async (ctx) => {
-    const { page, shots, errors } = await browser.open(ctx, { baseURL: cloud.current.url('console') });
-    const audit = new ScreenAudit({ page, shots }, DESKTOP);
+    const { page, expectClean } = await openConsole(ctx);
 
     await page.goto('/alarms');
     const row = page.getByRole('row').filter({ hasText: 'TaskTracker-dev-ApiLatency' });
 
     await expect.poll(() => row.textContent()).toMatch(/^OK.*Latency > 2000 for 1 of 1 × 60 s/);
-    const report = await audit.check('alarms');
-    expect(blockingViolations(report)).toEqual([]);
-    expect(errors.unexpected()).toEqual([]);
+    await expectClean('alarms');
   });
 
   test('the codes page shows the code the local Cognito sent a new user', async (ctx) => {
-    const { page, shots, errors } = await browser.open(ctx, { baseURL: cloud.current.url('console') });
-    const audit = new ScreenAudit({ page, shots }, DESKTOP);
+    const { page, expectClean } = await openConsole(ctx);
     const cognito = cloud.current.service(cognitoService);
     const pool = cognito?.userPools()[0];
     if (!cognito || !pool) throw new Error('the app has no user pool');
@@ -103,14 +105,11 @@ describe('the local console', () => {
     const row = page.getByRole('row').filter({ hasText: user.email });
 
     await expect.poll(() => row.textContent()).toContain(code);
-    const report = await audit.check('codes');
-    expect(blockingViolations(report)).toEqual([]);
-    expect(errors.unexpected()).toEqual([]);
+    await expectClean('codes');
   });
 
   test('the logs page filters a function’s log events by level, and lists the API’s requests', async (ctx) => {
-    const { page, shots, errors } = await browser.open(ctx, { baseURL: cloud.current.url('console') });
-    const audit = new ScreenAudit({ page, shots }, DESKTOP);
+    const { page, expectClean } = await openConsole(ctx);
     await callHealth(2);
     await page.goto('/logs');
     const logs = page.getByRole('table').first();
@@ -125,14 +124,11 @@ describe('the local console', () => {
     expect(await requests.getByRole('row').filter({ hasText: '/health' }).first().textContent()).toMatch(
       /GET\/health200/,
     );
-    const report = await audit.check('logs');
-    expect(blockingViolations(report)).toEqual([]);
-    expect(errors.unexpected()).toEqual([]);
+    await expectClean('logs');
   });
 
   test('a fault button makes a function throw, and its error alarm’s history shows it going to ALARM', async (ctx) => {
-    const { page, shots, errors } = await browser.open(ctx, { baseURL: cloud.current.url('console') });
-    const audit = new ScreenAudit({ page, shots }, DESKTOP);
+    const { page, errors, expectClean } = await openConsole(ctx);
     await page.goto('/alarms');
     const faults = page.getByRole('form', { name: 'Inject a fault' });
     await faults.getByLabel('Fault').selectOption('lambda-error');
@@ -156,8 +152,7 @@ describe('the local console', () => {
     await expect.poll(() => row.textContent(), { timeout: 15_000 }).toMatch(/OK → ALARM/);
     await row.getByText(/changes?, last/).click();
     expect(await row.getByRole('listitem').filter({ hasText: 'OK → ALARM' }).first().isVisible()).toBe(true);
-    const report = await audit.check('alarms with a fault');
-    expect(blockingViolations(report)).toEqual([]);
+    await expectClean('alarms with a fault');
     await page.getByRole('button', { name: `Clear lambda-error on ${health}` }).click();
     await expect.poll(() => page.getByRole('status').textContent()).toBe('Fault cleared.');
     expect(errors.unexpected()).toEqual([]);
