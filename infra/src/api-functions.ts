@@ -1,3 +1,4 @@
+import { relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { HANDLER_BUNDLING } from '@tasktracker/api/bundling';
 import { API_ENV } from '@tasktracker/api/env';
@@ -16,6 +17,12 @@ import { removalPolicyOf } from './removal.js';
 
 /** The repository root: esbuild's project root and home of the one lockfile. */
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+/**
+ * Metadata key on each function's resource: its handler entry (relative to the repository root)
+ * and the bundling options below, from which the local cloud rebuilds the function on save.
+ */
+export const LOCAL_HANDLER_METADATA_KEY = 'tasktracker:local-handler';
 
 /** Service name the functions report under (Powertools). */
 export const API_SERVICE_NAME = 'tasktracker-api';
@@ -57,6 +64,19 @@ export class RouteFunction extends Construct {
     });
     this.logGroup.grantWrite(role);
 
+    // The API's own bundling settings: the bundle its tests run is the one that deploys, with
+    // everything it loads inside (no runtime-provided AWS SDK) and the runtime's Node target.
+    const bundling = {
+      format: nodejs.OutputFormat.ESM,
+      target: HANDLER_BUNDLING.target,
+      mainFields: [...HANDLER_BUNDLING.mainFields],
+      minify: HANDLER_BUNDLING.minify,
+      externalModules: [...HANDLER_BUNDLING.externalModules],
+      banner: HANDLER_BUNDLING.banner,
+      sourceMap: true,
+      sourcesContent: false,
+      logLevel: nodejs.LogLevel.ERROR,
+    } satisfies nodejs.BundlingOptions;
     this.function = new nodejs.NodejsFunction(this, 'Function', {
       role,
       entry: handlerEntry(route),
@@ -85,19 +105,11 @@ export class RouteFunction extends Construct {
         [API_ENV.corsAllowedOrigin]: props.corsAllowedOrigin,
         NODE_OPTIONS: '--enable-source-maps',
       },
-      // The API's own bundling settings: the bundle its tests run is the one that deploys, with
-      // everything it loads inside (no runtime-provided AWS SDK) and the runtime's Node target.
-      bundling: {
-        format: nodejs.OutputFormat.ESM,
-        target: HANDLER_BUNDLING.target,
-        mainFields: [...HANDLER_BUNDLING.mainFields],
-        minify: HANDLER_BUNDLING.minify,
-        externalModules: [...HANDLER_BUNDLING.externalModules],
-        banner: HANDLER_BUNDLING.banner,
-        sourceMap: true,
-        sourcesContent: false,
-        logLevel: nodejs.LogLevel.ERROR,
-      },
+      bundling,
+    });
+    (this.function.node.defaultChild as lambda.CfnFunction).addMetadata(LOCAL_HANDLER_METADATA_KEY, {
+      entry: relative(REPO_ROOT, handlerEntry(route)),
+      bundling,
     });
 
     Validations.of(role).acknowledge({

@@ -1,8 +1,10 @@
-import { LAMBDA_NODE_MAJOR } from '@tasktracker/api/bundling';
-import { ROUTES } from '@tasktracker/api/routes';
+import { relative } from 'node:path';
+import { HANDLER_BUNDLING, LAMBDA_NODE_MAJOR } from '@tasktracker/api/bundling';
+import { handlerEntry, ROUTES } from '@tasktracker/api/routes';
 import { TABLE_SCHEMA } from '@tasktracker/api/table-schema';
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
+import { LOCAL_HANDLER_METADATA_KEY, REPO_ROOT } from '../src/api-functions.js';
 import { ACCESS_LOG_FIELDS } from '../src/api-gateway.js';
 import { customMetricsNamespace } from '../src/config/monitoring.js';
 import { STAGES } from '../src/config/stages.js';
@@ -50,6 +52,24 @@ describe('api stack: functions', () => {
   it('has one function per route', () => {
     template.resourceCountIs('AWS::Lambda::Function', ROUTES.length);
   });
+
+  it.each(ROUTES.map((route) => [route.id, route] as const))(
+    'tells the local cloud the %s function handler and its deployed bundling (live reload)',
+    (_id, route) => {
+      const [logicalId] = functionOf(route);
+      const metadata = json.Resources[logicalId]?.Metadata?.[LOCAL_HANDLER_METADATA_KEY] as
+        | { entry: string; bundling: Record<string, unknown> }
+        | undefined;
+      expect(metadata?.entry).toBe(relative(REPO_ROOT, handlerEntry(route)));
+      expect(metadata?.bundling).toMatchObject({
+        format: 'esm',
+        target: HANDLER_BUNDLING.target,
+        minify: HANDLER_BUNDLING.minify,
+        externalModules: [...HANDLER_BUNDLING.externalModules],
+        banner: HANDLER_BUNDLING.banner,
+      });
+    },
+  );
 
   it.each(ROUTES.map((route) => [route.id, route] as const))(
     '%s runs on ARM64 with the Node.js its bundle targets, with active tracing',

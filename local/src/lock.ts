@@ -2,9 +2,13 @@
  * One local cloud per data folder: a lock file holding the owner's pid, taken before the synth
  * so a second copy is told at once, and taken over when its owner is gone (killed hard).
  */
-import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { LocalCloudError } from './errors.js';
+
+/** Where `npm start` keeps data (and the synthesized app) unless `--data-dir` says otherwise. */
+export const DEFAULT_DATA_DIR = fileURLToPath(new URL('../../.local-cloud', import.meta.url));
 
 export interface DataLock {
   release(): void;
@@ -34,14 +38,32 @@ export function acquireDataLock(dataDir: string): DataLock {
       };
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-      const owner = Number(readFileSync(file, 'utf8').trim());
-      if (Number.isInteger(owner) && owner > 0 && owner !== process.pid && processExists(owner))
-        throw inUse(dataDir, owner);
+      const owner = lockOwner(dataDir);
+      if (owner !== undefined) throw inUse(dataDir, owner);
       // The owner is gone (killed hard, or an earlier run of this very pid): take over.
       rmSync(file, { force: true });
     }
   }
   throw new LocalCloudError(`Could not take the lock of the data folder ${dataDir}; try again.`);
+}
+
+/** The pid of another live local cloud holding the folder's lock, if one does. */
+function lockOwner(dataDir: string): number | undefined {
+  const file = join(dataDir, LOCK_FILE);
+  if (!existsSync(file)) return undefined;
+  const owner = Number(readFileSync(file, 'utf8').trim());
+  return Number.isInteger(owner) && owner > 0 && owner !== process.pid && processExists(owner)
+    ? owner
+    : undefined;
+}
+
+/**
+ * Throws the one-line error `acquireDataLock` would, without taking the lock: the CLI asks before
+ * it loads anything, so a second copy is told at once.
+ */
+export function refuseIfInUse(dataDir: string): void {
+  const owner = lockOwner(dataDir);
+  if (owner !== undefined) throw inUse(dataDir, owner);
 }
 
 function inUse(dataDir: string, pid: number): LocalCloudError {

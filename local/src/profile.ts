@@ -37,11 +37,12 @@ export interface GameDayTraffic {
 export interface AppProfile {
   /** The stages `synthesize` knows, so a wrong `--stage` is refused before the synth. */
   readonly stages?: readonly string[];
-  /** Synthesizes the app's stage into `outdir`. Absent: the cloud needs `--assembly`. */
-  readonly synthesize?: (options: {
-    stage: string;
-    outdir: string;
-  }) => CloudAssembly | Promise<CloudAssembly>;
+  /**
+   * Synthesizes the app's stage into `outdir`. Absent: the cloud needs `--assembly`. With
+   * `skipFunctionBundling` the local cloud bundles every function that carries handler metadata
+   * itself (live reload), so the app may skip bundling them (CDK's `aws:cdk:bundling-stacks: []`).
+   */
+  readonly synthesize?: (options: SynthesizeOptions) => CloudAssembly | Promise<CloudAssembly>;
   /**
    * Metadata key on an `AWS::ECS::TaskDefinition` whose value `{ dockerfile, containerName }`
    * (dockerfile relative to the repository root) says which Dockerfile builds the container.
@@ -54,10 +55,50 @@ export interface AppProfile {
   readonly containerEnvironment?: (cloud: RunningCloud) => Record<string, string>;
   /** The app's traffic for the game day; without it the DynamoDB capacity and throttle scenarios are skipped. */
   readonly gameDay?: GameDayTraffic;
+  /**
+   * Metadata key on an `AWS::Lambda::Function` whose value `{ entry, bundling }` (entry relative
+   * to the repository root, bundling as a `NodejsFunction` takes it) lets the local cloud rebuild
+   * the function's bundle when its code changes. @default 'local-cloud:handler'
+   */
+  readonly handlerMetadataKey?: string;
+  /** The web app's dev server, run in place of the web container while watching (HMR). */
+  readonly devServer?: DevServer;
+  /** A user `--demo` signs up and confirms in the first user pool, so the app can be tried at once. */
+  readonly demoUser?: DemoUser;
+}
+
+export interface SynthesizeOptions {
+  readonly stage: string;
+  readonly outdir: string;
+  /** The local cloud bundles functions with handler metadata itself: skipping theirs is allowed. */
+  readonly skipFunctionBundling?: boolean;
+}
+
+/**
+ * A dev server that stands in for the web container while the local cloud watches: it gets the
+ * container's environment (so it serves the same runtime config) and the load balancer forwards
+ * to it, WebSocket upgrades (HMR) included.
+ */
+export interface DevServer {
+  /** Its folder, relative to the repository root; `node_modules/.bin` there and at the root are on PATH. */
+  readonly directory: string;
+  /** The command line, listening on 127.0.0.1:`port`. */
+  readonly command: (port: number) => readonly string[];
+  /** A path that answers 200 once it serves (the load balancer health-checks the group's own path). */
+  readonly readyPath?: string;
+}
+
+/** The demo user's sign-in; the password must pass the pool's policy. */
+export interface DemoUser {
+  readonly email: string;
+  readonly password: string;
 }
 
 /** The metadata key a container's Dockerfile is read from when the profile names none. */
 export const DEFAULT_CONTAINER_METADATA_KEY = 'local-cloud:container';
+
+/** The metadata key a function's handler entry and bundling are read from when the profile names none. */
+export const DEFAULT_HANDLER_METADATA_KEY = 'local-cloud:handler';
 
 /** A profile for an app the local cloud knows nothing about (only `--assembly` works). */
 export const EMPTY_PROFILE: AppProfile = {};
@@ -80,12 +121,34 @@ export async function loadProfile(file: string): Promise<AppProfile> {
   const stages = (profile as Record<string, unknown>).stages;
   if (stages !== undefined && !(Array.isArray(stages) && stages.every((s) => typeof s === 'string')))
     throw new LocalCloudError(`${file}: profile.stages must be a list of stage names.`);
-  const key = (profile as Record<string, unknown>).containerMetadataKey;
-  if (key !== undefined && typeof key !== 'string')
-    throw new LocalCloudError(`${file}: profile.containerMetadataKey must be a string.`);
+  for (const name of ['containerMetadataKey', 'handlerMetadataKey'] as const) {
+    const key = (profile as Record<string, unknown>)[name];
+    if (key !== undefined && typeof key !== 'string')
+      throw new LocalCloudError(`${file}: profile.${name} must be a string.`);
+  }
+  checkDevServer(file, (profile as Record<string, unknown>).devServer);
+  checkDemoUser(file, (profile as Record<string, unknown>).demoUser);
   const gameDay = (profile as Record<string, unknown>).gameDay;
   if (gameDay !== undefined) checkGameDay(file, gameDay);
   return profile as AppProfile;
+}
+
+function checkDevServer(file: string, devServer: unknown): void {
+  if (devServer === undefined) return;
+  const server = devServer as Record<string, unknown> | null;
+  if (typeof server?.directory !== 'string' || typeof server.command !== 'function')
+    throw new LocalCloudError(
+      `${file}: profile.devServer must be { directory, command: (port) => argv, readyPath? }.`,
+    );
+  if (server.readyPath !== undefined && typeof server.readyPath !== 'string')
+    throw new LocalCloudError(`${file}: profile.devServer.readyPath must be a path such as "/".`);
+}
+
+function checkDemoUser(file: string, demoUser: unknown): void {
+  if (demoUser === undefined) return;
+  const user = demoUser as Record<string, unknown> | null;
+  if (typeof user?.email !== 'string' || typeof user.password !== 'string')
+    throw new LocalCloudError(`${file}: profile.demoUser must be { email, password } (strings).`);
 }
 
 function checkGameDay(file: string, gameDay: unknown): void {

@@ -54,6 +54,37 @@ export interface LocalService {
   readonly endpoint?: string | undefined;
   /** JSON views the local console serves at `/_local/<name>` (alarms, codes, …). */
   localViews?(): ReadonlyMap<string, () => unknown>;
+  /**
+   * Infra live reload: plans how to run a new assembly of the same app in place, keeping what
+   * runs (data, warm processes, issued tokens). `ctx` reads the new assembly. Nothing may change
+   * before `apply`, which the local cloud calls only once every service has planned; a change the
+   * service cannot make in place throws a {@link ReloadRefused} naming it. A service without this
+   * keeps running as long as its own resources are unchanged, and refuses the reload otherwise.
+   */
+  reload?(ctx: ServiceContext): ReloadPlan | Promise<ReloadPlan>;
+}
+
+/** What a service will change to run a new assembly; `apply` makes the change. */
+export interface ReloadPlan {
+  /** One short phrase per change (`+1 function`, `ListTasks: environment`); empty when none. */
+  readonly changes: readonly string[];
+  apply(): void | Promise<void>;
+}
+
+/** What a reload did: applied with its changes, or refused with the reason (nothing changed). */
+export type ReloadOutcome =
+  | { readonly applied: true; readonly changes: readonly string[] }
+  | { readonly applied: false; readonly reason: string };
+
+/** A plan that changes nothing. */
+export const UNCHANGED: ReloadPlan = { changes: [], apply: () => {} };
+
+/**
+ * Thrown while planning a reload: the new assembly changes something the local service cannot
+ * change in place (a table's key schema). The old cloud keeps running.
+ */
+export class ReloadRefused extends Error {
+  override readonly name = 'ReloadRefused';
 }
 
 /** What `Ref` and `Fn::GetAtt` of one resource mean locally. */
@@ -103,6 +134,11 @@ export interface ServiceContext {
   localViews(): ReadonlyMap<string, () => unknown>;
   /** The metric names each namespace's running services emit, for alarms that need them. */
   observedMetrics(): ReadonlyMap<string, ReadonlySet<string>>;
+  /**
+   * The folder of a function's live bundle (rebuilt on change) while watching, or undefined: then
+   * the function runs its code asset.
+   */
+  liveCode(resource: AssemblyResource): string | undefined;
 }
 
 /** Knobs of the local cloud that some services read (tests move clocks and scale periods). */
@@ -118,7 +154,21 @@ export interface LocalCloudSettings {
    * denial and lets the call through, `off` evaluates nothing. @default 'enforce'
    */
   readonly iam?: 'enforce' | 'warn' | 'off';
+  /**
+   * Live reload: functions run from bundles the local cloud rebuilds on change, and the web
+   * container is replaced by the app's dev server (HMR) when the profile names one. @default false
+   */
+  readonly watch?: boolean;
+  /**
+   * The lowest level of a function's log lines printed on the console (`off`: none). What its
+   * log group receives is the template's `LoggingConfig`, not this. @default 'info'
+   */
+  readonly functionLogLevel?: FunctionLogLevel;
 }
+
+/** Levels for `functionLogLevel`, most verbose first. */
+export const FUNCTION_LOG_LEVELS = ['debug', 'info', 'warn', 'error', 'off'] as const;
+export type FunctionLogLevel = (typeof FUNCTION_LOG_LEVELS)[number];
 
 /** One emulated AWS service: everything the local cloud needs to know about it, in one place. */
 export interface ServiceModule<T extends LocalService = LocalService> {

@@ -7,7 +7,15 @@
 import { randomBytes } from 'node:crypto';
 import { resourcesOf } from '../assembly/index.js';
 import { LOCAL_ACCOUNT_ID, type PhysicalIds } from '../intrinsics/physical-ids.js';
-import type { EmulatedResource, LocalCloudSettings, LocalService, ServiceDescription } from '../service.js';
+import {
+  type EmulatedResource,
+  type LocalCloudSettings,
+  type LocalService,
+  type ReloadPlan,
+  type ServiceContext,
+  type ServiceDescription,
+  UNCHANGED,
+} from '../service.js';
 import type { DynamoDbGuard } from '../services/dynamodb/front.js';
 import type { RequestContext } from './conditions.js';
 import { type Decision, evaluate, type Principal } from './evaluate.js';
@@ -77,12 +85,41 @@ export interface LocalIamOptions {
 }
 
 export class LocalIam implements LocalService {
-  readonly model: IamModel;
+  private current: IamModel;
   private readonly issued = new Map<string, Principal & { kind: 'role-session' }>();
   private readonly denials = new Map<string, DenialRecord>();
 
-  constructor(private readonly options: LocalIamOptions) {
-    this.model = readIamModel(options.ids);
+  constructor(private options: LocalIamOptions) {
+    this.current = readIamModel(options.ids);
+  }
+
+  /** The template's roles and policies as IAM evaluates them now. */
+  get model(): IamModel {
+    return this.current;
+  }
+
+  /**
+   * Infra live reload: the new template's policies are evaluated from now on. Credentials issued
+   * to role sessions stay valid (a function's warm processes keep signing with them).
+   */
+  reload(ctx: ServiceContext): ReloadPlan {
+    const model = readIamModel(ctx.ids);
+    const before = this.current;
+    const changed =
+      model.policyCount !== before.policyCount ||
+      model.roles.size !== before.roles.size ||
+      JSON.stringify([...model.roles]) !== JSON.stringify([...before.roles]) ||
+      JSON.stringify([...model.resourcePolicies]) !== JSON.stringify([...before.resourcePolicies]);
+    if (!changed) return UNCHANGED;
+    return {
+      changes: [`IAM: ${model.roles.size} roles, ${model.policyCount} policies`],
+      apply: () => {
+        this.options = { ...this.options, ids: ctx.ids };
+        this.current = model;
+        for (const line of model.notEvaluated)
+          if (!before.notEvaluated.includes(line)) this.options.log(`[IAM] not evaluated: ${line}`);
+      },
+    };
   }
 
   get mode(): IamMode {

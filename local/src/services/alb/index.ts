@@ -14,6 +14,7 @@ import {
   type Server,
   type ServerResponse,
 } from 'node:http';
+import type { Duplex } from 'node:stream';
 import { type AssemblyResource, resourcesOf } from '../../assembly/index.js';
 import type { PhysicalIds } from '../../intrinsics/physical-ids.js';
 import { closeServer, listenOnLoopback } from '../../loopback.js';
@@ -84,6 +85,8 @@ export class LocalLoadBalancer implements LocalService {
   private readonly health = new Map<string, Health>();
   private readonly timers: NodeJS.Timeout[] = [];
   private readonly agent = new Agent({ keepAlive: true });
+  /** WebSocket connections (a dev server's hot reload): the server no longer tracks them. */
+  private readonly upgraded = new Set<Duplex>();
   private next = 0;
 
   constructor(private readonly options: LocalLoadBalancerOptions) {
@@ -122,6 +125,9 @@ export class LocalLoadBalancer implements LocalService {
       this.timers.push(timer);
     }
     const server = createServer((req, res) => this.forward(req, res));
+    server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) =>
+      this.forwardUpgrade(req, socket, head),
+    );
     this.listeningUrl = await listenOnLoopback(server, this.options.port);
     this.server = server;
   }
@@ -129,6 +135,8 @@ export class LocalLoadBalancer implements LocalService {
   async stop(): Promise<void> {
     for (const timer of this.timers.splice(0)) clearInterval(timer);
     this.agent.destroy();
+    for (const socket of this.upgraded) socket.destroy();
+    this.upgraded.clear();
     const server = this.server;
     if (!server) return;
     this.server = undefined;
@@ -203,25 +211,14 @@ export class LocalLoadBalancer implements LocalService {
       res.writeHead(503, { 'content-type': 'text/html' }).end('<h1>503 Service Temporarily Unavailable</h1>');
       return;
     }
-    const healthy = targets.filter((t) => this.health.get(t.url)?.state === 'healthy');
-    const pool = healthy.length > 0 ? healthy : targets;
-    const target = pool[this.next++ % pool.length] as Target;
-    const url = new URL(req.url ?? '/', target.url);
-    const headers = { ...req.headers };
-    const forwardedFor = [headers['x-forwarded-for'], req.socket.remoteAddress].filter(Boolean).join(', ');
+    const target = this.pick(targets);
     const upstream = request(
-      url,
+      new URL(req.url ?? '/', target.url),
       {
         method: req.method,
         agent: this.agent,
         timeout: IDLE_TIMEOUT_MS,
-        headers: {
-          ...headers,
-          'x-forwarded-for': forwardedFor,
-          'x-forwarded-proto': 'http',
-          'x-forwarded-port': String(new URL(this.listeningUrl ?? 'http://127.0.0.1').port),
-          'x-amzn-trace-id': `Root=1-${Math.floor(Date.now() / 1000).toString(16)}-${randomBytes(12).toString('hex')}`,
-        },
+        headers: this.forwardedHeaders(req),
       },
       (response) => {
         const seconds = Number(process.hrtime.bigint() - received) / 1e9;
@@ -241,6 +238,72 @@ export class LocalLoadBalancer implements LocalService {
     });
     upstream.on('error', () => fail(502));
     req.pipe(upstream);
+  }
+
+  /**
+   * A WebSocket upgrade, forwarded to a target as ALB forwards one; once the target switches
+   * protocols the two connections are joined (a dev server's hot-reload channel goes this way).
+   */
+  private forwardUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    const group = this.groupOf(this.served);
+    const targets = group ? this.options.targets(group.arn) : [];
+    socket.on('error', () => socket.destroy());
+    if (!group || targets.length === 0) {
+      this.recordRequest(group, { elbStatus: 503 });
+      socket.end('HTTP/1.1 503 Service Unavailable\r\nconnection: close\r\n\r\n');
+      return;
+    }
+    const upstream = request(new URL(req.url ?? '/', this.pick(targets).url), {
+      method: req.method,
+      headers: this.forwardedHeaders(req),
+    });
+    upstream.on('upgrade', (response, target, targetHead) => {
+      this.recordRequest(group, { targetStatus: 101, responseTime: 0 });
+      const lines = [];
+      for (let i = 0; i < response.rawHeaders.length; i += 2)
+        lines.push(`${response.rawHeaders[i]}: ${response.rawHeaders[i + 1]}`);
+      socket.write(`HTTP/1.1 101 Switching Protocols\r\n${lines.join('\r\n')}\r\n\r\n`);
+      if (targetHead.length > 0) socket.write(targetHead);
+      if (head.length > 0) target.write(head);
+      this.upgraded.add(socket);
+      target.on('error', () => socket.destroy());
+      socket.on('close', () => {
+        this.upgraded.delete(socket);
+        target.destroy();
+      });
+      target.pipe(socket).pipe(target);
+    });
+    upstream.on('response', (response) => {
+      this.recordRequest(group, { targetStatus: response.statusCode ?? 502, responseTime: 0 });
+      socket.end(`HTTP/1.1 ${response.statusCode} ${response.statusMessage}\r\nconnection: close\r\n\r\n`);
+      response.resume();
+    });
+    upstream.on('error', () => {
+      this.recordRequest(group, { elbStatus: 502 });
+      socket.end('HTTP/1.1 502 Bad Gateway\r\nconnection: close\r\n\r\n');
+    });
+    upstream.end();
+  }
+
+  /** A healthy target, round robin; with none healthy ALB fails open and tries them all. */
+  private pick(targets: readonly Target[]): Target {
+    const healthy = targets.filter((t) => this.health.get(t.url)?.state === 'healthy');
+    const pool = healthy.length > 0 ? healthy : targets;
+    return pool[this.next++ % pool.length] as Target;
+  }
+
+  /** The request's headers with the ones ALB adds. */
+  private forwardedHeaders(req: IncomingMessage): Record<string, string | string[] | undefined> {
+    const forwardedFor = [req.headers['x-forwarded-for'], req.socket.remoteAddress]
+      .filter(Boolean)
+      .join(', ');
+    return {
+      ...req.headers,
+      'x-forwarded-for': forwardedFor,
+      'x-forwarded-proto': 'http',
+      'x-forwarded-port': String(new URL(this.listeningUrl ?? 'http://127.0.0.1').port),
+      'x-amzn-trace-id': `Root=1-${Math.floor(Date.now() / 1000).toString(16)}-${randomBytes(12).toString('hex')}`,
+    };
   }
 
   private recordRequest(

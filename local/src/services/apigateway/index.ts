@@ -7,7 +7,13 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { LOCAL_ACCOUNT_ID, type PhysicalIds } from '../../intrinsics/physical-ids.js';
 import { LoopbackServer } from '../../loopback.js';
-import type { LocalService, ServiceDescription } from '../../service.js';
+import {
+  type LocalService,
+  type ReloadPlan,
+  type ServiceContext,
+  type ServiceDescription,
+  UNCHANGED,
+} from '../../service.js';
 import type { MetricSink } from '../cloudwatch/metrics.js';
 import type { InvokeOutcome } from '../lambda/index.js';
 import { CognitoAuthorizer, type UserPoolDirectory } from './authorizer.js';
@@ -30,6 +36,15 @@ interface RecentRequest {
   readonly path: string;
   readonly status: number;
   readonly latencyMs: number;
+}
+
+/** `GET /tasks/{id}`: how the reload's line names a method. */
+function methodName(method: ApiMethod): string {
+  return `${method.httpMethod} ${method.resourcePath}`;
+}
+
+function serialized(apis: readonly RestApiModel[]): string {
+  return JSON.stringify(apis, (_key, value: unknown) => (value instanceof Map ? [...value] : value));
 }
 
 /** API Gateway's payload limit. */
@@ -72,7 +87,7 @@ const ERRORS = {
 } satisfies Record<string, GatewayError>;
 
 export class LocalApiGateway implements LocalService {
-  readonly apis: readonly RestApiModel[];
+  private models: readonly RestApiModel[];
   private readonly server = new LoopbackServer(
     (req, res) => this.handle(req, res),
     (res, err) => {
@@ -80,22 +95,53 @@ export class LocalApiGateway implements LocalService {
       sendJson(res, 500, { message: 'Internal server error' });
     },
   );
-  private readonly authorizers = new Map<string, CognitoAuthorizer>();
+  private authorizers: ReadonlyMap<string, CognitoAuthorizer>;
   /** The latest requests, newest last, for the console's `requests` view. */
   private readonly recent: RecentRequest[] = [];
 
   constructor(private readonly options: LocalApiGatewayOptions) {
-    this.apis = readRestApis(options.ids);
-    for (const api of this.apis) {
-      for (const method of api.methods) {
-        if (method.authorizer && !this.authorizers.has(method.authorizer.logicalId)) {
-          this.authorizers.set(
-            method.authorizer.logicalId,
-            new CognitoAuthorizer(method.authorizer, options.pools),
-          );
-        }
-      }
-    }
+    this.models = readRestApis(options.ids);
+    this.authorizers = this.authorizersOf(this.models);
+  }
+
+  /** The REST APIs it serves, as the running assembly defines them. */
+  get apis(): readonly RestApiModel[] {
+    return this.models;
+  }
+
+  /**
+   * Infra live reload: the new assembly's APIs (methods, authorizers, validators, gateway
+   * responses) from the next request on; requests under way finish with the old ones.
+   */
+  reload(ctx: ServiceContext): ReloadPlan {
+    const models = readRestApis(ctx.ids);
+    const before = new Set(this.models.flatMap((api) => api.methods.map(methodName)));
+    const after = new Set(models.flatMap((api) => api.methods.map(methodName)));
+    const changes = [
+      ...[...after].filter((m) => !before.has(m)).map((m) => `+ ${m}`),
+      ...[...before].filter((m) => !after.has(m)).map((m) => `- ${m}`),
+    ];
+    const same = serialized(models) === serialized(this.models);
+    if (same) return UNCHANGED;
+    if (changes.length === 0) changes.push('API Gateway: methods changed');
+    return {
+      changes,
+      apply: () => {
+        this.models = models;
+        this.authorizers = this.authorizersOf(models);
+      },
+    };
+  }
+
+  private authorizersOf(apis: readonly RestApiModel[]): Map<string, CognitoAuthorizer> {
+    const authorizers = new Map<string, CognitoAuthorizer>();
+    for (const method of apis.flatMap((api) => api.methods))
+      if (method.authorizer && !authorizers.has(method.authorizer.logicalId))
+        authorizers.set(
+          method.authorizer.logicalId,
+          new CognitoAuthorizer(method.authorizer, this.options.pools),
+        );
+    return authorizers;
   }
 
   /** `http://127.0.0.1:<port>` (no stage). */

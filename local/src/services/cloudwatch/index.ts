@@ -6,7 +6,13 @@
  */
 import { type AssemblyResource, resourcesOf } from '../../assembly/index.js';
 import { generatedName, LOCAL_ACCOUNT_ID, type PhysicalIds } from '../../intrinsics/physical-ids.js';
-import type { LocalService, ServiceDescription } from '../../service.js';
+import {
+  type LocalService,
+  type ReloadPlan,
+  type ServiceContext,
+  type ServiceDescription,
+  UNCHANGED,
+} from '../../service.js';
 import type { PublishRequest, PublishResult } from '../sns/index.js';
 import { compileMetricMath, type MathExpression } from './metric-math.js';
 import { type MetricFilter, MetricStore, metricFilterOf, metricKey } from './metrics.js';
@@ -93,26 +99,79 @@ const HISTORY_LENGTH = 100;
 
 export class LocalCloudWatch implements LocalService {
   readonly metrics: MetricStore;
-  private readonly alarms: AlarmDefinition[];
-  private readonly expressions = new Map<string, MathExpression>();
+  private alarms: AlarmDefinition[];
+  private expressions = new Map<string, MathExpression>();
   private readonly states = new Map<string, AlarmState>();
   private readonly histories = new Map<string, AlarmHistoryItem[]>();
   private readonly sent: AlarmNotification[] = [];
-  private readonly filters: MetricFilter[];
+  private filters: MetricFilter[];
   private readonly configuredAt = new Date().toISOString();
   private timer: NodeJS.Timeout | undefined;
 
   constructor(private readonly options: LocalCloudWatchOptions) {
-    const { ids } = options;
-    this.filters = resourcesOf(ids.source, 'AWS::Logs::MetricFilter').flatMap((resource) =>
-      metricFilterOf(resource, (property) => ids.resolve(resource, property)),
-    );
+    const setup = this.read(options.ids);
+    this.filters = setup.filters;
     this.metrics = new MetricStore(this.filters);
-    this.alarms = resourcesOf(ids.source, 'AWS::CloudWatch::Alarm').map((resource) => this.alarmOf(resource));
+    this.alarms = setup.alarms;
+    this.expressions = setup.expressions;
     for (const alarm of this.alarms) {
       this.states.set(alarm.alarmName, 'INSUFFICIENT_DATA');
       this.histories.set(alarm.alarmName, []);
     }
+  }
+
+  /**
+   * Infra live reload: the new template's alarms and metric filters. Recorded metrics stay; an
+   * alarm that is still there keeps its state and history, and is judged by its new definition
+   * (threshold, periods) from the next evaluation on.
+   */
+  reload(ctx: ServiceContext): ReloadPlan {
+    const setup = this.read(ctx.ids);
+    const before = new Map(this.alarms.map((alarm) => [alarm.alarmName, JSON.stringify(alarm)]));
+    const after = new Map(setup.alarms.map((alarm) => [alarm.alarmName, JSON.stringify(alarm)]));
+    const changes = [
+      ...[...after.keys()].filter((name) => !before.has(name)).map((name) => `+ alarm ${name}`),
+      ...[...before.keys()].filter((name) => !after.has(name)).map((name) => `- alarm ${name}`),
+      ...[...after]
+        .filter(([name, alarm]) => before.has(name) && before.get(name) !== alarm)
+        .map(([name]) => `alarm ${name}`),
+    ];
+    const filtersChanged = JSON.stringify(setup.filters) !== JSON.stringify(this.filters);
+    if (filtersChanged) changes.push(`${setup.filters.length} metric filters`);
+    if (changes.length === 0) return UNCHANGED;
+    return {
+      changes,
+      apply: async () => {
+        this.metrics.setFilters(setup.filters);
+        this.filters = setup.filters;
+        this.alarms = setup.alarms;
+        this.expressions = setup.expressions;
+        for (const alarm of this.alarms) {
+          if (!this.states.has(alarm.alarmName)) this.states.set(alarm.alarmName, 'INSUFFICIENT_DATA');
+          if (!this.histories.has(alarm.alarmName)) this.histories.set(alarm.alarmName, []);
+        }
+        await this.stop();
+        await this.start();
+      },
+    };
+  }
+
+  /** The filters, alarms and compiled metric math of an assembly. */
+  private read(ids: PhysicalIds): {
+    filters: MetricFilter[];
+    alarms: AlarmDefinition[];
+    expressions: Map<string, MathExpression>;
+  } {
+    const filters = resourcesOf(ids.source, 'AWS::Logs::MetricFilter').flatMap((resource) =>
+      metricFilterOf(resource, (property) => ids.resolve(resource, property)),
+    );
+    const expressions = new Map<string, MathExpression>();
+    const filterMetric = (namespace: string, metricName: string) =>
+      filters.some((f) => f.namespace === namespace && f.metricName === metricName);
+    const alarms = resourcesOf(ids.source, 'AWS::CloudWatch::Alarm').map((resource) =>
+      this.alarmOf(resource, ids, expressions, filterMetric),
+    );
+    return { filters, alarms, expressions };
   }
 
   /** The factor alarm periods are multiplied by (the clock factor of time-compressed runs). */
@@ -325,10 +384,15 @@ export class LocalCloudWatch implements LocalService {
     };
   }
 
-  private alarmOf(resource: AssemblyResource): AlarmDefinition {
+  private alarmOf(
+    resource: AssemblyResource,
+    ids: PhysicalIds,
+    expressions: Map<string, MathExpression>,
+    filterMetric: (namespace: string, metricName: string) => boolean,
+  ): AlarmDefinition {
     const alarmName = (() => {
       try {
-        return String(this.options.ids.resolve(resource, 'AlarmName') ?? generatedName(resource));
+        return String(ids.resolve(resource, 'AlarmName') ?? generatedName(resource));
       } catch {
         return generatedName(resource);
       }
@@ -340,16 +404,16 @@ export class LocalCloudWatch implements LocalService {
       region: resource.stack.region,
     };
     try {
-      const alarm = { ...base, ...this.readAlarm(resource) };
-      const reason = this.whyNotEvaluated(alarm);
+      const alarm = { ...base, ...this.readAlarm(resource, ids) };
+      const reason = this.whyNotEvaluated(alarm, expressions, filterMetric);
       return reason === undefined ? alarm : { ...alarm, notEvaluated: reason };
     } catch (err) {
       return { ...base, ...UNREADABLE_ALARM, notEvaluated: (err as Error).message };
     }
   }
 
-  private readAlarm(resource: AssemblyResource): AlarmBody {
-    const get = (property: string) => this.options.ids.resolve(resource, property);
+  private readAlarm(resource: AssemblyResource, ids: PhysicalIds): AlarmBody {
+    const get = (property: string) => ids.resolve(resource, property);
     const evaluationPeriods = Number(get('EvaluationPeriods') ?? 1);
     const topics = (property: string) =>
       ((get(property) ?? []) as unknown[]).map(String).filter((arn) => arn.includes(':sns:'));
@@ -395,10 +459,14 @@ export class LocalCloudWatch implements LocalService {
     };
   }
 
-  private whyNotEvaluated(alarm: AlarmDefinition): string | undefined {
+  private whyNotEvaluated(
+    alarm: AlarmDefinition,
+    expressions: Map<string, MathExpression>,
+    filterMetric: (namespace: string, metricName: string) => boolean,
+  ): string | undefined {
     if (alarm.expression) {
       try {
-        this.expressions.set(
+        expressions.set(
           alarm.alarmName,
           compileMetricMath(alarm.expression.text, new Set(alarm.metrics.map((m) => m.id))),
         );
@@ -407,7 +475,7 @@ export class LocalCloudWatch implements LocalService {
       }
     }
     for (const metric of alarm.metrics) {
-      if (this.metrics.isFilterMetric(metric.namespace, metric.metricName)) continue;
+      if (filterMetric(metric.namespace, metric.metricName)) continue;
       if (this.options.observed?.get(metric.namespace)?.has(metric.metricName)) continue;
       return `${metric.namespace} ${metric.metricName} is not observed by the local cloud`;
     }

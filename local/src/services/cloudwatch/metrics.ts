@@ -74,13 +74,20 @@ export class MetricStore {
   private readonly series = new Map<string, { id: MetricId; points: Datapoint[] }>();
   private readonly writers: MetricWriter[] = [];
   /** Patterns compiled once, at start: a pattern that cannot be evaluated fails there, not per line. */
-  private readonly matchers: readonly LogEventMatcher[];
+  private matchers: readonly LogEventMatcher[];
 
   constructor(
-    private readonly filters: readonly MetricFilter[] = [],
+    private filters: readonly MetricFilter[] = [],
     private readonly clock: () => number = Date.now,
   ) {
     this.matchers = filters.map((filter) => compileFilterPattern(filter.pattern));
+  }
+
+  /** The template's filters after an infra reload; what was recorded stays. */
+  setFilters(filters: readonly MetricFilter[]): void {
+    const matchers = filters.map((filter) => compileFilterPattern(filter.pattern));
+    this.filters = filters;
+    this.matchers = matchers;
   }
 
   /** A writer for one service; the store remembers the source and the code that asked for it. */
@@ -116,11 +123,6 @@ export class MetricStore {
   /** Every metric with datapoints, for the console's metrics view. */
   metrics(): ReadonlyArray<{ readonly id: MetricId; readonly points: readonly Datapoint[] }> {
     return [...this.series.values()];
-  }
-
-  /** Whether a metric filter feeds this namespace and name. */
-  isFilterMetric(namespace: string, metricName: string): boolean {
-    return this.filters.some((f) => f.namespace === namespace && f.metricName === metricName);
   }
 
   private add(

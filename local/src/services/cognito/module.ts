@@ -6,10 +6,17 @@
 import type { JsonWebKey } from 'node:crypto';
 import { resourcesOf } from '../../assembly/index.js';
 import { LocalCloudError } from '../../errors.js';
+import type { PhysicalIds } from '../../intrinsics/physical-ids.js';
 import { LOCAL_ACCOUNT_ID, stableSuffix } from '../../intrinsics/physical-ids.js';
-import type { LocalService, ServiceContext, ServiceDescription, ServiceModule } from '../../service.js';
+import type {
+  LocalService,
+  ReloadPlan,
+  ServiceContext,
+  ServiceDescription,
+  ServiceModule,
+} from '../../service.js';
 import { readUserPools } from '../../user-pools.js';
-import { type CodeRecord, LocalCognito } from './index.js';
+import { type CodeRecord, type EnsuredUserPool, LocalCognito } from './index.js';
 
 /** A user pool as it runs locally. */
 export interface RunningUserPool {
@@ -24,6 +31,8 @@ export interface RunningUserPool {
 export class CognitoService implements LocalService {
   private readonly cognito: LocalCognito;
   private readonly running = new Map<string, RunningUserPool>();
+  /** Each pool's spec as last applied and what Cognito answered, by logical id. */
+  private readonly ensured = new Map<string, { readonly spec: string; readonly pool: EnsuredUserPool }>();
 
   constructor(private readonly ctx: ServiceContext) {
     this.cognito = new LocalCognito({
@@ -31,7 +40,8 @@ export class CognitoService implements LocalService {
       port: ctx.port,
       ...(ctx.dataDir === undefined ? {} : { dataDir: ctx.dataDir }),
       region: ctx.assembly.region,
-      log: ctx.log,
+      // Codes ("e-mailed" locally) get a line of their own that says where they come from.
+      log: (line) => ctx.log(`[Cognito] ${line}`),
       ...(ctx.settings.cognitoClock ? { clock: ctx.settings.cognitoClock } : {}),
       // Only pages the local cloud itself serves (the web app, the console) may call it.
       allowedOrigins: () => ctx.localOrigins(),
@@ -52,9 +62,38 @@ export class CognitoService implements LocalService {
       throw new LocalCloudError(err.message);
     });
     this.started = true;
-    const { ids } = this.ctx;
+    for (const pool of await this.ensurePools(this.ctx.ids)) this.running.set(pool.id, pool);
+  }
+
+  /**
+   * Infra live reload: the new template's pool settings (password policy, clients, …) apply at
+   * once; users, their tokens and the signing keys stay. The pools' ids go into the new assembly's
+   * table now, since the services planned after this one resolve them.
+   */
+  async reload(ctx: ServiceContext): Promise<ReloadPlan> {
+    const before = new Map([...this.ensured].map(([logicalId, { spec }]) => [logicalId, spec]));
+    const pools = await this.ensurePools(ctx.ids);
+    const changes = [...this.ensured]
+      .filter(([logicalId, { spec }]) => before.get(logicalId) !== spec)
+      .map(([logicalId]) => `${before.has(logicalId) ? '' : '+ '}user pool ${logicalId}`);
+    return {
+      changes,
+      apply: () => {
+        this.running.clear();
+        for (const pool of pools) this.running.set(pool.id, pool);
+      },
+    };
+  }
+
+  /** Creates or updates the template's pools and writes their ids into `ids`. */
+  private async ensurePools(ids: PhysicalIds): Promise<RunningUserPool[]> {
+    const pools: RunningUserPool[] = [];
     for (const pool of readUserPools(ids)) {
-      const ensured = await this.cognito.ensureUserPool(pool.spec);
+      const spec = JSON.stringify(pool.spec);
+      // An unchanged pool needs nothing written: its ids are known.
+      const known = this.ensured.get(pool.spec.logicalId);
+      const ensured = known?.spec === spec ? known.pool : await this.cognito.ensureUserPool(pool.spec);
+      this.ensured.set(pool.spec.logicalId, { spec, pool: ensured });
       const { region } = pool.resource.stack;
       ids.set(pool.resource.stack, pool.resource.logicalId, ensured.userPoolId, {
         Arn: `arn:aws:cognito-idp:${region}:${LOCAL_ACCOUNT_ID}:userpool/${ensured.userPoolId}`,
@@ -69,13 +108,9 @@ export class CognitoService implements LocalService {
         ids.set(client.stack, client.logicalId, clientId, { ClientId: clientId });
         clientIds.push(clientId);
       }
-      this.running.set(ensured.userPoolId, {
-        id: ensured.userPoolId,
-        clientId: clientIds[0] ?? '',
-        clientIds,
-        region,
-      });
+      pools.push({ id: ensured.userPoolId, clientId: clientIds[0] ?? '', clientIds, region });
     }
+    return pools;
   }
 
   stop(): Promise<void> {

@@ -17,7 +17,14 @@ import { type AssemblyResource, resourcesOf } from '../../assembly/index.js';
 import { LocalCloudError } from '../../errors.js';
 import { LOCAL_ACCOUNT_ID, type PhysicalIds } from '../../intrinsics/physical-ids.js';
 import { closeServer, listenOnLoopback } from '../../loopback.js';
-import type { LocalService, ServiceDescription } from '../../service.js';
+import {
+  type LocalService,
+  type ReloadPlan,
+  ReloadRefused,
+  type ServiceContext,
+  type ServiceDescription,
+  UNCHANGED,
+} from '../../service.js';
 import type { MetricSink } from '../cloudwatch/metrics.js';
 import { DynamoDbFront, type DynamoDbGuard } from './front.js';
 import { type TableShape, tableShapeOf } from './index-units.js';
@@ -40,10 +47,53 @@ export class LocalDynamoDb implements LocalService {
   private storeUrl: string | undefined;
   private front: DynamoDbFront | undefined;
   private readonly guards: DynamoDbGuard[] = [];
-  private readonly tables: AssemblyResource[];
+  private tables: AssemblyResource[];
+  /** The template's tables' keys and indexes, by name, as the front counts units with them. */
+  private readonly shapes = new Map<string, TableShape>();
 
-  constructor(private readonly options: LocalDynamoDbOptions) {
+  constructor(private options: LocalDynamoDbOptions) {
     this.tables = TABLE_TYPES.flatMap((type) => resourcesOf(options.ids.source, type));
+  }
+
+  /**
+   * Infra live reload: a new table is created; a removed one leaves the template (its items stay
+   * in the store, as a table kept by its removal policy would). A table whose keys or indexes
+   * change cannot change in place: AWS replaces it, losing its items.
+   */
+  reload(ctx: ServiceContext): ReloadPlan {
+    const tables = TABLE_TYPES.flatMap((type) => resourcesOf(ctx.ids.source, type));
+    const key = (table: AssemblyResource) => `${table.stack.stackName}/${table.logicalId}`;
+    const before = new Map(
+      this.tables.map((table) => [key(table), this.createTableInput(table, this.options.ids)]),
+    );
+    const after = new Map(tables.map((table) => [key(table), this.createTableInput(table, ctx.ids)]));
+    for (const [name, input] of after) {
+      const old = before.get(name);
+      if (old === undefined) continue;
+      const change = structuralChange(old, input);
+      if (change)
+        throw new ReloadRefused(
+          `the table ${name} changes ${change}; to apply it locally, restart with --reset (deletes the local data).`,
+        );
+    }
+    const added = [...after.keys()].filter((name) => !before.has(name));
+    const removed = [...before.keys()].filter((name) => !after.has(name));
+    if (added.length === 0 && removed.length === 0) return UNCHANGED;
+    return {
+      changes: [...added.map((name) => `+ table ${name}`), ...removed.map((name) => `- table ${name}`)],
+      apply: async () => {
+        this.options = { ...this.options, ids: ctx.ids };
+        this.tables = tables;
+        if (this.storeUrl !== undefined) await this.createTables(this.storeUrl);
+        this.setShapes();
+      },
+    };
+  }
+
+  private setShapes(): void {
+    this.shapes.clear();
+    const names = this.tableNames();
+    for (const [i, name] of names.entries()) this.shapes.set(name, this.shapeOf(this.tables[i]));
   }
 
   /** The front's URL: what clients (and functions, as AWS_ENDPOINT_URL_DYNAMODB) call. */
@@ -94,6 +144,7 @@ export class LocalDynamoDb implements LocalService {
     this.storeUrl = await listenOnLoopback(server, 0);
     this.server = server;
     await this.createTables(this.storeUrl);
+    this.setShapes();
     const front = new DynamoDbFront({
       port: this.options.port,
       storeUrl: this.storeUrl,
@@ -101,7 +152,7 @@ export class LocalDynamoDb implements LocalService {
       accountId: LOCAL_ACCOUNT_ID,
       metrics: this.options.metrics,
       log: this.options.log,
-      tables: new Map(this.tableNames().map((name, i) => [name, this.shapeOf(this.tables[i])])),
+      tables: this.shapes,
     });
     for (const guard of this.guards.splice(0)) front.addGuard(guard);
     await front.start();
@@ -166,7 +217,7 @@ export class LocalDynamoDb implements LocalService {
     try {
       const existing = new Set(await this.listTables(client));
       for (const table of this.tables) {
-        const input = this.createTableInput(table);
+        const input = this.createTableInput(table, this.options.ids);
         if (existing.has(input.TableName ?? '')) continue;
         await client.send(new CreateTableCommand(input));
       }
@@ -185,8 +236,7 @@ export class LocalDynamoDb implements LocalService {
     }
   }
 
-  private createTableInput(table: AssemblyResource): CreateTableCommandInput {
-    const ids = this.options.ids;
+  private createTableInput(table: AssemblyResource, ids: PhysicalIds): CreateTableCommandInput {
     const props = (name: string) => ids.resolve(table, name);
     const onDemand = props('BillingMode') === 'PAY_PER_REQUEST';
     const throughput = (value: unknown) =>
@@ -222,4 +272,24 @@ export class LocalDynamoDb implements LocalService {
         : {}),
     };
   }
+}
+
+/** What a table's change means, if the local store cannot make it in place; undefined if it can. */
+function structuralChange(
+  before: CreateTableCommandInput,
+  after: CreateTableCommandInput,
+): string | undefined {
+  const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+  if (
+    !same(before.TableName, after.TableName) ||
+    !same(before.KeySchema, after.KeySchema) ||
+    !same(before.LocalSecondaryIndexes, after.LocalSecondaryIndexes)
+  )
+    return 'its name, key schema or local indexes, which replaces it on AWS (its items are lost)';
+  if (
+    !same(before.GlobalSecondaryIndexes, after.GlobalSecondaryIndexes) ||
+    !same(before.AttributeDefinitions, after.AttributeDefinitions)
+  )
+    return 'its global secondary indexes, which AWS builds in place and the local store cannot';
+  return undefined;
 }

@@ -6,15 +6,22 @@
  * stress processes can be injected into the task as faults.
  */
 import { type ChildProcess, fork, spawn } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { delimiter, dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { type AssemblyResource, REPO_ROOT, resourcesOf } from '../../assembly/index.js';
 import { LocalCloudError } from '../../errors.js';
 import type { PhysicalIds } from '../../intrinsics/physical-ids.js';
 import { freePort } from '../../ports.js';
-import type { LocalService, ServiceDescription } from '../../service.js';
+import type { DevServer } from '../../profile.js';
+import {
+  type LocalService,
+  type ReloadPlan,
+  type ServiceContext,
+  type ServiceDescription,
+  UNCHANGED,
+} from '../../service.js';
 import type { MetricSink } from '../cloudwatch/metrics.js';
 import { CAN_SAMPLE_TASKS, TaskSampler, type TaskUsage } from './task-usage.js';
 
@@ -40,6 +47,11 @@ export interface LocalEcsOptions {
   readonly log: (line: string) => void;
   /** How the web build is made when it is missing or stale. @default `npm run build -w web` */
   readonly buildCommand?: readonly string[];
+  /**
+   * While the local cloud watches: the app's dev server runs in the container's place, with the
+   * container's environment, so the browser gets hot updates. @default the container
+   */
+  readonly devServer?: DevServer;
 }
 
 export interface ContainerCommand {
@@ -120,24 +132,50 @@ export interface EcsTarget {
 
 export class LocalEcs implements LocalService {
   private child: ChildProcess | undefined;
-  private readonly containers: WebContainer[];
-  private readonly services: EcsServiceInfo[];
+  private containers: WebContainer[];
+  private services: EcsServiceInfo[];
   private listeningUrl: string | undefined;
   private readonly stress = new Map<string, ChildProcess>();
   private sampler: TaskSampler | undefined;
   private timer: NodeJS.Timeout | undefined;
   private lastUsage: TaskUsage | undefined;
 
-  constructor(private readonly options: LocalEcsOptions) {
-    this.containers = resourcesOf(options.ids.source, 'AWS::ECS::TaskDefinition').flatMap((td) =>
-      this.containerOf(td),
+  constructor(private options: LocalEcsOptions) {
+    [this.containers, this.services] = this.read(options.ids);
+  }
+
+  private read(ids: PhysicalIds): [WebContainer[], EcsServiceInfo[]] {
+    const containers = resourcesOf(ids.source, 'AWS::ECS::TaskDefinition').flatMap((td) =>
+      this.containerOf(td, ids),
     );
-    const container = this.containers[0];
-    this.services = container
-      ? resourcesOf(options.ids.source, 'AWS::ECS::Service').flatMap((service) =>
-          this.serviceOf(service, container.taskDefinition),
+    const container = containers[0];
+    const services = container
+      ? resourcesOf(ids.source, 'AWS::ECS::Service').flatMap((service) =>
+          this.serviceOf(service, container.taskDefinition, ids),
         )
       : [];
+    return [containers, services];
+  }
+
+  /**
+   * Infra live reload: a task whose container definition or service changed is replaced by a new
+   * one (the old one gets SIGTERM and drains, as in a deployment); otherwise the task keeps running.
+   */
+  reload(ctx: ServiceContext): ReloadPlan {
+    const [containers, services] = this.read(ctx.ids);
+    const shape = (c: WebContainer[], s: EcsServiceInfo[]) =>
+      JSON.stringify([c.map(({ taskDefinition, ...rest }) => [taskDefinition.logicalId, rest]), s]);
+    if (shape(containers, services) === shape(this.containers, this.services)) return UNCHANGED;
+    return {
+      changes: [`ECS: a new task of ${containers[0]?.containerName ?? 'the service'}`],
+      apply: async () => {
+        await this.stop();
+        this.options = { ...this.options, ids: ctx.ids };
+        this.containers = containers;
+        this.services = services;
+        await this.start();
+      },
+    };
   }
 
   /** The container's own address (internal: clients go through the load balancer). */
@@ -187,22 +225,9 @@ export class LocalEcs implements LocalService {
     const container = this.containers[0];
     if (!container) return;
     const port = await freePort();
-    const appDir = dirname(container.dockerfile);
-    const command = parseDockerfile(readFileSync(container.dockerfile, 'utf8'));
-    await buildIfStale(container.dockerfile, this.options);
-    const [program = 'node', ...args] = command.argv;
-    const isNode = program === 'node';
-    const child = spawn(
-      isNode ? process.execPath : program,
-      isNode ? ['--import', PARENT_WATCH, ...args] : args,
-      {
-        cwd: appDir,
-        env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...command.env, ...this.environment(port) },
-        stdio: ['ignore', 'pipe', 'pipe', ...(isNode ? (['ipc'] as const) : [])],
-      },
-    );
-    // The channel only tells the container when this process is gone; it must not keep it alive.
-    child.channel?.unref();
+    const child = this.options.devServer
+      ? this.spawnDevServer(this.options.devServer, port)
+      : await this.spawnContainer(container, port);
     this.child = child;
     for (const stream of [child.stdout, child.stderr]) {
       if (stream)
@@ -211,9 +236,35 @@ export class LocalEcs implements LocalService {
         );
     }
     const url = `http://127.0.0.1:${port}`;
-    await waitForHealth(url, child);
+    await waitForHealth(
+      url,
+      child,
+      this.options.devServer ? (this.options.devServer.readyPath ?? '/') : '/healthz',
+    );
     this.listeningUrl = url;
     this.startSampling(container);
+  }
+
+  /** The Dockerfile's CMD, from the built app (built first when missing or stale). */
+  private async spawnContainer(container: WebContainer, port: number): Promise<ChildProcess> {
+    const command = parseDockerfile(readFileSync(container.dockerfile, 'utf8'));
+    await buildIfStale(container.dockerfile, this.options);
+    const env = { PATH: process.env.PATH ?? '/usr/bin:/bin', ...command.env, ...this.environment(port) };
+    return spawnWatched(command.argv, dirname(container.dockerfile), env);
+  }
+
+  /** The app's dev server with the container's environment: it serves what the container would. */
+  private spawnDevServer(server: DevServer, port: number): ChildProcess {
+    const cwd = join(REPO_ROOT, server.directory);
+    // As npm scripts run: the packages' executables first.
+    const bins = [join(cwd, 'node_modules', '.bin'), join(REPO_ROOT, 'node_modules', '.bin')];
+    const [program = '', ...args] = server.command(port);
+    const installed = bins.map((bin) => join(bin, program)).find((file) => existsSync(file));
+    const script = installed === undefined ? undefined : realpathSync(installed);
+    const argv =
+      script !== undefined && /\.[cm]?js$/.test(script) ? ['node', script, ...args] : [program, ...args];
+    const PATH = [...bins, process.env.PATH ?? '/usr/bin:/bin'].join(delimiter);
+    return spawnWatched(argv, cwd, { PATH, ...this.environment(port) });
   }
 
   async stop(): Promise<void> {
@@ -263,6 +314,9 @@ export class LocalEcs implements LocalService {
   }
 
   describe(): ServiceDescription {
+    const runs = this.options.devServer
+      ? `the dev server of ${this.options.devServer.directory}/ (hot reload) in place of container`
+      : 'container';
     return {
       name: 'ECS',
       resources: [
@@ -270,7 +324,7 @@ export class LocalEcs implements LocalService {
           logicalId: container.taskDefinition.logicalId,
           type: 'AWS::ECS::TaskDefinition',
           ...(this.listeningUrl === undefined ? {} : { url: this.listeningUrl }),
-          detail: `container ${container.containerName} as a local process, ${container.cpuUnits} CPU units / ${container.memoryMiB} MiB (${Object.keys(this.options.overrides()).join(', ') || 'no'} local overrides)`,
+          detail: `${runs} ${container.containerName} as a local process, ${container.cpuUnits} CPU units / ${container.memoryMiB} MiB (${Object.keys(this.options.overrides()).join(', ') || 'no'} local overrides)`,
         })),
         ...this.services.map((service) => ({
           logicalId: service.logicalId,
@@ -318,10 +372,13 @@ export class LocalEcs implements LocalService {
     return this.sampler?.residentMiB() ?? 0;
   }
 
-  private serviceOf(service: AssemblyResource, taskDefinition: AssemblyResource): EcsServiceInfo[] {
+  private serviceOf(
+    service: AssemblyResource,
+    taskDefinition: AssemblyResource,
+    ids: PhysicalIds,
+  ): EcsServiceInfo[] {
     const taskRef = (service.properties.TaskDefinition as { Ref?: unknown } | undefined)?.Ref;
     if (service.stack !== taskDefinition.stack || taskRef !== taskDefinition.logicalId) return [];
-    const ids = this.options.ids;
     const serviceName = ids.context(service.stack).getAtt(service.logicalId, 'Name') ?? service.logicalId;
     // `Cluster` is the cluster's name or ARN (`…:cluster/<name>`); without one ECS uses `default`.
     const clusterName =
@@ -348,7 +405,7 @@ export class LocalEcs implements LocalService {
     return [{ logicalId: service.logicalId, clusterName, serviceName, loadBalancers }];
   }
 
-  private containerOf(taskDefinition: AssemblyResource): WebContainer[] {
+  private containerOf(taskDefinition: AssemblyResource, ids: PhysicalIds): WebContainer[] {
     const metadata = Object.hasOwn(taskDefinition.metadata, this.options.metadataKey)
       ? (taskDefinition.metadata[this.options.metadataKey] as { dockerfile?: string; containerName?: string })
       : undefined;
@@ -361,11 +418,7 @@ export class LocalEcs implements LocalService {
       definitions.findIndex((d) => d.Name === metadata.containerName),
     );
     const field = (name: string) =>
-      this.options.ids.resolveValue(
-        taskDefinition,
-        definitions[index]?.[name],
-        `ContainerDefinitions[${index}].${name}`,
-      );
+      ids.resolveValue(taskDefinition, definitions[index]?.[name], `ContainerDefinitions[${index}].${name}`);
     const variables = (field('Environment') ?? []) as Array<{ Name: string; Value: unknown }>;
     const environment = Object.fromEntries(
       variables.map((e) => [e.Name, this.options.rewrite(String(e.Value))]),
@@ -379,8 +432,8 @@ export class LocalEcs implements LocalService {
         environment,
         containerPort: Number(portMappings[0]?.ContainerPort ?? 8080),
         // Fargate's smallest task when the template gives no size.
-        cpuUnits: Number(this.options.ids.resolve(taskDefinition, 'Cpu') ?? 256),
-        memoryMiB: Number(this.options.ids.resolve(taskDefinition, 'Memory') ?? 512),
+        cpuUnits: Number(ids.resolve(taskDefinition, 'Cpu') ?? 256),
+        memoryMiB: Number(ids.resolve(taskDefinition, 'Memory') ?? 512),
       },
     ];
   }
@@ -440,7 +493,28 @@ function newestMtime(path: string): number {
   return Math.max(stat.mtimeMs, ...readdirSync(path).map((name) => newestMtime(join(path, name))));
 }
 
-async function waitForHealth(url: string, child: ChildProcess): Promise<void> {
+/**
+ * Starts a task's process. A Node one preloads the watch that stops it when the local cloud's
+ * process is gone (see parent-watch.mjs).
+ */
+function spawnWatched(argv: readonly string[], cwd: string, env: Record<string, string>): ChildProcess {
+  const [program = 'node', ...args] = argv;
+  const isNode = program === 'node';
+  const child = spawn(
+    isNode ? process.execPath : program,
+    isNode ? ['--import', PARENT_WATCH, ...args] : args,
+    {
+      cwd,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe', ...(isNode ? (['ipc'] as const) : [])],
+    },
+  );
+  // The channel only tells the task when this process is gone; it must not keep it alive.
+  child.channel?.unref();
+  return child;
+}
+
+async function waitForHealth(url: string, child: ChildProcess, path: string): Promise<void> {
   const deadline = Date.now() + 15_000;
   let exited = false;
   child.once('exit', () => (exited = true));
@@ -450,12 +524,12 @@ async function waitForHealth(url: string, child: ChildProcess): Promise<void> {
         `The web container exited before it became healthy (see the [web] lines above).`,
       );
     try {
-      const response = await fetch(`${url}/healthz`);
+      const response = await fetch(`${url}${path}`);
       if (response.ok) return;
     } catch {
       // Not listening yet.
     }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-  throw new LocalCloudError(`The web container did not answer ${url}/healthz within 15 s.`);
+  throw new LocalCloudError(`The web container did not answer ${url}${path} within 15 s.`);
 }

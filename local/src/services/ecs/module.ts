@@ -63,6 +63,7 @@ export const ecsService: ServiceModule<LocalEcs> = {
       rewrite: (value) => gateway?.localUrls(value) ?? value,
       overrides: () => ctx.profileEnvironment('container'),
       log: ctx.log,
+      ...(ctx.settings.watch && ctx.profile.devServer ? { devServer: ctx.profile.devServer } : {}),
     });
     if (!ecs.hasContainer) return undefined;
     const faults = ctx.get(faultsService)?.registry;

@@ -12,11 +12,19 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { isDeepStrictEqual } from 'node:util';
 import { type AssemblyResource, resourcesOf } from '../../assembly/index.js';
 import { LocalCloudError } from '../../errors.js';
 import type { PhysicalIds } from '../../intrinsics/physical-ids.js';
-import type { LocalService, ServiceDescription } from '../../service.js';
+import type {
+  FunctionLogLevel,
+  LocalService,
+  ReloadPlan,
+  ServiceContext,
+  ServiceDescription,
+} from '../../service.js';
 import type { MetricSink } from '../cloudwatch/metrics.js';
+import { consoleLine, differences, displayName } from './console-lines.js';
 import {
   FunctionLogStream,
   type LogEvent,
@@ -69,6 +77,13 @@ export interface LocalLambdaOptions {
   readonly executionRole?: (fn: FunctionConfig) => ExecutionRole | undefined;
   /** The faults active for a function (by name), asked on each invocation. @default none */
   readonly faults?: (functionName: string) => InvocationFault | undefined;
+  /**
+   * The folder of a function's live bundle while the local cloud watches its code; it wins over
+   * the code asset. @default the asset
+   */
+  readonly liveCode?: (resource: AssemblyResource) => string | undefined;
+  /** The lowest level of function log lines printed through `log`. @default 'info' */
+  readonly printLevel?: FunctionLogLevel;
 }
 
 /** A function's execution role as the local cloud applies it. */
@@ -90,6 +105,7 @@ const DEFAULT_CONCURRENCY = Math.min(16, Math.max(2, 2 * availableParallelism())
 const RECENT_LOG_EVENTS = 500;
 
 export interface FunctionConfig {
+  readonly stackName: string;
   readonly logicalId: string;
   readonly name: string;
   readonly arn: string;
@@ -104,6 +120,8 @@ export interface FunctionConfig {
   readonly roleArn: string | undefined;
   /** `ReservedConcurrentExecutions`: at most this many at once, and the rest throttled. */
   readonly reservedConcurrency: number | undefined;
+  /** `Runtime` as the template says (`nodejs24.x`); locally the machine's Node runs it. */
+  readonly runtime: string | undefined;
 }
 
 /** What the runtime sends back: an answer, with how much it had logged by then. */
@@ -126,6 +144,11 @@ interface RuntimeMessage {
 /** One execution environment: a runtime process, its init and the log bytes received from it. */
 class Worker {
   readonly ready: Promise<RuntimeMessage['init']>;
+  /** The configuration it runs (an invocation on it finishes with it, even after a reload). */
+  config!: FunctionConfig;
+  stream!: FunctionLogStream;
+  /** The function's generation it was started for: an older one ends once it is idle. */
+  generation = 0;
   busy = false;
   /** Set when its init failed: the environment is discarded after the invocation that met it. */
   failedInit = false;
@@ -179,18 +202,46 @@ class Worker {
   }
 }
 
-/** One function: its warm processes, its queue of waiting invocations and its log stream. */
+/**
+ * One function: its warm processes, its queue of waiting invocations and its log stream. A new
+ * configuration (new code, environment, …) starts a new generation: invocations from then on get
+ * environments of the new one, and the old ones end as soon as they finish what they are running.
+ */
 class LocalFunction {
   private readonly workers = new Set<Worker>();
   private readonly waiting: Array<(worker: Worker) => void> = [];
   private stopped = false;
+  /** Removed from the assembly: it serves the invocations it already has, then ends. */
+  private retired = false;
   private role: ExecutionRole | undefined;
+  private generation = 0;
 
   constructor(
-    readonly config: FunctionConfig,
+    public config: FunctionConfig,
     private readonly options: LocalLambdaOptions,
-    private readonly stream: FunctionLogStream,
+    private stream: FunctionLogStream,
   ) {}
+
+  /**
+   * Runs `config` from now on. Idle environments of the old one end at once, busy ones once their
+   * invocation is answered; one environment of the new one starts now, so the next invocation
+   * does not wait for its init.
+   */
+  replace(config: FunctionConfig, stream: FunctionLogStream): void {
+    if (config.roleArn !== this.config.roleArn) this.role = undefined;
+    this.config = config;
+    this.stream = stream;
+    this.generation += 1;
+    const wasWarm = this.workers.size > 0;
+    for (const worker of [...this.workers]) if (!worker.busy) this.end(worker);
+    if (wasWarm && !this.stopped) this.offer(this.spawn());
+  }
+
+  /** Removed from the assembly: ends every idle environment now and every busy one when it is done. */
+  retire(): void {
+    this.retired = true;
+    for (const worker of [...this.workers]) if (!worker.busy) this.end(worker);
+  }
 
   async invoke(event: unknown): Promise<InvokeOutcome> {
     if (this.atReservedConcurrency()) {
@@ -227,7 +278,7 @@ class LocalFunction {
     } catch {
       init = undefined;
     }
-    this.stream.start(requestId);
+    worker.stream.start(requestId);
     if (init?.status !== 'success') {
       worker.failedInit = true;
       const errorType = init?.errorType ?? 'Runtime.ExitError';
@@ -291,17 +342,17 @@ class LocalFunction {
         });
       const timer = setTimeout(
         () => finish({ kind: 'timeout', durationMs: durationMs() }),
-        this.config.timeoutMs,
+        worker.config.timeoutMs,
       );
       child.on('message', onMessage);
       child.once('close', onClose);
-      const fault = this.options.faults?.(this.config.name);
+      const fault = this.options.faults?.(worker.config.name);
       const message = {
         type: 'invoke',
         requestId,
         event,
-        functionArn: this.config.arn,
-        deadline: started + this.config.timeoutMs,
+        functionArn: worker.config.arn,
+        deadline: started + worker.config.timeoutMs,
         ...(fault ? { fault } : {}),
       };
       if (!child.connected) onClose(child.exitCode, child.signalCode);
@@ -316,15 +367,15 @@ class LocalFunction {
     status: ReportStatus,
     errorType: string | undefined,
   ): void {
-    this.stream.report({
+    worker.stream.report({
       requestId,
       status,
       ...(errorType === undefined ? {} : { errorType }),
       durationMs,
-      memorySizeMB: this.config.memoryMb,
+      memorySizeMB: worker.config.memoryMb,
       maxMemoryUsedMB: worker.memoryMb,
       ...(worker.pendingInitMs === undefined ? {} : { initDurationMs: worker.pendingInitMs }),
-      timeoutMs: this.config.timeoutMs,
+      timeoutMs: worker.config.timeoutMs,
     });
     worker.pendingInitMs = undefined;
   }
@@ -363,38 +414,55 @@ class LocalFunction {
     return new Promise((resolve) => this.waiting.push(resolve));
   }
 
+  /** An environment done with its invocation: to the next waiting one, else idle, else its end. */
   private release(worker: Worker): void {
+    if (worker.generation !== this.generation) {
+      this.discard(worker);
+      return;
+    }
     const next = this.waiting.shift();
     if (next) next(worker);
+    else if (this.retired) this.end(worker);
     else worker.busy = false;
   }
 
-  private discard(worker: Worker): void {
+  /** A fresh environment: handed to the next waiting invocation, else kept idle. */
+  private offer(worker: Worker): void {
+    const next = this.waiting.shift();
+    worker.busy = next !== undefined;
+    next?.(worker);
+  }
+
+  private end(worker: Worker): void {
     worker.child.kill('SIGKILL');
     this.workers.delete(worker);
-    const next = this.waiting.shift();
-    if (!next || this.stopped) return;
-    const fresh = this.spawn();
-    fresh.busy = true;
-    next(fresh);
+  }
+
+  private discard(worker: Worker): void {
+    this.end(worker);
+    if (this.waiting.length === 0 || this.stopped) return;
+    this.offer(this.spawn());
   }
 
   private spawn(): Worker {
-    const { config } = this;
+    const { config, stream } = this;
     this.role ??= this.options.executionRole?.(config);
-    this.stream.initStart();
+    stream.initStart();
     const child = fork(RUNTIME, [], {
       cwd: config.codeDir,
       env: this.environment(),
       execArgv: [],
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     });
-    const worker = new Worker(child, (line, from) => this.stream.application(line, from.requestId));
+    const worker = new Worker(child, (line, from) => stream.application(line, from.requestId));
+    worker.config = config;
+    worker.stream = stream;
+    worker.generation = this.generation;
     worker.ready.then(
       (init) => {
         if (!init) return;
         worker.pendingInitMs = init.durationMs;
-        this.stream.initReport({
+        stream.initReport({
           status: init.status,
           durationMs: init.durationMs,
           ...(init.errorType === undefined ? {} : { errorType: init.errorType }),
@@ -430,7 +498,10 @@ class LocalFunction {
       AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
       AWS_LAMBDA_LOG_GROUP_NAME: logging.logGroupName,
       AWS_LAMBDA_LOG_STREAM_NAME: `local/[$LATEST]${randomUUID().replaceAll('-', '')}`,
-      AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs20.x',
+      AWS_EXECUTION_ENV: `AWS_Lambda_nodejs${process.versions.node.split('.')[0]}.x`,
+      // The SDK's notice that it will leave this Node version behind, once per process: the
+      // local cloud says once, at start, which Node runs the functions here.
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
       AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand',
       LAMBDA_TASK_ROOT: config.codeDir,
       LAMBDA_RUNTIME_DIR: config.codeDir,
@@ -447,35 +518,84 @@ class LocalFunction {
 
 export class LocalLambda implements LocalService {
   private readonly functions = new Map<string, LocalFunction>();
-  private readonly resources: AssemblyResource[];
+  private ids: PhysicalIds;
+  private resources: AssemblyResource[];
   private readonly recent: LogEvent[] = [];
+  private readonly sink: LogSink = {
+    deliver: (logGroupName, event) => {
+      const fn = this.byName(event.functionName);
+      const line = consoleLine(fn?.config.logicalId ?? event.functionName, event, this.printLevel);
+      if (line !== undefined) this.options.log(line);
+      // A role that may not write the log group loses its logs on AWS: no filter sees them.
+      if (fn?.logsDelivered === false) return;
+      this.options.metrics.logEvent(logGroupName, event.message);
+      this.recent.push(event);
+      if (this.recent.length > RECENT_LOG_EVENTS)
+        this.recent.splice(0, this.recent.length - RECENT_LOG_EVENTS);
+    },
+  };
 
   constructor(private readonly options: LocalLambdaOptions) {
+    this.ids = options.ids;
     this.resources = resourcesOf(options.ids.source, 'AWS::Lambda::Function');
   }
 
+  private get printLevel(): FunctionLogLevel {
+    return this.options.printLevel ?? 'info';
+  }
+
   async start(): Promise<void> {
-    const sink: LogSink = {
-      deliver: (logGroupName, event) => {
-        const fn = this.byName(event.functionName);
-        this.options.log(`[${fn?.config.logicalId ?? event.functionName}] ${event.message}`);
-        // A role that may not write the log group loses its logs on AWS: no filter sees them.
-        if (fn?.logsDelivered === false) return;
-        this.options.metrics.logEvent(logGroupName, event.message);
-        this.recent.push(event);
-        if (this.recent.length > RECENT_LOG_EVENTS)
-          this.recent.splice(0, this.recent.length - RECENT_LOG_EVENTS);
-      },
-    };
-    for (const resource of this.resources) {
-      const config = this.configOf(resource);
-      const stream = new FunctionLogStream(config.name, config.logging, sink);
-      this.functions.set(config.arn, new LocalFunction(config, this.options, stream));
-    }
+    for (const resource of this.resources) this.add(this.configOf(resource));
   }
 
   async stop(): Promise<void> {
     for (const fn of this.functions.values()) fn.stop();
+  }
+
+  /**
+   * Infra live reload: functions that appeared start cold, removed ones end once their
+   * invocations are answered, and a changed one (environment, timeout, code, role, …) gets new
+   * environments while its old ones finish; an unchanged function keeps its warm processes.
+   */
+  reload(ctx: ServiceContext): ReloadPlan {
+    const resources = resourcesOf(ctx.ids.source, 'AWS::Lambda::Function');
+    const configs = new Map(
+      resources.map((resource) => this.configOf(resource, ctx.ids)).map((c) => [c.arn, c]),
+    );
+    const added = [...configs.values()].filter((config) => !this.functions.has(config.arn));
+    const removed = [...this.functions.values()].filter((fn) => !configs.has(fn.config.arn));
+    const changed = [...this.functions.values()].flatMap((fn) => {
+      const config = configs.get(fn.config.arn);
+      return config && !isDeepStrictEqual(config, fn.config) ? [{ fn, config }] : [];
+    });
+    const changes = [
+      ...added.map((config) => `+ function ${displayName(config.logicalId)}`),
+      ...removed.map((fn) => `- function ${displayName(fn.config.logicalId)}`),
+      ...changed.map(
+        ({ fn, config }) => `function ${displayName(config.logicalId)}: ${differences(fn.config, config)}`,
+      ),
+    ];
+    return {
+      changes,
+      apply: () => {
+        this.ids = ctx.ids;
+        this.resources = resources;
+        for (const config of added) this.add(config);
+        for (const fn of removed) {
+          this.functions.delete(fn.config.arn);
+          fn.retire();
+        }
+        for (const { fn, config } of changed) fn.replace(config, this.streamOf(config));
+      },
+    };
+  }
+
+  private add(config: FunctionConfig): void {
+    this.functions.set(config.arn, new LocalFunction(config, this.options, this.streamOf(config)));
+  }
+
+  private streamOf(config: FunctionConfig): FunctionLogStream {
+    return new FunctionLogStream(config.name, config.logging, this.sink);
   }
 
   private byName(name: string): LocalFunction | undefined {
@@ -507,8 +627,15 @@ export class LocalLambda implements LocalService {
   }
 
   describe(): ServiceDescription {
+    const runtimes = [...new Set(this.configs().flatMap((config) => config.runtime ?? []))];
     return {
       name: 'Lambda',
+      // Said once, here, rather than by every environment at its start.
+      ...(runtimes.length === 0
+        ? {}
+        : {
+            status: `functions run on Node ${process.versions.node.split('.')[0]} here; they deploy on ${runtimes.join(', ')}`,
+          }),
       resources: this.configs().map((config) => ({
         logicalId: config.logicalId,
         type: 'AWS::Lambda::Function',
@@ -535,8 +662,7 @@ export class LocalLambda implements LocalService {
     ]);
   }
 
-  private configOf(resource: AssemblyResource): FunctionConfig {
-    const ids = this.options.ids;
+  private configOf(resource: AssemblyResource, ids: PhysicalIds = this.ids): FunctionConfig {
     const name = ids.ref(resource.stack, resource.logicalId) ?? resource.logicalId;
     const variables =
       (ids.resolve(resource, 'Environment') as { Variables?: Record<string, unknown> } | undefined)
@@ -546,11 +672,13 @@ export class LocalLambda implements LocalService {
     );
     const role = ids.resolve(resource, 'Role');
     const reserved = ids.resolve(resource, 'ReservedConcurrentExecutions');
+    const runtime = ids.resolve(resource, 'Runtime');
     return {
+      stackName: resource.stack.stackName,
       logicalId: resource.logicalId,
       name,
       arn: ids.context(resource.stack).getAtt(resource.logicalId, 'Arn') ?? name,
-      codeDir: this.codeDirOf(resource, name),
+      codeDir: this.options.liveCode?.(resource) ?? this.codeDirOf(resource, name, ids),
       handler: String(ids.resolve(resource, 'Handler') ?? 'index.handler'),
       timeoutMs: Number(ids.resolve(resource, 'Timeout') ?? 3) * 1000,
       memoryMb: Number(ids.resolve(resource, 'MemorySize') ?? 128),
@@ -558,11 +686,12 @@ export class LocalLambda implements LocalService {
       logging: loggingOf(ids.resolve(resource, 'LoggingConfig'), name),
       roleArn: typeof role === 'string' ? role : undefined,
       reservedConcurrency: reserved === undefined ? undefined : Number(reserved),
+      runtime: typeof runtime === 'string' ? runtime : undefined,
     };
   }
   /** The asset folder of `Code.S3Key`, or inline `Code.ZipFile` written to a temp folder. */
-  private codeDirOf(resource: AssemblyResource, name: string): string {
-    const code = (this.options.ids.resolve(resource, 'Code') ?? {}) as { S3Key?: string; ZipFile?: string };
+  private codeDirOf(resource: AssemblyResource, name: string, ids: PhysicalIds): string {
+    const code = (ids.resolve(resource, 'Code') ?? {}) as { S3Key?: string; ZipFile?: string };
     if (typeof code.ZipFile === 'string') {
       const dir = join(tmpdir(), 'local-cloud-inline', name);
       mkdirSync(dir, { recursive: true });

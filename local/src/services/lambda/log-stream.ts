@@ -191,7 +191,8 @@ export class FunctionLogStream {
   }
 }
 
-function parseObject(line: string): Record<string, unknown> | undefined {
+/** A line that is a JSON object, parsed; anything else undefined. */
+export function parseObject(line: string): Record<string, unknown> | undefined {
   if (!line.startsWith('{')) return undefined;
   try {
     const value: unknown = JSON.parse(line);

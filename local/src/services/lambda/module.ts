@@ -43,6 +43,8 @@ export const lambdaService: ServiceModule<LocalLambda> = {
       environment: () => ({ ...ctx.endpointEnvironment(), ...ctx.profileEnvironment('function') }),
       metrics,
       log: ctx.log,
+      liveCode: (resource) => ctx.liveCode(resource),
+      printLevel: ctx.settings.functionLogLevel ?? 'info',
       faults: (functionName) => {
         const error = faults?.active('lambda-error', functionName);
         const delay = faults?.active('lambda-latency', functionName);
