@@ -1,8 +1,10 @@
 /**
- * `npm start`: runs the synthesized CDK app offline. Flags are parsed strictly: an unknown flag
- * or a bad value is a one-line error plus the usage.
+ * `npm start` (after cli.ts): runs the synthesized CDK app offline, reloading it live on every save unless
+ * `--no-watch`. Flags are parsed strictly: an unknown flag or a bad value is a one-line error plus
+ * the usage. It stops with every process it started on SIGINT, SIGTERM or SIGHUP, and when the
+ * process that started it (npm) is gone.
  */
-import { existsSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { parseArgs } from 'node:util';
@@ -18,6 +20,7 @@ import {
 import { UnresolvableError } from './intrinsics/index.js';
 import { EMPTY_PROFILE, loadProfile } from './profile.js';
 import { portSpecs } from './registry.js';
+import { FUNCTION_LOG_LEVELS, type FunctionLogLevel } from './service.js';
 import { formatSummary } from './summary.js';
 
 const PORTS = portSpecs();
@@ -34,6 +37,9 @@ const USAGE = [
     ['--yes', "answer yes to --reset's question"],
     ['--data-dir <path>', 'data folder (default: <repo>/.local-cloud)'],
     ['--iam <mode>', 'enforce (default): refuse what the IAM policies refuse; warn: print it only; off'],
+    ['--no-watch', 'do not reload on save (handlers, web app, infrastructure); run the built container'],
+    ['--log-level <level>', `function log lines printed: ${FUNCTION_LOG_LEVELS.join(', ')} (default: info)`],
+    ['--demo', "sign up the app profile's demo user (confirmed) and print its sign-in"],
     ...PORTS.map((p) => [
       `--${p.name}-port <port>`,
       `${p.service} port (default: ${p.default}; 0 picks a free one)`,
@@ -46,6 +52,7 @@ interface CliOptions extends LocalCloudOptions {
   reset: boolean;
   yes: boolean;
   help: boolean;
+  demo: boolean;
   profileFile: string;
 }
 
@@ -75,6 +82,13 @@ export function parseCli(argv: readonly string[]): CliOptions {
     throw new LocalCloudError(`--stage needs a stage name (letters, digits, -), got "${values.stage}".`);
   if (values.iam !== undefined && !IAM_MODES.includes(values.iam as IamMode))
     throw new LocalCloudError(`--iam needs one of ${IAM_MODES.join(', ')}, got "${values.iam}".`);
+  const logLevel = values['log-level'];
+  if (logLevel !== undefined && !FUNCTION_LOG_LEVELS.includes(logLevel as FunctionLogLevel))
+    throw new LocalCloudError(
+      `--log-level needs one of ${FUNCTION_LOG_LEVELS.join(', ')}, got "${logLevel}".`,
+    );
+  if (values['no-watch'] && values.watch)
+    throw new LocalCloudError('--watch and --no-watch do not go together: choose one.');
   if (values['in-memory'] && values.reset)
     throw new LocalCloudError(
       '--reset and --in-memory do not go together: an in-memory run has nothing to reset.',
@@ -84,6 +98,9 @@ export function parseCli(argv: readonly string[]): CliOptions {
     ...(values['data-dir'] ? { dataDir: values['data-dir'] } : {}),
     ...(values.assembly ? { assemblyDir: values.assembly } : {}),
     ...(values.iam ? { iam: values.iam as IamMode } : {}),
+    ...(logLevel ? { functionLogLevel: logLevel as FunctionLogLevel } : {}),
+    watch: !values['no-watch'],
+    demo: values.demo ?? false,
     profileFile: values.profile ?? DEFAULT_PROFILE_FILE,
     inMemory: values['in-memory'] ?? false,
     ports: Object.fromEntries(ports),
@@ -108,6 +125,10 @@ function parse(argv: readonly string[]) {
       yes: { type: 'boolean', short: 'y' },
       'data-dir': { type: 'string' },
       iam: { type: 'string' },
+      watch: { type: 'boolean' },
+      'no-watch': { type: 'boolean' },
+      'log-level': { type: 'string' },
+      demo: { type: 'boolean' },
       ...portFlags,
       help: { type: 'boolean', short: 'h' },
     },
@@ -116,23 +137,16 @@ function parse(argv: readonly string[]) {
 
 /** Deletes the data (tables, users, notifications) but keeps the synthesized cdk.out folders. */
 async function resetDataDir(dataDir: string, yes: boolean): Promise<void> {
-  if (!existsSync(dataDir)) return;
-  if (!statSync(dataDir).isDirectory())
-    throw new LocalCloudError(
-      `The data folder ${dataDir} is a file; choose a folder with --data-dir <path>.`,
-    );
   if (!yes) {
-    if (!process.stdin.isTTY)
-      throw new LocalCloudError(
-        `--reset would delete ${dataDir}; confirm with --yes when not on a terminal.`,
-      );
     const rl = createInterface({ input: process.stdin, output: process.stdout });
     const answer = await rl.question(`Delete all local data in ${dataDir}? [y/N] `);
     rl.close();
     if (!/^y(es)?$/i.test(answer.trim())) throw new LocalCloudError('Reset cancelled; nothing was deleted.');
   }
   for (const name of readdirSync(dataDir)) {
-    if (!name.startsWith('cdk.out')) rmSync(join(dataDir, name), { recursive: true, force: true });
+    // The lock is this run's own; synthesized apps and live bundles (tmp-…) are not data.
+    if (!name.startsWith('cdk.out') && !name.startsWith('tmp-') && name !== 'local-cloud.lock')
+      rmSync(join(dataDir, name), { recursive: true, force: true });
   }
   console.log(`Deleted the local data in ${dataDir}.`);
 }
@@ -146,7 +160,23 @@ function fail(err: unknown): never {
   process.exit(1);
 }
 
+/**
+ * Calls `stop` once the process that started this one is gone. An IDE's stop button or a process
+ * manager signals `npm start`'s own pid; should npm be killed outright, its children would live
+ * on holding the ports. Polled: nothing tells a process its parent died.
+ */
+function stopWithParent(stop: () => void): void {
+  const parent = process.ppid;
+  const timer = setInterval(() => {
+    if (process.ppid !== parent) stop();
+  }, 1000);
+  timer.unref();
+}
+
 async function main(): Promise<void> {
+  // The SDK's notice about this Node version, once per client module: the banner says which
+  // Node runs the functions, once.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   let options: CliOptions;
   try {
     options = parseCli(process.argv.slice(2));
@@ -159,6 +189,8 @@ async function main(): Promise<void> {
     return;
   }
   const dataDir = options.dataDir ?? DEFAULT_DATA_DIR;
+  if (options.reset && !options.yes && !process.stdin.isTTY)
+    fail(new LocalCloudError(`--reset would delete ${dataDir}; confirm with --yes when not on a terminal.`));
   let starting: Promise<LocalCloud> | undefined;
   let stopping = false;
   const shutdown = (signal: string) => {
@@ -179,23 +211,44 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => shutdown('SIGINT'));
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGHUP', () => shutdown('SIGHUP'));
+  stopWithParent(() => shutdown('The process that started the local cloud is gone'));
   let cloud: LocalCloud;
+  let demo: string | undefined;
   try {
-    if (options.reset) await resetDataDir(dataDir, options.yes);
-    const profile = options.profileFile === 'none' ? EMPTY_PROFILE : await loadProfile(options.profileFile);
+    const { profileFile, reset, yes, ...cloudOptions } = options;
     console.log(
       options.assemblyDir
         ? `Starting the local cloud from the cloud assembly ${options.assemblyDir} (stage ${options.stage ?? 'dev'})…`
         : `Synthesizing the CDK app (stage ${options.stage ?? 'dev'}) and starting the local cloud…`,
     );
-    starting = startLocalCloud({ ...options, dataDir, profile });
+    starting = startLocalCloud({
+      ...cloudOptions,
+      dataDir,
+      ...(profileFile === 'none' ? { profile: EMPTY_PROFILE } : { profileFile }),
+      ...(reset ? { onLocked: (dir: string) => resetDataDir(dir, yes) } : {}),
+    });
     cloud = await starting;
+    if (options.demo) demo = await demoLine(cloud, profileFile);
   } catch (err) {
     if (stopping) return;
+    await Promise.resolve(starting).then(
+      (started) => started?.stop(),
+      () => undefined,
+    );
     fail(err);
   }
   if (stopping) return;
-  console.log(formatSummary(cloud));
+  console.log(formatSummary(cloud, demo === undefined ? [] : [demo]));
+}
+
+/** Signs up and confirms the profile's demo user; the banner's line with its sign-in. */
+async function demoLine(cloud: LocalCloud, profileFile: string): Promise<string> {
+  const profile = profileFile === 'none' ? EMPTY_PROFILE : await loadProfile(profileFile);
+  if (!profile.demoUser)
+    throw new LocalCloudError(`--demo needs profile.demoUser ({ email, password }) in ${profileFile}.`);
+  const { seedDemoUser } = await import('./demo.js');
+  await seedDemoUser(cloud, profile.demoUser);
+  return `Demo user: ${profile.demoUser.email} / ${profile.demoUser.password} (signed up and confirmed)`;
 }
 
 await main();

@@ -1,11 +1,13 @@
 /**
  * The start-up banner: one line per running service (its address and what it runs), the links
- * worth knowing, and what is not emulated in one line — the console lists every resource.
+ * worth knowing, what live reload watches, and what is not emulated in one line — the console
+ * lists every resource. It stays short enough to read at a glance (a test holds it to 25 lines).
  */
 import type { LocalCloud } from './index.js';
 import type { ServiceDescription } from './service.js';
 
-export function formatSummary(cloud: LocalCloud): string {
+/** @param extra lines the CLI adds (the demo user's sign-in). */
+export function formatSummary(cloud: LocalCloud, extra: readonly string[] = []): string {
   const endpoints = new Map(cloud.endpoints().map((e) => [e.name, e.url]));
   const services = cloud.describe();
   const width = Math.max(...services.map((s) => s.name.length), 8);
@@ -26,6 +28,10 @@ export function formatSummary(cloud: LocalCloud): string {
     ...lines,
     ...links,
     ...statuses,
+    ...extra,
+    cloud.watching === undefined
+      ? 'Live reload: off (--no-watch).'
+      : `Live reload: on save of ${cloud.watching}; the web app through its dev server when the app has one.`,
     missing.length === 0
       ? 'Every resource of the assembly is emulated.'
       : `Not emulated: ${missing.length} resources of ${types.length} types (${shortList(types)})${consoleUrl ? `, each listed at ${consoleUrl}` : ''}.`,

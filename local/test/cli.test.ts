@@ -3,10 +3,13 @@
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { REPO_ROOT } from '../src/assembly/index.js';
+import { acquireDataLock } from '../src/lock.js';
 import { portSpecs } from '../src/registry.js';
 
 const LOCAL_DIR = fileURLToPath(new URL('..', import.meta.url));
@@ -75,6 +78,13 @@ function waitForOutput(child: ChildProcess, pattern: RegExp): Promise<string> {
   });
 }
 
+/** A profile that fails the moment it is imported: a conflict told first proves nothing was loaded. */
+function unloadableProfile(dir: string): string {
+  const file = join(dir, 'unloadable.profile.ts');
+  writeFileSync(file, "throw new Error('the app profile was loaded');\n");
+  return file;
+}
+
 describe('the local cloud CLI', () => {
   it('rejects an unknown flag with one line and the usage', () => {
     const result = runCli(['--bogus']);
@@ -97,6 +107,48 @@ describe('the local cloud CLI', () => {
     expect(result.stderr.split('\n')[0]).toBe(
       'local cloud: --iam needs one of enforce, warn, off, got "strict".',
     );
+  });
+
+  it('rejects a function log level it does not know, naming the levels', () => {
+    const result = runCli(['--log-level', 'verbose']);
+    expect(result.status).toBe(2);
+    expect(result.stderr.split('\n')[0]).toBe(
+      'local cloud: --log-level needs one of debug, info, warn, error, off, got "verbose".',
+    );
+  });
+
+  it('tells a second copy that the data folder is in use before it loads anything', () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'local-cloud-second-'));
+    const lock = acquireDataLock(dataDir);
+    try {
+      const result = runCli(['--data-dir', dataDir, '--profile', unloadableProfile(dataDir)]);
+      expect(result.status).toBe(1);
+      expect(result.stderr.trim()).toBe(
+        `local cloud: The data folder ${dataDir} is in use by another local cloud (pid ${process.pid}); stop that one first, or use --in-memory or another --data-dir.`,
+      );
+    } finally {
+      lock.release();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  it('tells of a port in use, with its flag, before it loads the app', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'local-cloud-port-'));
+    const holder = createServer();
+    const port = await new Promise<number>((resolve) =>
+      holder.listen(0, '127.0.0.1', () => resolve((holder.address() as { port: number }).port)),
+    );
+    try {
+      const flags = [...EPHEMERAL_FLAGS, '--api-port', String(port)];
+      const result = runCli(['--in-memory', ...flags, '--profile', unloadableProfile(dir)]);
+      expect(result.status).toBe(1);
+      expect(result.stderr.trim()).toBe(
+        `local cloud: A port is already in use on 127.0.0.1: API Gateway on ${port} (--api-port <port>). Stop what holds it, or choose other ports (0 picks a free one).`,
+      );
+    } finally {
+      holder.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('rejects a stage name that is not a name', () => {
@@ -168,6 +220,26 @@ describe('the local cloud CLI', () => {
       if (child.exitCode === null) child.kill('SIGKILL');
     }
   }, 60_000);
+
+  it('stops every process when npm start itself gets SIGTERM, as an IDE stop button sends it', async () => {
+    const npm = spawn('npm', ['start', '--', '--in-memory', '--demo', ...EPHEMERAL_FLAGS], {
+      cwd: REPO_ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    try {
+      const output = await waitForOutput(npm, /Ctrl-C stops everything/);
+      expect(output).toContain('Demo user: demo@example.com / ');
+      const pids = descendants(npm.pid ?? 0);
+      // npm runs node itself (exec), which runs the functions, the dev server, the next synth.
+      expect(pids.length).toBeGreaterThanOrEqual(3);
+      const exited = new Promise<number | null>((resolve) => npm.once('exit', resolve));
+      npm.kill('SIGTERM');
+      await exited;
+      await expect.poll(() => pids.filter(alive), { timeout: 10_000 }).toEqual([]);
+    } finally {
+      if (npm.exitCode === null) npm.kill('SIGKILL');
+    }
+  }, 90_000);
 
   it('leaves no process behind when it is killed without a chance to stop them', async () => {
     const child = spawn(process.execPath, [...CLI, '--in-memory', ...EPHEMERAL_FLAGS], {
