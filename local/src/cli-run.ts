@@ -87,8 +87,6 @@ export function parseCli(argv: readonly string[]): CliOptions {
     throw new LocalCloudError(
       `--log-level needs one of ${FUNCTION_LOG_LEVELS.join(', ')}, got "${logLevel}".`,
     );
-  if (values['no-watch'] && values.watch)
-    throw new LocalCloudError('--watch and --no-watch do not go together: choose one.');
   if (values['in-memory'] && values.reset)
     throw new LocalCloudError(
       '--reset and --in-memory do not go together: an in-memory run has nothing to reset.',
@@ -125,7 +123,6 @@ function parse(argv: readonly string[]) {
       yes: { type: 'boolean', short: 'y' },
       'data-dir': { type: 'string' },
       iam: { type: 'string' },
-      watch: { type: 'boolean' },
       'no-watch': { type: 'boolean' },
       'log-level': { type: 'string' },
       demo: { type: 'boolean' },

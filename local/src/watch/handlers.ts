@@ -202,9 +202,11 @@ export class HandlerBundles {
     return affected.map(([key]) => key);
   }
 
+  /** Ends every build context and deletes the builds. */
   async dispose(): Promise<void> {
     await Promise.all([...this.bundles.values()].map((bundle) => bundle.dispose()));
     this.bundles.clear();
+    rmSync(this.root, { recursive: true, force: true });
   }
 
   private metadataOf(resource: AssemblyResource): HandlerMetadata | undefined {

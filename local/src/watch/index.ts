@@ -122,12 +122,14 @@ export class LiveReload {
           () => readAssemblyDirectory(outdir, synth.stage),
           (err: unknown) => {
             if (!(err instanceof SynthError)) throw err;
-            this.options.log(
-              `[watch] the synth failed; the last good version keeps serving.\n${err.message}`,
-            );
+            if (!this.stopped)
+              this.options.log(
+                `[watch] the synth failed; the last good version keeps serving.\n${err.message}`,
+              );
             return undefined;
           },
         );
+        if (this.stopped) return;
         if (assembly) await this.enqueue(() => this.apply(assembly, started, 1 - this.runningOutdir));
         await this.readInfraGraph();
         this.watchFiles();

@@ -4,6 +4,7 @@
  */
 import { type ChildProcess, fork } from 'node:child_process';
 import { createRequire } from 'node:module';
+import type { Socket } from 'node:net';
 import { createInterface } from 'node:readline';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { SynthAnswer } from './synth-child.js';
@@ -34,6 +35,8 @@ interface Standby {
 
 export class ChildSynthesizer {
   private standby: Standby | undefined;
+  /** The process of the synth under way. */
+  private current: ChildProcess | undefined;
   private stopped = false;
 
   constructor(private readonly options: ChildSynthesizerOptions) {}
@@ -47,6 +50,7 @@ export class ChildSynthesizer {
   async synthesize(outdir: string): Promise<void> {
     const standby = this.standby ?? this.spawn();
     this.standby = undefined;
+    this.current = standby.child;
     try {
       await standby.ready;
       standby.child.send({
@@ -58,14 +62,17 @@ export class ChildSynthesizer {
       const answer = await standby.answer;
       if (answer.type === 'failed') throw new SynthError(answer.message);
     } finally {
+      this.current = undefined;
       this.warm();
     }
   }
 
+  /** Ends the waiting process and the synth under way (which then fails). */
   stop(): void {
     this.stopped = true;
     this.standby?.child.kill('SIGKILL');
     this.standby = undefined;
+    this.current?.kill('SIGKILL');
   }
 
   private spawn(): Standby {
@@ -79,7 +86,8 @@ export class ChildSynthesizer {
     child.channel?.unref();
     const output: string[] = [];
     for (const stream of [child.stdout, child.stderr]) {
-      (stream as unknown as { unref?: () => void } | null)?.unref?.();
+      // Piped stdio is a socket; unreferenced, it does not keep this process alive either.
+      (stream as Socket | null)?.unref();
       if (stream)
         createInterface({ input: stream }).on('line', (line) => {
           output.push(line);
