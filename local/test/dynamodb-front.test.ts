@@ -200,3 +200,51 @@ describe('the DynamoDB front', () => {
     expect(accessKeyOf(undefined)).toBeUndefined();
   });
 });
+
+describe('stopping the local DynamoDB under load', () => {
+  it('lets the store finish what it started: no operation reaches a closed database', async () => {
+    // Arrange: a second cloud with queries in flight when it stops.
+    const busy = await startLocalCloud({
+      assembly,
+      inMemory: true,
+      ports: EPHEMERAL_PORTS,
+      profile: EMPTY_PROFILE,
+      log: () => {},
+    });
+    const uncaught: unknown[] = [];
+    const onUncaught = (err: unknown) => uncaught.push(err);
+    process.on('uncaughtException', onUncaught);
+    try {
+      const query = (i: number) =>
+        fetch(busy.url('dynamodb'), {
+          method: 'POST',
+          headers: {
+            'content-type': 'application/x-amz-json-1.0',
+            'x-amz-target': 'DynamoDB_20120810.Query',
+            'x-amz-date': '20261127T000000Z',
+            authorization:
+              'AWS4-HMAC-SHA256 Credential=AKIDLOCALTEST/20261127/eu-west-1/dynamodb/aws4_request, SignedHeaders=host;x-amz-date, Signature=0',
+          },
+          body: JSON.stringify({
+            TableName: TABLE,
+            KeyConditionExpression: 'pk = :pk',
+            ExpressionAttributeValues: { ':pk': { S: `k${i}` } },
+          }),
+        }).then(
+          (response) => response.body?.cancel(),
+          // A connection the stop closes is an answer too; only a crash is a failure here.
+          () => undefined,
+        );
+      const calls = Array.from({ length: 40 }, (_, i) => query(i));
+      // Act
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      await busy.stop();
+      await Promise.all(calls);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      // Assert
+      expect(uncaught).toEqual([]);
+    } finally {
+      process.off('uncaughtException', onUncaught);
+    }
+  });
+});

@@ -15,10 +15,14 @@ export interface UserPoolDirectory {
   jwks(userPoolId: string): { keys: JsonWebKey[] };
 }
 
+type Verifier = ReturnType<typeof CognitoJwtVerifier.create>;
+
 const DAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 
 export class CognitoAuthorizer {
+  private readonly verifiers = new Map<string, Verifier>();
+
   constructor(
     private readonly model: CognitoAuthorizerModel,
     private readonly pools: UserPoolDirectory,
@@ -41,6 +45,28 @@ export class CognitoAuthorizer {
     return undefined;
   }
 
+  /**
+   * One verifier per pool, clients and scopes, with the pool's keys imported once: building it
+   * (and importing the JWKS) on every request cost more than the signature check itself.
+   */
+  private verifierFor(userPoolId: string, clientIds: readonly string[], scopes: readonly string[]) {
+    const key = JSON.stringify([userPoolId, clientIds, scopes]);
+    const cached = this.verifiers.get(key);
+    if (cached) return cached;
+    const verifier =
+      scopes.length > 0
+        ? CognitoJwtVerifier.create({
+            userPoolId,
+            tokenUse: 'access',
+            clientId: [...clientIds],
+            scope: [...scopes],
+          })
+        : CognitoJwtVerifier.create({ userPoolId, tokenUse: 'id', clientId: [...clientIds] });
+    verifier.cacheJwks(this.pools.jwks(userPoolId) as Parameters<typeof verifier.cacheJwks>[0]);
+    this.verifiers.set(key, verifier);
+    return verifier;
+  }
+
   get headerName(): string {
     return this.model.headerName;
   }
@@ -52,16 +78,7 @@ export class CognitoAuthorizer {
   ): Promise<Record<string, string> | undefined> {
     const clientIds = this.pools.clientIds(userPoolId);
     if (clientIds.length === 0) return undefined;
-    const verifier =
-      scopes.length > 0
-        ? CognitoJwtVerifier.create({
-            userPoolId,
-            tokenUse: 'access',
-            clientId: clientIds,
-            scope: [...scopes],
-          })
-        : CognitoJwtVerifier.create({ userPoolId, tokenUse: 'id', clientId: clientIds });
-    verifier.cacheJwks(this.pools.jwks(userPoolId) as Parameters<typeof verifier.cacheJwks>[0]);
+    const verifier = this.verifierFor(userPoolId, clientIds, scopes);
     let payload: Record<string, unknown>;
     try {
       payload = (await verifier.verify(token)) as Record<string, unknown>;

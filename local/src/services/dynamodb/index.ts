@@ -4,7 +4,7 @@
  * GSIs, LSIs, billing). Clients talk to the front; only the front talks to the store.
  */
 import { existsSync, mkdirSync } from 'node:fs';
-import type { Server } from 'node:http';
+import type { Server, ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import {
   CreateTableCommand,
@@ -30,6 +30,9 @@ import { DynamoDbFront, type DynamoDbGuard } from './front.js';
 import { type TableShape, tableShapeOf } from './index-units.js';
 import { createLocalStoreServer } from './store.js';
 
+/** How long a stop waits for the store's requests in flight. */
+const STORE_DRAIN_MS = 5_000;
+
 /** `GlobalTable` is what CDK's `TableV2` synthesizes; locally it is one table, replicas aside. */
 export const TABLE_TYPES = ['AWS::DynamoDB::Table', 'AWS::DynamoDB::GlobalTable'] as const;
 
@@ -44,6 +47,7 @@ export interface LocalDynamoDbOptions {
 
 export class LocalDynamoDb implements LocalService {
   private server: Server | undefined;
+  private readonly storeRequests = new InFlight();
   private storeUrl: string | undefined;
   private front: DynamoDbFront | undefined;
   private readonly guards: DynamoDbGuard[] = [];
@@ -140,6 +144,7 @@ export class LocalDynamoDb implements LocalService {
     if (folder !== undefined && !existsSync(folder)) mkdirSync(folder, { recursive: true });
     if (folder !== undefined) await this.checkFolder(folder);
     const server = createLocalStoreServer(folder === undefined ? {} : { path: folder });
+    this.storeRequests.watch(server);
     // The store listens where only the front finds it; the front takes the public port.
     this.storeUrl = await listenOnLoopback(server, 0);
     this.server = server;
@@ -166,6 +171,9 @@ export class LocalDynamoDb implements LocalService {
     const server = this.server;
     if (!server) return;
     this.server = undefined;
+    // The front no longer forwards anything; let the store finish what it already started, so no
+    // operation reaches a closed database (dynalite throws outside any request for that).
+    await this.storeRequests.drained(STORE_DRAIN_MS);
     await closeServer(server);
   }
 
@@ -292,4 +300,32 @@ function structuralChange(
   )
     return 'its global secondary indexes, which AWS builds in place and the local store cannot';
   return undefined;
+}
+
+/** Counts a server's requests from arrival to the end of their response. */
+class InFlight {
+  private count = 0;
+  private readonly waiters: Array<() => void> = [];
+
+  watch(server: Server): void {
+    server.on('request', (_req, res: ServerResponse) => {
+      this.count++;
+      res.once('close', () => {
+        this.count--;
+        if (this.count === 0) for (const wake of this.waiters.splice(0)) wake();
+      });
+    });
+  }
+
+  /** Resolves when no request is in flight, or after `timeoutMs`. */
+  drained(timeoutMs: number): Promise<void> {
+    if (this.count === 0) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = setTimeout(resolve, timeoutMs);
+      this.waiters.push(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+  }
 }
