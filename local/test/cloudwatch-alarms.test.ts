@@ -1,26 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import type { LocalAssembly, TemplateResource } from '../src/assembly/index.js';
+import type { TemplateResource } from '../src/assembly/index.js';
 import { observedMetrics, physicalIdsOf } from '../src/registry.js';
 import { LocalCloudWatch } from '../src/services/cloudwatch/index.js';
+import { stackAssembly } from './support/assembly.js';
 
 function cloudWatchFor(
   resources: Record<string, TemplateResource>,
   observed: ReadonlyMap<string, ReadonlySet<string>> = observedMetrics(),
 ): LocalCloudWatch {
-  const assembly: LocalAssembly = {
-    stageName: 'T-dev',
-    directory: '/nowhere',
-    region: 'eu-west-1',
-    stacks: [
-      {
-        stackName: 'T-dev-Monitoring',
-        region: 'eu-west-1',
-        template: { Resources: resources },
-        fileAssets: new Map(),
-      },
-    ],
-  };
-  return new LocalCloudWatch({ ids: physicalIdsOf(assembly), observed, log: () => {} });
+  const ids = physicalIdsOf(stackAssembly('Monitoring', resources));
+  return new LocalCloudWatch({ ids, observed, log: () => {} });
 }
 
 const TOPIC: TemplateResource = { Type: 'AWS::SNS::Topic' };

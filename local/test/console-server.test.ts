@@ -1,58 +1,48 @@
 /** The console's HTTP side: its pages, the bundled browser code, its own view, and whom it answers. */
 import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { LocalAssembly } from '../src/assembly/index.js';
 import { EMPTY_PROFILE, type LocalCloud, startLocalCloud } from '../src/index.js';
+import { stackAssembly } from './support/assembly.js';
 import { EPHEMERAL_PORTS } from './support/cloud.js';
 
 /** A stage with an alarm, a dashboard showing it, and a queue the local cloud does not run. */
-const ASSEMBLY: LocalAssembly = {
-  stageName: 'Console-dev',
-  directory: '/nowhere',
-  region: 'us-east-1',
-  stacks: [
-    {
-      stackName: 'Console-dev-Monitoring',
-      region: 'us-east-1',
-      fileAssets: new Map(),
-      template: {
-        Resources: {
-          Queue1: { Type: 'AWS::SQS::Queue' },
-          Alarm1: {
-            Type: 'AWS::CloudWatch::Alarm',
-            Properties: {
-              AlarmName: 'queue-deep',
-              Namespace: 'AWS/SQS',
-              MetricName: 'ApproximateNumberOfMessagesVisible',
-              Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': ['Queue1', 'QueueName'] } }],
-              Statistic: 'Maximum',
-              Period: 60,
-              EvaluationPeriods: 1,
-              Threshold: 10,
-              ComparisonOperator: 'GreaterThanThreshold',
-            },
-          },
-          Board: {
-            Type: 'AWS::CloudWatch::Dashboard',
-            Properties: {
-              DashboardName: 'queues',
-              DashboardBody: {
-                'Fn::Join': [
-                  '',
-                  [
-                    '{"widgets":[{"type":"metric","properties":{"annotations":{"alarms":["',
-                    { 'Fn::GetAtt': ['Alarm1', 'Arn'] },
-                    '"]}}}]}',
-                  ],
-                ],
-              },
-            },
-          },
+const ASSEMBLY = stackAssembly(
+  'Monitoring',
+  {
+    Queue1: { Type: 'AWS::SQS::Queue' },
+    Alarm1: {
+      Type: 'AWS::CloudWatch::Alarm',
+      Properties: {
+        AlarmName: 'queue-deep',
+        Namespace: 'AWS/SQS',
+        MetricName: 'ApproximateNumberOfMessagesVisible',
+        Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': ['Queue1', 'QueueName'] } }],
+        Statistic: 'Maximum',
+        Period: 60,
+        EvaluationPeriods: 1,
+        Threshold: 10,
+        ComparisonOperator: 'GreaterThanThreshold',
+      },
+    },
+    Board: {
+      Type: 'AWS::CloudWatch::Dashboard',
+      Properties: {
+        DashboardName: 'queues',
+        DashboardBody: {
+          'Fn::Join': [
+            '',
+            [
+              '{"widgets":[{"type":"metric","properties":{"annotations":{"alarms":["',
+              { 'Fn::GetAtt': ['Alarm1', 'Arn'] },
+              '"]}}}]}',
+            ],
+          ],
         },
       },
     },
-  ],
-};
+  },
+  { stageName: 'Console-dev', region: 'us-east-1' },
+);
 
 let cloud: LocalCloud;
 let base: URL;
