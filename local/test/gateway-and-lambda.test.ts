@@ -3,71 +3,47 @@
  * failure modes the task tracker's own handlers never show: crashes, timeouts, malformed
  * results, CORS, gateway responses, alarms and SNS notifications.
  */
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  CognitoIdentityProviderClient,
-  ConfirmSignUpCommand,
-  InitiateAuthCommand,
-  SignUpCommand,
-} from '@aws-sdk/client-cognito-identity-provider';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type LocalAssembly, readStageAssembly } from '../src/assembly/index.js';
-import { type LocalCloud, LocalCloudError, startLocalCloud } from '../src/index.js';
+import { InitiateAuthCommand } from '@aws-sdk/client-cognito-identity-provider';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { type LocalCloud, LocalCloudError } from '../src/index.js';
 import { cloudwatchService } from '../src/services/cloudwatch/module.js';
 import { lambdaService } from '../src/services/lambda/module.js';
-import { buildFixtureApp } from './fixtures/app.js';
-import { codesOf, EPHEMERAL_PORTS, notificationsOf, userPoolOf } from './support/cloud.js';
+import {
+  EPHEMERAL_PORTS,
+  notificationsOf,
+  signUpConfirmed,
+  startTestCloud,
+  userPoolOf,
+} from './support/cloud.js';
+import { cognitoClient } from './support/cognito-pool.js';
+import { type FixtureCloud, startFixtureCloud } from './support/fixture-cloud.js';
 
-const outdir = mkdtempSync(join(tmpdir(), 'local-cloud-fixture-'));
-let assembly: LocalAssembly;
+let fixture: FixtureCloud;
 let cloud: LocalCloud;
 let idToken: string;
 
 beforeAll(async () => {
-  assembly = readStageAssembly(buildFixtureApp(outdir).app.synth(), 'dev');
-  cloud = await startLocalCloud({
-    assembly,
-    inMemory: true,
-    ports: EPHEMERAL_PORTS,
-    log: () => {},
-    alarmPeriodScale: 0.02,
-  });
-  const client = new CognitoIdentityProviderClient({
-    endpoint: cloud.url('cognito'),
-    region: userPoolOf(cloud).region,
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  });
+  fixture = await startFixtureCloud('fixture', { alarmPeriodScale: 0.02 });
+  cloud = fixture.cloud;
+  const client = cognitoClient(cloud.url('cognito'), userPoolOf(cloud).region);
   const email = 'fixture@example.com';
-  const ClientId = userPoolOf(cloud).clientId;
-  await client.send(
-    new SignUpCommand({
-      ClientId,
-      Username: email,
-      Password: 'Fixture-password-1',
-      UserAttributes: [{ Name: 'email', Value: email }],
-    }),
-  );
-  const code = codesOf(cloud).find((c) => c.username === email)?.code;
-  await client.send(new ConfirmSignUpCommand({ ClientId, Username: email, ConfirmationCode: code }));
+  const password = 'Fixture-password-1';
+  await signUpConfirmed(cloud, client, email, password);
   const auth = await client.send(
     new InitiateAuthCommand({
-      ClientId,
+      ClientId: userPoolOf(cloud).clientId,
       AuthFlow: 'USER_PASSWORD_AUTH',
-      AuthParameters: { USERNAME: email, PASSWORD: 'Fixture-password-1' },
+      AuthParameters: { USERNAME: email, PASSWORD: password },
     }),
   );
   idToken = auth.AuthenticationResult?.IdToken ?? '';
   client.destroy();
+  return fixture.stop;
 }, 60_000);
-
-afterAll(async () => {
-  await cloud?.stop();
-  rmSync(outdir, { recursive: true, force: true });
-});
 
 const call = (path: string, init: RequestInit = {}) => fetch(new URL(path, cloud.url('apigateway')), init);
 const authorized = (path: string) => call(path, { headers: { Authorization: idToken } });
@@ -269,12 +245,7 @@ describe('bad situations', () => {
     const port = (blockers[0]?.address() as AddressInfo | undefined)?.port ?? 0;
     try {
       await expect(
-        startLocalCloud({
-          assembly,
-          inMemory: true,
-          ports: { ...EPHEMERAL_PORTS, [flag]: port },
-          log: () => {},
-        }),
+        startTestCloud({ assembly: cloud.assembly, ports: { ...EPHEMERAL_PORTS, [flag]: port } }),
       ).rejects.toThrow(
         new LocalCloudError(
           `A port is already in use on 127.0.0.1: ${service} on ${port} (--${flag}-port <port>). Stop what holds it, or choose other ports (0 picks a free one).`,
@@ -290,11 +261,9 @@ describe('bad situations', () => {
     const [api, web] = blockers.map((b) => (b.address() as AddressInfo).port);
     try {
       await expect(
-        startLocalCloud({
-          assemblyDir: join(outdir, 'no-such-assembly'),
-          inMemory: true,
+        startTestCloud({
+          assemblyDir: join(fixture.outdir, 'no-such-assembly'),
           ports: { ...EPHEMERAL_PORTS, api: api ?? 0, web: web ?? 0 },
-          log: () => {},
         }),
       ).rejects.toThrow(
         `Ports are already in use on 127.0.0.1: API Gateway on ${api} (--api-port <port>), ALB on ${web} (--web-port <port>).`,
@@ -305,11 +274,11 @@ describe('bad situations', () => {
   });
 
   it('refuses a corrupt data folder with a one-line error and deletes nothing', async () => {
-    const dataDir = mkdtempSync(join(outdir, 'data-'));
+    const dataDir = mkdtempSync(join(fixture.outdir, 'data-'));
     mkdirSync(join(dataDir, 'cognito'), { recursive: true });
     const files = ['state.json', 'keys.json'];
     for (const file of files) writeFileSync(join(dataDir, 'cognito', file), 'garbage{');
-    const started = startLocalCloud({ assembly, dataDir, ports: EPHEMERAL_PORTS, log: () => {} });
+    const started = startTestCloud({ assembly: cloud.assembly, inMemory: false, dataDir });
     await expect(started).rejects.toBeInstanceOf(LocalCloudError);
     await expect(started).rejects.toThrow(/--reset/);
     for (const file of files) expect(readFileSync(join(dataDir, 'cognito', file), 'utf8')).toBe('garbage{');

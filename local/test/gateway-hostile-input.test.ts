@@ -3,32 +3,20 @@
  * reaches `Object.prototype` in the local gateway: names like `__proto__` or `constructor` are
  * ordinary names, and no such request earns a 5xx.
  */
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { request } from 'node:http';
-import { join } from 'node:path';
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { REPO_ROOT, readStageAssembly } from '../src/assembly/index.js';
-import { type LocalCloud, startLocalCloud } from '../src/index.js';
-import { buildFixtureApp } from './fixtures/app.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { LocalCloud } from '../src/index.js';
 import { BUILT_IN_NAMES } from './support/built-in-names.js';
-import { EPHEMERAL_PORTS } from './support/cloud.js';
+import { startFixtureCloud } from './support/fixture-cloud.js';
 
-const root = join(REPO_ROOT, '.local-cloud');
-let outdir: string;
 let cloud: LocalCloud;
 
 beforeAll(async () => {
-  mkdirSync(root, { recursive: true });
-  outdir = mkdtempSync(join(root, 'test-hostile-'));
-  const assembly = readStageAssembly(buildFixtureApp(outdir).app.synth(), 'dev');
-  cloud = await startLocalCloud({ assembly, inMemory: true, ports: EPHEMERAL_PORTS, log: () => {} });
+  const fixture = await startFixtureCloud('hostile');
+  cloud = fixture.cloud;
+  return fixture.stop;
 }, 60_000);
-
-afterAll(async () => {
-  await cloud?.stop();
-  rmSync(outdir, { recursive: true, force: true });
-});
 
 /** One raw request (no client-side header normalisation), answering its status. */
 function send(method: string, path: string, headers: Record<string, string>, body?: string): Promise<number> {

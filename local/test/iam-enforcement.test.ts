@@ -2,44 +2,26 @@
  * Integration: the fixture app's deliberate IAM mistakes (`MISSING_GRANTS`), one of each kind,
  * each failing locally the way it fails on AWS, with AWS's own error.
  */
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type LocalAssembly, REPO_ROOT, readStageAssembly } from '../src/assembly/index.js';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { LocalIam } from '../src/iam/index.js';
 import { iamService } from '../src/iam/module.js';
-import { type LocalCloud, startLocalCloud } from '../src/index.js';
+import type { LocalCloud } from '../src/index.js';
 import { physicalIdsOf } from '../src/registry.js';
 import { metricKey } from '../src/services/cloudwatch/metrics.js';
 import { cloudwatchService } from '../src/services/cloudwatch/module.js';
 import { formatSummary } from '../src/summary.js';
-import { buildFixtureApp, MISSING_GRANTS } from './fixtures/app.js';
-import { EPHEMERAL_PORTS, notificationsOf } from './support/cloud.js';
+import { MISSING_GRANTS } from './fixtures/app.js';
+import { notificationsOf } from './support/cloud.js';
+import { startFixtureCloud } from './support/fixture-cloud.js';
 
-// Inside the repository: the fixture's functions import the AWS SDK from its node_modules, as a
-// function on Lambda's runtime finds the SDK the runtime provides.
-const cloudDir = join(REPO_ROOT, '.local-cloud');
-mkdirSync(cloudDir, { recursive: true });
-const outdir = mkdtempSync(join(cloudDir, 'test-iam-'));
 const lines: string[] = [];
-let assembly: LocalAssembly;
 let cloud: LocalCloud;
 
 beforeAll(async () => {
-  assembly = readStageAssembly(buildFixtureApp(outdir).app.synth(), 'dev');
-  cloud = await startLocalCloud({
-    assembly,
-    inMemory: true,
-    ports: EPHEMERAL_PORTS,
-    log: (line) => lines.push(line),
-    alarmPeriodScale: 0.02,
-  });
+  const fixture = await startFixtureCloud('iam', { log: (line) => lines.push(line), alarmPeriodScale: 0.02 });
+  cloud = fixture.cloud;
+  return fixture.stop;
 }, 60_000);
-
-afterAll(async () => {
-  await cloud?.stop();
-  rmSync(outdir, { recursive: true, force: true });
-});
 
 const call = (path: string) => fetch(new URL(path, cloud.url('apigateway')));
 
@@ -167,7 +149,11 @@ describe('IAM modes', () => {
   it('in warn mode prints the denial and lets the call through', () => {
     // Arrange
     const printed: string[] = [];
-    const iam = new LocalIam({ ids: physicalIdsOf(assembly), mode: 'warn', log: (l) => printed.push(l) });
+    const iam = new LocalIam({
+      ids: physicalIdsOf(cloud.assembly),
+      mode: 'warn',
+      log: (l) => printed.push(l),
+    });
     // Act
     const result = denied(iam);
     // Assert
@@ -179,7 +165,11 @@ describe('IAM modes', () => {
   it('in off mode evaluates nothing', () => {
     // Arrange
     const printed: string[] = [];
-    const iam = new LocalIam({ ids: physicalIdsOf(assembly), mode: 'off', log: (l) => printed.push(l) });
+    const iam = new LocalIam({
+      ids: physicalIdsOf(cloud.assembly),
+      mode: 'off',
+      log: (l) => printed.push(l),
+    });
     // Act
     const result = denied(iam);
     // Assert

@@ -4,32 +4,22 @@
  * the platform records whose status the template's error filters select — so a timeout, a crash
  * and a failed init move the error metric, and a caller's text never does.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readStageAssembly } from '../src/assembly/index.js';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { faultsService } from '../src/faults.js';
-import { type LocalCloud, startLocalCloud } from '../src/index.js';
+import type { LocalCloud } from '../src/index.js';
 import { metricKey } from '../src/services/cloudwatch/metrics.js';
 import { cloudwatchService } from '../src/services/cloudwatch/module.js';
 import type { LogEvent } from '../src/services/lambda/log-stream.js';
 import { lambdaService } from '../src/services/lambda/module.js';
-import { buildFixtureApp } from './fixtures/app.js';
-import { EPHEMERAL_PORTS } from './support/cloud.js';
+import { startFixtureCloud } from './support/fixture-cloud.js';
 
-const outdir = mkdtempSync(join(tmpdir(), 'local-cloud-logs-'));
 let cloud: LocalCloud;
 
 beforeAll(async () => {
-  const assembly = readStageAssembly(buildFixtureApp(outdir).app.synth(), 'dev');
-  cloud = await startLocalCloud({ assembly, inMemory: true, ports: EPHEMERAL_PORTS, log: () => {} });
+  const fixture = await startFixtureCloud('logs');
+  cloud = fixture.cloud;
+  return fixture.stop;
 }, 60_000);
-
-afterAll(async () => {
-  await cloud?.stop();
-  rmSync(outdir, { recursive: true, force: true });
-});
 
 const call = (path: string) => fetch(new URL(path, cloud.url('apigateway')));
 

@@ -2,11 +2,7 @@
  * Integration: the task tracker's own CDK app, synthesized in process and run by the local cloud
  * (in memory, ephemeral ports), driven with the AWS SDK's Cognito client and plain HTTP.
  */
-import {
-  CognitoIdentityProviderClient,
-  ConfirmSignUpCommand,
-  SignUpCommand,
-} from '@aws-sdk/client-cognito-identity-provider';
+import { type CognitoIdentityProviderClient, SignUpCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { DescribeTableCommand, DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { IDEMPOTENCY_HEADER } from '@tasktracker/api/contract';
 import { ROUTES } from '@tasktracker/api/routes';
@@ -15,10 +11,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalAssembly } from '../src/assembly/index.js';
 import { LocalIam } from '../src/iam/index.js';
 import { iamService } from '../src/iam/module.js';
-import { type LocalCloud, startLocalCloud } from '../src/index.js';
+import type { LocalCloud } from '../src/index.js';
 import { physicalIdsOf } from '../src/registry.js';
 import { cloudwatchService } from '../src/services/cloudwatch/module.js';
-import { codesOf, EPHEMERAL_PORTS, userPoolOf } from './support/cloud.js';
+import { signUpConfirmed, startTestCloud, userPoolOf } from './support/cloud.js';
+import { cognitoClient } from './support/cognito-pool.js';
 import { claimTimestamp, signInWithSrp } from './support/srp-sign-in.js';
 import { resignWithForeignKey } from './support/tokens.js';
 
@@ -29,17 +26,8 @@ let cognito: CognitoIdentityProviderClient;
 let clockOffsetMs = 0;
 
 beforeAll(async () => {
-  cloud = await startLocalCloud({
-    inMemory: true,
-    ports: EPHEMERAL_PORTS,
-    log: () => {},
-    cognitoClock: () => Date.now() + clockOffsetMs,
-  });
-  cognito = new CognitoIdentityProviderClient({
-    endpoint: cloud.url('cognito'),
-    region: userPoolOf(cloud).region,
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  });
+  cloud = await startTestCloud({ cognitoClock: () => Date.now() + clockOffsetMs });
+  cognito = cognitoClient(cloud.url('cognito'), userPoolOf(cloud).region);
 }, 90_000);
 
 afterAll(async () => {
@@ -50,21 +38,10 @@ afterAll(async () => {
 /** Signs up, confirms with the code the local Cognito shows, signs in; returns the tokens. */
 async function newUser(name: string): Promise<{ idToken: string; accessToken: string }> {
   const email = `${name}-${Date.now()}@example.com`;
-  const ClientId = userPoolOf(cloud).clientId;
-  await cognito.send(
-    new SignUpCommand({
-      ClientId,
-      Username: email,
-      Password: PASSWORD,
-      UserAttributes: [{ Name: 'email', Value: email }],
-    }),
-  );
-  const code = codesOf(cloud).find((c) => c.username === email)?.code;
-  expect(code).toBeDefined();
-  await cognito.send(new ConfirmSignUpCommand({ ClientId, Username: email, ConfirmationCode: code }));
+  await signUpConfirmed(cloud, cognito, email, PASSWORD);
   const auth = await signInWithSrp(cognito, {
     userPoolId: userPoolOf(cloud).id,
-    clientId: ClientId,
+    clientId: userPoolOf(cloud).clientId,
     username: email,
     password: PASSWORD,
     // The claim is stamped with the service's clock, which some tests move.

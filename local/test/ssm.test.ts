@@ -2,8 +2,6 @@
  * SSM Parameter Store through the registry: the fixture's `AWS::SSM::Parameter` answers the AWS
  * SDK's GetParameter/GetParameters with its resolved value, from a test and from a function.
  */
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
 import {
   GetParameterCommand,
   GetParametersCommand,
@@ -11,33 +9,26 @@ import {
   PutParameterCommand,
   SSMClient,
 } from '@aws-sdk/client-ssm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { REPO_ROOT, readStageAssembly } from '../src/assembly/index.js';
-import { type LocalCloud, startLocalCloud } from '../src/index.js';
-import { buildFixtureApp } from './fixtures/app.js';
-import { EPHEMERAL_PORTS } from './support/cloud.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { LocalCloud } from '../src/index.js';
+import { startFixtureCloud } from './support/fixture-cloud.js';
 
-// Inside the repository: the fixture function imports the AWS SDK from its node_modules, as a
-// function on Lambda's runtime would find the SDK the runtime provides.
-const outdir = mkdtempSync(join(mkdirOnce(join(REPO_ROOT, '.local-cloud')), 'test-ssm-'));
 let cloud: LocalCloud;
 let ssm: SSMClient;
 
 beforeAll(async () => {
-  const assembly = readStageAssembly(buildFixtureApp(outdir).app.synth(), 'dev');
-  cloud = await startLocalCloud({ assembly, inMemory: true, ports: EPHEMERAL_PORTS, log: () => {} });
+  const fixture = await startFixtureCloud('ssm');
+  cloud = fixture.cloud;
   ssm = new SSMClient({
     endpoint: cloud.url('ssm'),
     region: 'eu-west-1',
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
   });
+  return async () => {
+    ssm.destroy();
+    await fixture.stop();
+  };
 }, 60_000);
-
-afterAll(async () => {
-  ssm?.destroy();
-  await cloud?.stop();
-  rmSync(outdir, { recursive: true, force: true });
-});
 
 describe('the local SSM Parameter Store', () => {
   it("answers GetParameter with the template's value, its intrinsics resolved", async () => {
@@ -77,8 +68,3 @@ describe('the local SSM Parameter Store', () => {
     );
   });
 });
-
-function mkdirOnce(dir: string): string {
-  mkdirSync(dir, { recursive: true });
-  return dir;
-}

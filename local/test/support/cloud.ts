@@ -1,5 +1,10 @@
-/** What the local cloud's tests read off a running cloud: its user pool, codes and alarms. */
-import type { LocalCloud } from '../../src/index.js';
+/** How the local cloud's tests start a cloud, and what they read off it: its user pool, codes and alarms. */
+import {
+  type CognitoIdentityProviderClient,
+  ConfirmSignUpCommand,
+  SignUpCommand,
+} from '@aws-sdk/client-cognito-identity-provider';
+import { type LocalCloud, type LocalCloudOptions, startLocalCloud } from '../../src/index.js';
 import { portSpecs } from '../../src/registry.js';
 import { cloudwatchService } from '../../src/services/cloudwatch/module.js';
 import {
@@ -12,6 +17,11 @@ import {
 export const EPHEMERAL_PORTS: Readonly<Record<string, number>> = Object.fromEntries(
   portSpecs().map((p) => [p.name, 0]),
 );
+
+/** Starts a cloud as tests run one: in memory, on ephemeral ports, printing nothing; `options` adds to that or overrides it. */
+export function startTestCloud(options: LocalCloudOptions = {}): Promise<LocalCloud> {
+  return startLocalCloud({ inMemory: true, ports: EPHEMERAL_PORTS, log: () => {}, ...options });
+}
 
 export function cognitoOf(cloud: LocalCloud): CognitoService {
   const cognito = cloud.service(cognitoService);
@@ -33,4 +43,25 @@ export function codesOf(cloud: LocalCloud) {
 /** Alarm state changes published to SNS so far. */
 export function notificationsOf(cloud: LocalCloud) {
   return cloud.service(cloudwatchService)?.notifications() ?? [];
+}
+
+/** Signs `email` up in the cloud's user pool and confirms it with the code the local Cognito shows. */
+export async function signUpConfirmed(
+  cloud: LocalCloud,
+  client: CognitoIdentityProviderClient,
+  email: string,
+  password: string,
+): Promise<void> {
+  const ClientId = userPoolOf(cloud).clientId;
+  await client.send(
+    new SignUpCommand({
+      ClientId,
+      Username: email,
+      Password: password,
+      UserAttributes: [{ Name: 'email', Value: email }],
+    }),
+  );
+  const code = codesOf(cloud).find((c) => c.username === email)?.code;
+  if (code === undefined) throw new Error(`The local Cognito shows no code for ${email}.`);
+  await client.send(new ConfirmSignUpCommand({ ClientId, Username: email, ConfirmationCode: code }));
 }

@@ -1,3 +1,5 @@
+/** The user pools the Cognito tests ensure, and the SDK client they call a local Cognito with. */
+import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import type { UserPoolSpec } from '../../src/services/cognito/index.js';
 
 /** A user pool shaped like the template's: e-mail sign-in, verified e-mail, strong policy, a public SPA client signing in with SRP. */
@@ -23,3 +25,25 @@ export const SPA_USER_POOL: UserPoolSpec = {
     },
   ],
 };
+
+/** The SPA pool whose client also allows USER_PASSWORD_AUTH, as scripts and tools sign in. */
+export const PASSWORD_AUTH_POOL: UserPoolSpec = {
+  ...SPA_USER_POOL,
+  clients: SPA_USER_POOL.clients.map((client) => ({
+    ...client,
+    explicitAuthFlows: ['ALLOW_USER_PASSWORD_AUTH', ...client.explicitAuthFlows],
+  })),
+};
+
+/**
+ * An SDK client of the local Cognito at `endpoint`. One attempt: the SDK retries what it counts as
+ * throttling (LimitExceededException), and a retry would hide what the service answered.
+ */
+export function cognitoClient(endpoint: string, region = 'eu-west-1'): CognitoIdentityProviderClient {
+  return new CognitoIdentityProviderClient({
+    endpoint,
+    region,
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    maxAttempts: 1,
+  });
+}
