@@ -11,14 +11,14 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
-  CognitoIdentityProviderClient,
+  type CognitoIdentityProviderClient,
   ConfirmSignUpCommand,
   InitiateAuthCommand,
   SignUpCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type EnsuredUserPool, LocalCognito } from '../src/services/cognito/index.js';
-import { SPA_USER_POOL } from './support/cognito-pool.js';
+import { cognitoClient, SPA_USER_POOL } from './support/cognito-pool.js';
 import { signInWithSrp } from './support/srp-sign-in.js';
 
 const REGION = 'us-east-1';
@@ -54,12 +54,7 @@ async function started(options: {
 }
 
 function sdkFor(cognito: LocalCognito): CognitoIdentityProviderClient {
-  const sdk = new CognitoIdentityProviderClient({
-    endpoint: cognito.url,
-    region: REGION,
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-    maxAttempts: 1,
-  });
+  const sdk = cognitoClient(cognito.url, REGION);
   cleanups.push(() => sdk.destroy());
   return sdk;
 }

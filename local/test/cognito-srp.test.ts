@@ -5,14 +5,14 @@
 import {
   AdminConfirmSignUpCommand,
   ChangePasswordCommand,
-  CognitoIdentityProviderClient,
+  type CognitoIdentityProviderClient,
   InitiateAuthCommand,
   SignUpCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { CognitoJwtVerifier } from 'aws-jwt-verify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LocalCognito, type UserPoolSpec } from '../src/services/cognito/index.js';
-import { SPA_USER_POOL } from './support/cognito-pool.js';
+import { cognitoClient, SPA_USER_POOL } from './support/cognito-pool.js';
 import { initiateSrp, type SrpSignIn, signInWithSrp } from './support/srp-sign-in.js';
 
 const REGION = 'eu-west-1';
@@ -50,12 +50,7 @@ beforeAll(async () => {
   const pool = await cognito.ensureUserPool(POOL);
   userPoolId = pool.userPoolId;
   clientIds = pool.clientIds;
-  sdk = new CognitoIdentityProviderClient({
-    endpoint: cognito.url,
-    region: REGION,
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-    maxAttempts: 1,
-  });
+  sdk = cognitoClient(cognito.url, REGION);
 });
 
 afterAll(async () => {
@@ -283,12 +278,7 @@ describe('the claim TIMESTAMP', () => {
   beforeAll(async () => {
     await clocked.start();
     const pool = await clocked.ensureUserPool(POOL);
-    client = new CognitoIdentityProviderClient({
-      endpoint: clocked.url,
-      region: REGION,
-      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-      maxAttempts: 1,
-    });
+    client = cognitoClient(clocked.url, REGION);
     const ClientId = pool.clientIds.WebClient ?? '';
     await client.send(new SignUpCommand({ ClientId, Username: 'tick@example.com', Password: PASSWORD }));
     await client.send(

@@ -4,7 +4,7 @@ import {
   AdminDeleteUserCommand,
   AdminGetUserCommand,
   ChangePasswordCommand,
-  CognitoIdentityProviderClient,
+  type CognitoIdentityProviderClient,
   ConfirmForgotPasswordCommand,
   ConfirmSignUpCommand,
   DescribeUserPoolClientCommand,
@@ -22,7 +22,7 @@ import { CognitoJwtVerifier } from 'aws-jwt-verify';
 import { isJwks, type Jwks } from 'aws-jwt-verify/jwk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LocalCognito, type UserPoolSpec } from '../src/services/cognito/index.js';
-import { SPA_USER_POOL } from './support/cognito-pool.js';
+import { cognitoClient, SPA_USER_POOL } from './support/cognito-pool.js';
 
 const REGION = 'eu-west-1';
 const PASSWORD = 'Correct-horse-9';
@@ -141,13 +141,7 @@ beforeAll(async () => {
   clientId = pool.clientIds.WebClient ?? '';
   srpClientId = pool.clientIds.SrpOnlyClient ?? '';
   revealingClientId = pool.clientIds.RevealingClient ?? '';
-  sdk = new CognitoIdentityProviderClient({
-    endpoint: cognito.url,
-    region: REGION,
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-    // LimitExceededException counts as throttling to the SDK; one attempt shows what the service said.
-    maxAttempts: 1,
-  });
+  sdk = cognitoClient(cognito.url, REGION);
 });
 
 afterAll(async () => {
