@@ -5,9 +5,8 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { FAULT_TOKEN_HEADER, FaultError, FaultRegistry } from '../src/faults.js';
-import type { LocalCloud } from '../src/index.js';
 import { lambdaService } from '../src/services/lambda/module.js';
-import { startFixtureCloud } from './support/fixture-cloud.js';
+import { useFixtureCloud } from './support/fixture-cloud.js';
 
 function registry(): FaultRegistry {
   const faults = new FaultRegistry();
@@ -65,13 +64,12 @@ describe('the fault registry', () => {
 });
 
 describe("the console's /_local/faults", () => {
-  let cloud: LocalCloud;
+  const fixture = useFixtureCloud('faults');
   let token: string;
   let target: string;
 
-  beforeAll(async () => {
-    const fixture = await startFixtureCloud('faults');
-    cloud = fixture.cloud;
+  beforeAll(() => {
+    const { cloud } = fixture;
     // The banner's link is how a person finds the token; the test reads it the same way.
     const link = cloud
       .describe()
@@ -79,10 +77,9 @@ describe("the console's /_local/faults", () => {
       .find((l) => l.label.includes(FAULT_TOKEN_HEADER));
     token = /([0-9a-f]{32})/.exec(link?.label ?? '')?.[1] ?? '';
     target = cloud.service(lambdaService)?.configs()[0]?.name ?? '';
-    return fixture.stop;
-  }, 60_000);
+  });
 
-  const faultsUrl = () => new URL('/_local/faults', cloud.url('console'));
+  const faultsUrl = () => new URL('/_local/faults', fixture.cloud.url('console'));
   const post = (body: unknown, headers: Record<string, string> = {}) =>
     fetch(faultsUrl(), {
       method: 'POST',
@@ -134,7 +131,7 @@ describe("the console's /_local/faults", () => {
 
   it('answers a bad fault with 400 and the field, and an unknown id with 404', async () => {
     const bad = await post({ kind: 'lambda-error', target: 'no-such-function' });
-    const unknown = await fetch(new URL('/_local/faults/nope', cloud.url('console')), {
+    const unknown = await fetch(new URL('/_local/faults/nope', fixture.cloud.url('console')), {
       method: 'DELETE',
       headers: { [FAULT_TOKEN_HEADER]: token },
     });

@@ -5,22 +5,15 @@
  */
 import { request } from 'node:http';
 import fc from 'fast-check';
-import { beforeAll, describe, expect, it } from 'vitest';
-import type { LocalCloud } from '../src/index.js';
+import { describe, expect, it } from 'vitest';
 import { BUILT_IN_NAMES } from './support/built-in-names.js';
-import { startFixtureCloud } from './support/fixture-cloud.js';
+import { useFixtureCloud } from './support/fixture-cloud.js';
 
-let cloud: LocalCloud;
-
-beforeAll(async () => {
-  const fixture = await startFixtureCloud('hostile');
-  cloud = fixture.cloud;
-  return fixture.stop;
-}, 60_000);
+const fixture = useFixtureCloud('hostile');
 
 /** One raw request (no client-side header normalisation), answering its status. */
 function send(method: string, path: string, headers: Record<string, string>, body?: string): Promise<number> {
-  const { hostname, port, pathname } = new URL(cloud.url('apigateway'));
+  const { hostname, port, pathname } = new URL(fixture.cloud.url('apigateway'));
   return new Promise((resolve, reject) => {
     const req = request(
       { host: hostname, port, method, path: `${pathname.replace(/\/$/, '')}${path}`, headers },
@@ -69,7 +62,7 @@ describe('the local gateway with hostile keyed input', () => {
   });
 
   it('passes a query parameter named __proto__ to the function as an ordinary parameter', async () => {
-    const { pathname, origin } = new URL(cloud.url('apigateway'));
+    const { pathname, origin } = new URL(fixture.cloud.url('apigateway'));
     const response = await fetch(`${origin}${pathname}files/echo?__proto__=1&constructor=2`);
     const { event } = (await response.json()) as { event: { queryStringParameters: Record<string, string> } };
     expect(Object.entries(event.queryStringParameters)).toEqual([

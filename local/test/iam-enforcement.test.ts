@@ -2,7 +2,7 @@
  * Integration: the fixture app's deliberate IAM mistakes (`MISSING_GRANTS`), one of each kind,
  * each failing locally the way it fails on AWS, with AWS's own error.
  */
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { LocalIam } from '../src/iam/index.js';
 import { iamService } from '../src/iam/module.js';
 import type { LocalCloud } from '../src/index.js';
@@ -12,29 +12,23 @@ import { cloudwatchService } from '../src/services/cloudwatch/module.js';
 import { formatSummary } from '../src/summary.js';
 import { MISSING_GRANTS } from './fixtures/app.js';
 import { notificationsOf } from './support/cloud.js';
-import { startFixtureCloud } from './support/fixture-cloud.js';
+import { useFixtureCloud } from './support/fixture-cloud.js';
 
 const lines: string[] = [];
-let cloud: LocalCloud;
+const fixture = useFixtureCloud('iam', { log: (line: string) => lines.push(line), alarmPeriodScale: 0.02 });
 
-beforeAll(async () => {
-  const fixture = await startFixtureCloud('iam', { log: (line) => lines.push(line), alarmPeriodScale: 0.02 });
-  cloud = fixture.cloud;
-  return fixture.stop;
-}, 60_000);
-
-const call = (path: string) => fetch(new URL(path, cloud.url('apigateway')));
+const call = (path: string) => fetch(new URL(path, fixture.cloud.url('apigateway')));
 
 function iamOf(running: LocalCloud): LocalIam {
   const iam = running.service(iamService);
-  if (!iam) throw new Error('The cloud runs no IAM.');
+  if (!iam) throw new Error('The fixture.cloud runs no IAM.');
   return iam;
 }
 
 describe('IAM enforced on the fixture app', () => {
   it('says in the banner that IAM is enforced, and over how many policies', () => {
     // Act
-    const banner = formatSummary(cloud);
+    const banner = formatSummary(fixture.cloud);
     // Assert
     expect(banner).toMatch(/^IAM: enforced \(\d+ policies\)$/m);
   });
@@ -59,7 +53,7 @@ describe('IAM enforced on the fixture app', () => {
     // Act
     await call(MISSING_GRANTS.dynamodb.route);
     // Assert
-    const denial = iamOf(cloud)
+    const denial = iamOf(fixture.cloud)
       .deniedCalls()
       .find((d) => d.action === 'dynamodb:Query');
     expect(denial?.count).toBeGreaterThanOrEqual(2);
@@ -69,7 +63,7 @@ describe('IAM enforced on the fixture app', () => {
     expect(
       lines.filter((line) => line.startsWith('[IAM] DENIED') && line.includes('dynamodb:Query')),
     ).toHaveLength(1);
-    const view = (await (await fetch(new URL('/_local/iam', cloud.url('console')))).json()) as {
+    const view = (await (await fetch(new URL('/_local/iam', fixture.cloud.url('console')))).json()) as {
       mode: string;
       denials: Array<{ action: string; count: number }>;
     };
@@ -97,11 +91,11 @@ describe('IAM enforced on the fixture app', () => {
     await call('files/crash');
     // Assert
     await expect
-      .poll(() => notificationsOf(cloud).filter((n) => n.alarmName.includes('Api5xx')).length, {
+      .poll(() => notificationsOf(fixture.cloud).filter((n) => n.alarmName.includes('Api5xx')).length, {
         timeout: 5000,
       })
       .toBeGreaterThan(0);
-    const topics = notificationsOf(cloud).map((n) => n.topicArn.split(':').pop());
+    const topics = notificationsOf(fixture.cloud).map((n) => n.topicArn.split(':').pop());
     expect(topics.some((name) => name?.includes(MISSING_GRANTS.topicPolicy.topic))).toBe(false);
     expect(topics.some((name) => name?.includes(MISSING_GRANTS.keyPolicy.topic))).toBe(false);
     expect(lines).toContainEqual(
@@ -129,7 +123,7 @@ describe('IAM enforced on the fixture app', () => {
         ),
       )
       .toBe(true);
-    const watch = cloud.service(cloudwatchService);
+    const watch = fixture.cloud.service(cloudwatchService);
     const points = watch?.metrics.datapoints(metricKey('Fixture', 'QuietErrors', {}), 0, Date.now() + 1);
     expect(points).toEqual([]);
     expect(lines).toContainEqual(
@@ -150,7 +144,7 @@ describe('IAM modes', () => {
     // Arrange
     const printed: string[] = [];
     const iam = new LocalIam({
-      ids: physicalIdsOf(cloud.assembly),
+      ids: physicalIdsOf(fixture.cloud.assembly),
       mode: 'warn',
       log: (l) => printed.push(l),
     });
@@ -166,7 +160,7 @@ describe('IAM modes', () => {
     // Arrange
     const printed: string[] = [];
     const iam = new LocalIam({
-      ids: physicalIdsOf(cloud.assembly),
+      ids: physicalIdsOf(fixture.cloud.assembly),
       mode: 'off',
       log: (l) => printed.push(l),
     });

@@ -10,25 +10,19 @@ import {
   SSMClient,
 } from '@aws-sdk/client-ssm';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { LocalCloud } from '../src/index.js';
-import { startFixtureCloud } from './support/fixture-cloud.js';
+import { useFixtureCloud } from './support/fixture-cloud.js';
 
-let cloud: LocalCloud;
+const fixture = useFixtureCloud('ssm');
 let ssm: SSMClient;
 
-beforeAll(async () => {
-  const fixture = await startFixtureCloud('ssm');
-  cloud = fixture.cloud;
+beforeAll(() => {
   ssm = new SSMClient({
-    endpoint: cloud.url('ssm'),
+    endpoint: fixture.cloud.url('ssm'),
     region: 'eu-west-1',
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
   });
-  return async () => {
-    ssm.destroy();
-    await fixture.stop();
-  };
-}, 60_000);
+  return () => ssm.destroy();
+});
 
 describe('the local SSM Parameter Store', () => {
   it("answers GetParameter with the template's value, its intrinsics resolved", async () => {
@@ -60,7 +54,7 @@ describe('the local SSM Parameter Store', () => {
 
   it('is what a function reads with the AWS SDK, found through AWS_ENDPOINT_URL_SSM', async () => {
     // Act: the fixture function calls GetParameter with an SDK client configured with nothing.
-    const response = await fetch(new URL('files/greeting', cloud.url('apigateway')));
+    const response = await fetch(new URL('files/greeting', fixture.cloud.url('apigateway')));
     // Assert
     expect(response.status).toBe(200);
     expect(((await response.json()) as { greeting: string }).greeting).toMatch(
