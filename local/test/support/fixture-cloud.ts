@@ -4,11 +4,11 @@
  */
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll } from 'vitest';
 import { REPO_ROOT, readStageAssembly } from '../../src/assembly/index.js';
 import type { LocalCloud, LocalCloudOptions } from '../../src/index.js';
 import { buildFixtureApp } from '../fixtures/app.js';
 import { startTestCloud } from './cloud.js';
+import { startedAroundTests } from './hooks.js';
 
 /** A test file's fixture cloud, readable in its hooks and tests once started. */
 export interface FixtureCloud {
@@ -36,27 +36,21 @@ export function useFixtureCloud(
   name: string,
   options: Omit<LocalCloudOptions, 'assembly' | 'assemblyDir'> = {},
 ): FixtureCloud {
-  let started: FixtureCloud | undefined;
-  let outdir: string | undefined;
-  beforeAll(async () => {
-    outdir = fixtureDir(name);
-    const assembly = readStageAssembly(buildFixtureApp(outdir).app.synth(), 'dev');
-    started = { cloud: await startTestCloud({ ...options, assembly }), outdir };
-  }, 60_000);
-  afterAll(async () => {
-    await started?.cloud.stop();
-    if (outdir) rmSync(outdir, { recursive: true, force: true });
-  });
-  const running = (): FixtureCloud => {
-    if (!started) throw new Error(`The fixture cloud "${name}" has not started.`);
-    return started;
-  };
-  return {
-    get cloud() {
-      return running().cloud;
+  return startedAroundTests(
+    `The fixture cloud "${name}"`,
+    async () => {
+      const outdir = fixtureDir(name);
+      try {
+        const assembly = readStageAssembly(buildFixtureApp(outdir).app.synth(), 'dev');
+        return { cloud: await startTestCloud({ ...options, assembly }), outdir };
+      } catch (err) {
+        rmSync(outdir, { recursive: true, force: true });
+        throw err;
+      }
     },
-    get outdir() {
-      return running().outdir;
+    async ({ cloud, outdir }) => {
+      await cloud.stop();
+      rmSync(outdir, { recursive: true, force: true });
     },
-  };
+  );
 }
