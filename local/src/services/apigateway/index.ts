@@ -14,6 +14,7 @@ import {
   type ServiceDescription,
   UNCHANGED,
 } from '../../service.js';
+import type { ApiRequest, RequestsView } from '../../views.js';
 import type { MetricSink } from '../cloudwatch/metrics.js';
 import type { InvokeOutcome } from '../lambda/index.js';
 import { CognitoAuthorizer, type UserPoolDirectory } from './authorizer.js';
@@ -26,17 +27,6 @@ export type { UserPoolDirectory } from './authorizer.js';
 
 /** Requests the `requests` view keeps. */
 const RECENT_REQUESTS = 200;
-
-/** One answered request, as the console lists it. */
-interface RecentRequest {
-  readonly time: string;
-  readonly requestId: string;
-  readonly api: string;
-  readonly method: string;
-  readonly path: string;
-  readonly status: number;
-  readonly latencyMs: number;
-}
 
 /** `GET /tasks/{id}`: how the reload's line names a method. */
 function methodName(method: ApiMethod): string {
@@ -97,7 +87,7 @@ export class LocalApiGateway implements LocalService {
   );
   private authorizers: ReadonlyMap<string, CognitoAuthorizer>;
   /** The latest requests, newest last, for the console's `requests` view. */
-  private readonly recent: RecentRequest[] = [];
+  private readonly recent: ApiRequest[] = [];
 
   constructor(private readonly options: LocalApiGatewayOptions) {
     this.models = readRestApis(options.ids);
@@ -235,7 +225,7 @@ export class LocalApiGateway implements LocalService {
 
   /** `requests`: the latest requests the gateway answered, with status and latency. */
   localViews(): ReadonlyMap<string, () => unknown> {
-    return new Map([['requests', () => ({ requests: this.recent })]]);
+    return new Map([['requests', (): RequestsView => ({ requests: this.recent })]]);
   }
 
   private async handleApiRequest(

@@ -13,6 +13,7 @@ import type { PlacedNode } from '../../diagram/layout.js';
 import { changeFaults, FAULT_TOKEN_HEADER, faultsService } from '../../faults.js';
 import { addressedToLoopback, LoopbackServer } from '../../loopback.js';
 import type { LocalService, ServiceContext, ServiceDescription, ServiceModule } from '../../service.js';
+import type { DashboardView } from '../../views.js';
 import { ConsoleAssets } from './assets.js';
 import { type LocalDashboard, localDashboards } from './dashboard.js';
 import { CONSOLE_PAGES, overviewBody, renderPage } from './pages.js';
@@ -65,7 +66,7 @@ export class LocalConsole implements LocalService {
 
   /** `dashboard`: the template's dashboards, resolved locally. */
   localViews(): ReadonlyMap<string, () => unknown> {
-    return new Map([['dashboard', () => ({ dashboards: this.resolvedDashboards() })]]);
+    return new Map([['dashboard', (): DashboardView => ({ dashboards: this.resolvedDashboards() })]]);
   }
 
   private resolvedDashboards(): LocalDashboard[] {

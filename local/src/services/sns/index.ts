@@ -15,6 +15,7 @@ import { type AssemblyResource, resourcesOf } from '../../assembly/index.js';
 import type { PhysicalIds } from '../../intrinsics/physical-ids.js';
 import { LoopbackServer } from '../../loopback.js';
 import type { LocalService, ServiceDescription } from '../../service.js';
+import type { MailboxMessage, MailboxView } from '../../views.js';
 
 /** Who publishes, as a topic policy would see it (a service principal on behalf of a resource). */
 export interface Publisher {
@@ -66,22 +67,7 @@ interface Subscription {
   readonly rawMessageDelivery: boolean;
 }
 
-/** One message in the local mailbox, as an e-mail subscription would receive it. */
-export interface MailboxMessage {
-  readonly time: string;
-  readonly messageId: string;
-  readonly to: string;
-  readonly from: string;
-  readonly subject: string;
-  /** `SubscriptionConfirmation` or `Notification`. */
-  readonly type: 'SubscriptionConfirmation' | 'Notification';
-  readonly topicArn: string;
-  readonly subscriptionArn: string;
-  /** The published message, exactly (for an alarm, CloudWatch's JSON notification). */
-  readonly message: string;
-  /** The link to follow: confirm for a confirmation, unsubscribe for a notification. */
-  readonly link: string;
-}
+export type { MailboxMessage };
 
 /** One delivery attempt to a subscription. */
 export interface Delivery {
@@ -207,7 +193,7 @@ export class LocalSns implements LocalService {
 
   localViews(): ReadonlyMap<string, () => unknown> {
     return new Map<string, () => unknown>([
-      ['mailbox', () => ({ messages: this.mailbox })],
+      ['mailbox', (): MailboxView => ({ messages: this.mailbox })],
       [
         'sns',
         () => ({
