@@ -2,7 +2,7 @@
  * The JSON views the console's pages read (`/_local/<view>`), as the browser sees them. A view the
  * running cloud does not offer is never fetched; the page says it is missing.
  */
-import type {
+export type {
   Alarm,
   AlarmState,
   AlarmsView,
@@ -14,21 +14,7 @@ import type {
   MailboxView,
   RequestsView,
 } from '../../../views.js';
-import type { MetricsView } from '../series.js';
-
-export type {
-  Alarm,
-  AlarmState,
-  AlarmsView,
-  ApiRequest,
-  DashboardView,
-  DashboardWidget,
-  FaultsView,
-  MailboxMessage,
-  MailboxView,
-  MetricsView,
-  RequestsView,
-};
+export type { MetricsView } from '../series.js';
 
 export interface LogEvent {
   readonly time: string;
