@@ -91,7 +91,7 @@ export async function runGameDay(options: GameDayOptions): Promise<GameDayReport
   const stage = options.stage ?? 'prod';
   const log = options.log ?? (() => {});
   const profile = options.profile ?? (await loadProfile(DEFAULT_PROFILE_FILE));
-  const scenarios = SCENARIOS.filter((s) => !options.quick || s.quick);
+  const scenarios = SCENARIOS.filter((s) => !options.quick || s.pace === 'fast');
   const phases = [
     { clock: options.clock, scenarios: scenarios.filter((s) => s.pace === 'fast') },
     { clock: options.loadClock, scenarios: scenarios.filter((s) => s.pace === 'load') },
