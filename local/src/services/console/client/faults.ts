@@ -4,7 +4,7 @@
  * token the console put in its page, in the header the page names: another site cannot forge one.
  */
 import type { ActiveFault, FaultKindDescription } from '../../../views.js';
-import { h, note, replace } from './dom.js';
+import { filters, h, note, replace } from './dom.js';
 import type { FaultsView } from './views.js';
 
 /** The token and header a state-changing request needs, from the page's meta tag. */
@@ -54,14 +54,7 @@ export class FaultsPanel {
     const form = h(
       'form',
       { class: 'fault-form', 'aria-label': 'Inject a fault' },
-      h(
-        'div',
-        { class: 'filters' },
-        h('label', { for: 'fault-kind' }, 'Fault '),
-        this.kindSelect,
-        h('label', { for: 'fault-target' }, 'Target '),
-        this.targetSelect,
-      ),
+      filters(['Fault', this.kindSelect], ['Target', this.targetSelect]),
       this.parameters,
       h(
         'p',
