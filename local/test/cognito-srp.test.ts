@@ -12,7 +12,7 @@ import {
 import { CognitoJwtVerifier } from 'aws-jwt-verify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LocalCognito, type UserPoolSpec } from '../src/services/cognito/index.js';
-import { cognitoClient, SPA_USER_POOL } from './support/cognito-pool.js';
+import { aliasPoolOf, cognitoClient, SPA_USER_POOL, signUpWithEmail } from './support/cognito-pool.js';
 import { initiateSrp, type SrpSignIn, signInWithSrp } from './support/srp-sign-in.js';
 
 const REGION = 'eu-west-1';
@@ -238,21 +238,9 @@ describe('USER_SRP_AUTH through the AWS SDK', () => {
   });
 
   it('hashes the password with the user name in a pool that signs in by user name or e-mail alias', async () => {
-    const alias = await cognito.ensureUserPool({
-      ...POOL,
-      logicalId: 'AliasPool',
-      usernameAttributes: [],
-      aliasAttributes: ['email'],
-    });
+    const alias = await cognito.ensureUserPool(aliasPoolOf(POOL));
     const clientId = alias.clientIds.WebClient ?? '';
-    await sdk.send(
-      new SignUpCommand({
-        ClientId: clientId,
-        Username: 'ada',
-        Password: PASSWORD,
-        UserAttributes: [{ Name: 'email', Value: 'ada@example.com' }],
-      }),
-    );
+    await sdk.send(signUpWithEmail(clientId, 'ada', PASSWORD, 'ada@example.com'));
     await sdk.send(new AdminConfirmSignUpCommand({ UserPoolId: alias.userPoolId, Username: 'ada' }));
     const signIn = (username: string) => ({
       userPoolId: alias.userPoolId,

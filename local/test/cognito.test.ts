@@ -22,7 +22,8 @@ import { CognitoJwtVerifier } from 'aws-jwt-verify';
 import { isJwks, type Jwks } from 'aws-jwt-verify/jwk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LocalCognito, type UserPoolSpec } from '../src/services/cognito/index.js';
-import { cognitoClient, SPA_USER_POOL } from './support/cognito-pool.js';
+import { aliasPoolOf, cognitoClient, SPA_USER_POOL, signUpWithEmail } from './support/cognito-pool.js';
+import { decodeJwt } from './support/tokens.js';
 
 const REGION = 'eu-west-1';
 const PASSWORD = 'Correct-horse-9';
@@ -362,24 +363,12 @@ describe('sign-up, confirmation and sign-in', () => {
 
 describe('other pool and client settings', () => {
   it('signs in by user name, or by e-mail alias once the e-mail is verified', async () => {
-    const aliasPool = await cognito.ensureUserPool({
-      ...POOL,
-      logicalId: 'AliasPool',
-      usernameAttributes: [],
-      aliasAttributes: ['email'],
-    });
+    const aliasPool = await cognito.ensureUserPool(aliasPoolOf(POOL));
     const aliasClient = aliasPool.clientIds.WebClient ?? '';
     await expect(
       sdk.send(new SignUpCommand({ ClientId: aliasClient, Username: 'ada@example.com', Password: PASSWORD })),
     ).rejects.toMatchObject({ name: 'InvalidParameterException' });
-    await sdk.send(
-      new SignUpCommand({
-        ClientId: aliasClient,
-        Username: 'ada',
-        Password: PASSWORD,
-        UserAttributes: [{ Name: 'email', Value: 'ada@example.com' }],
-      }),
-    );
+    await sdk.send(signUpWithEmail(aliasClient, 'ada', PASSWORD, 'ada@example.com'));
     await expect(
       sdk.send(new SignUpCommand({ ClientId: aliasClient, Username: 'ada', Password: PASSWORD })),
     ).rejects.toMatchObject({ name: 'UsernameExistsException', message: 'User already exists' });
@@ -391,10 +380,7 @@ describe('other pool and client settings', () => {
       new ConfirmSignUpCommand({ ClientId: aliasClient, Username: 'ada', ConfirmationCode: lastCode('ada') }),
     );
     const byAlias = await signIn('ada@example.com', PASSWORD, aliasClient);
-    const claims = JSON.parse(
-      Buffer.from(byAlias.idToken.split('.')[1] ?? '', 'base64url').toString(),
-    ) as object;
-    expect(claims).toMatchObject({
+    expect(decodeJwt(byAlias.idToken).payload).toMatchObject({
       'cognito:username': 'ada',
       email: 'ada@example.com',
       email_verified: true,

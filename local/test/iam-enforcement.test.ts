@@ -140,14 +140,20 @@ describe('IAM modes', () => {
       resource: 'arn:aws:dynamodb:eu-west-1:000000000000:table/T',
     });
 
-  it('in warn mode prints the denial and lets the call through', () => {
-    // Arrange
+  /** The fixture's IAM in another mode, and the lines it prints. */
+  function iamIn(mode: 'warn' | 'off'): { iam: LocalIam; printed: string[] } {
     const printed: string[] = [];
     const iam = new LocalIam({
       ids: physicalIdsOf(fixture.cloud.assembly),
-      mode: 'warn',
+      mode,
       log: (l) => printed.push(l),
     });
+    return { iam, printed };
+  }
+
+  it('in warn mode prints the denial and lets the call through', () => {
+    // Arrange
+    const { iam, printed } = iamIn('warn');
     // Act
     const result = denied(iam);
     // Assert
@@ -158,12 +164,7 @@ describe('IAM modes', () => {
 
   it('in off mode evaluates nothing', () => {
     // Arrange
-    const printed: string[] = [];
-    const iam = new LocalIam({
-      ids: physicalIdsOf(fixture.cloud.assembly),
-      mode: 'off',
-      log: (l) => printed.push(l),
-    });
+    const { iam, printed } = iamIn('off');
     // Act
     const result = denied(iam);
     // Assert

@@ -2,7 +2,6 @@
 import {
   type CognitoIdentityProviderClient,
   ConfirmSignUpCommand,
-  SignUpCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { type LocalCloud, type LocalCloudOptions, startLocalCloud } from '../../src/index.js';
 import { portSpecs } from '../../src/registry.js';
@@ -12,6 +11,7 @@ import {
   cognitoService,
   type RunningUserPool,
 } from '../../src/services/cognito/module.js';
+import { signUpWithEmail } from './cognito-pool.js';
 
 /** Every port of the registry set to 0: ephemeral ports, so test clouds never collide. */
 export const EPHEMERAL_PORTS: Readonly<Record<string, number>> = Object.fromEntries(
@@ -53,14 +53,7 @@ export async function signUpConfirmed(
   password: string,
 ): Promise<void> {
   const ClientId = userPoolOf(cloud).clientId;
-  await client.send(
-    new SignUpCommand({
-      ClientId,
-      Username: email,
-      Password: password,
-      UserAttributes: [{ Name: 'email', Value: email }],
-    }),
-  );
+  await client.send(signUpWithEmail(ClientId, email, password));
   const code = codesOf(cloud).find((c) => c.username === email)?.code;
   if (code === undefined) throw new Error(`The local Cognito shows no code for ${email}.`);
   await client.send(new ConfirmSignUpCommand({ ClientId, Username: email, ConfirmationCode: code }));
