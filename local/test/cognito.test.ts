@@ -116,9 +116,15 @@ async function signIn(email: string, password = PASSWORD, client = clientId) {
   };
 }
 
-async function confirmedUser(): Promise<string> {
+/** Signs a new e-mail up (unconfirmed) and returns it. */
+async function signedUpUser(): Promise<string> {
   const email = newEmail();
   await signUp(email);
+  return email;
+}
+
+async function confirmedUser(): Promise<string> {
+  const email = await signedUpUser();
   await sdk.send(
     new ConfirmSignUpCommand({ ClientId: clientId, Username: email, ConfirmationCode: lastCode(email) }),
   );
@@ -264,8 +270,7 @@ describe('sign-up, confirmation and sign-in', () => {
   });
 
   it('refuses a second sign-up with the same e-mail, whatever its case', async () => {
-    const email = newEmail();
-    await signUp(email);
+    const email = await signedUpUser();
     await expect(signUp(email.toUpperCase())).rejects.toMatchObject({
       name: 'UsernameExistsException',
       message: 'An account with the given email already exists.',
@@ -280,8 +285,7 @@ describe('sign-up, confirmation and sign-in', () => {
   });
 
   it('rejects a wrong code, keeps the user unconfirmed, and gives up after five wrong codes', async () => {
-    const email = newEmail();
-    await signUp(email);
+    const email = await signedUpUser();
     const wrong = lastCode(email) === '000000' ? '111111' : '000000';
     const confirm = (code: string) =>
       sdk.send(new ConfirmSignUpCommand({ ClientId: clientId, Username: email, ConfirmationCode: code }));
@@ -299,8 +303,7 @@ describe('sign-up, confirmation and sign-in', () => {
   });
 
   it('expires a sign-up code after 24 hours', async () => {
-    const email = newEmail();
-    await signUp(email);
+    const email = await signedUpUser();
     const code = lastCode(email);
     now += 24 * 3_600_000 + 1;
     await expect(
@@ -443,8 +446,7 @@ describe('sessions', () => {
   });
 
   it('expires access tokens after the client’s validity', async () => {
-    const email = newEmail();
-    await signUp(email);
+    const email = await signedUpUser();
     await sdk.send(new AdminConfirmSignUpCommand({ UserPoolId: userPoolId, Username: email }));
     const { accessToken, result } = await signIn(email, PASSWORD, revealingClientId);
     expect(result.ExpiresIn).toBe(300);
