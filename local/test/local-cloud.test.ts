@@ -60,6 +60,11 @@ function api(path: string, init: RequestInit & { token?: string } = {}): Promise
   return fetch(new URL(path.replace(/^\//, ''), cloud.url('apigateway')), { ...init, headers });
 }
 
+/** `POST /tasks` with `task` as its JSON body, as the user of `token`. */
+function postTask(token: string, task: Record<string, unknown>): Promise<Response> {
+  return api('/tasks', { method: 'POST', token, body: JSON.stringify(task) });
+}
+
 describe('the local cloud running the task tracker', () => {
   it('serves the health route without a token', async () => {
     const response = await api('/health');
@@ -68,11 +73,7 @@ describe('the local cloud running the task tracker', () => {
 
   it('lets a user sign up, confirm, sign in, and create, list, read, edit and delete a task', async () => {
     const { idToken } = await newUser('alice');
-    const created = await api('/tasks', {
-      method: 'POST',
-      token: idToken,
-      body: JSON.stringify({ title: 'Write the README' }),
-    });
+    const created = await postTask(idToken, { title: 'Write the README' });
     expect(created.status).toBe(201);
     const task = (await created.json()) as { id: string; title: string; version: number };
     expect(task.title).toBe('Write the README');
@@ -105,11 +106,7 @@ describe('the local cloud running the task tracker', () => {
   it("does not let user B read, edit or delete user A's task", async () => {
     const a = await newUser('owner');
     const b = await newUser('intruder');
-    const created = await api('/tasks', {
-      method: 'POST',
-      token: a.idToken,
-      body: JSON.stringify({ title: 'Private' }),
-    });
+    const created = await postTask(a.idToken, { title: 'Private' });
     const task = (await created.json()) as { id: string; version: number };
 
     expect((await api(`/tasks/${task.id}`, { token: b.idToken })).status).toBe(404);
@@ -191,19 +188,11 @@ describe('the local cloud running the task tracker', () => {
 
   it("answers an oversized body with the API's 413 and a too-long field with its field details", async () => {
     const { idToken } = await newUser('sizes');
-    const huge = await api('/tasks', {
-      method: 'POST',
-      token: idToken,
-      body: JSON.stringify({ title: 'big', notes: 'x'.repeat(17 * 1024) }),
-    });
+    const huge = await postTask(idToken, { title: 'big', notes: 'x'.repeat(17 * 1024) });
     expect(huge.status).toBe(413);
     expect(((await huge.json()) as { error: { code: string } }).error.code).toBe('payload_too_large');
 
-    const long = await api('/tasks', {
-      method: 'POST',
-      token: idToken,
-      body: JSON.stringify({ title: 't'.repeat(201) }),
-    });
+    const long = await postTask(idToken, { title: 't'.repeat(201) });
     expect(long.status).toBe(400);
     const body = (await long.json()) as { error: { details: Array<{ field: string }> } };
     expect(body.error.details.map((detail) => detail.field)).toEqual(['title']);
@@ -341,11 +330,7 @@ describe('IAM enforced on the task tracker', () => {
   it('refuses none of its own calls: every route runs as its own role and passes', async () => {
     // Arrange
     const { idToken } = await newUser('iam');
-    const created = await api('/tasks', {
-      method: 'POST',
-      token: idToken,
-      body: JSON.stringify({ title: 'IAM' }),
-    });
+    const created = await postTask(idToken, { title: 'IAM' });
     const task = (await created.json()) as { id: string; version: number };
     // Act
     const statuses = [

@@ -4,12 +4,12 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { TemplateResource } from '../src/assembly/index.js';
-import { EMPTY_PROFILE, startLocalCloud } from '../src/index.js';
+import { EMPTY_PROFILE } from '../src/index.js';
 import { UnresolvableError } from '../src/intrinsics/index.js';
 import { physicalIdsOf, portSpecs, SERVICE_MODULES, startOrder } from '../src/registry.js';
 import type { LocalService, ServiceModule } from '../src/service.js';
 import { firstStack, stackAssembly } from './support/assembly.js';
-import { EPHEMERAL_PORTS } from './support/cloud.js';
+import { startTestCloud } from './support/cloud.js';
 
 const module = (id: string, dependsOn: ServiceModule<LocalService>[] = []): ServiceModule<LocalService> => ({
   id,
@@ -72,13 +72,7 @@ describe('the service registry', () => {
       },
     });
     // Act
-    const started = startLocalCloud({
-      assembly,
-      inMemory: true,
-      ports: EPHEMERAL_PORTS,
-      profile: EMPTY_PROFILE,
-      log: () => {},
-    });
+    const started = startTestCloud({ assembly, profile: EMPTY_PROFILE });
     // Assert
     await expect(started).rejects.toBeInstanceOf(UnresolvableError);
     await expect(started).rejects.toThrow(
@@ -98,13 +92,7 @@ describe('the service registry', () => {
         },
       },
     });
-    const cloud = await startLocalCloud({
-      assembly,
-      inMemory: true,
-      ports: EPHEMERAL_PORTS,
-      profile: EMPTY_PROFILE,
-      log: () => {},
-    });
+    const cloud = await startTestCloud({ assembly, profile: EMPTY_PROFILE });
     try {
       expect(cloud.notEmulated()).toEqual([{ logicalId: 'Queue', type: 'AWS::SQS::Queue' }]);
       expect(cloud.endpoints().map((e) => e.id)).toEqual(['dynamodb', 'console']);
