@@ -4,8 +4,9 @@ import { confirmSignUp, fetchAuthSession, getCurrentUser, signIn, signOut, signU
 import { cognitoUserPoolsTokenProvider } from 'aws-amplify/auth/cognito';
 import type { KeyValueStorageInterface } from 'aws-amplify/utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { localCognitoClient } from '../src/services/cognito/client.js';
 import { LocalCognito } from '../src/services/cognito/index.js';
-import { cognitoClient, SPA_USER_POOL } from './support/cognito-pool.js';
+import { SPA_USER_POOL } from './support/cognito-pool.js';
 
 /** Amplify's token storage, readable by the test so it can try the refresh token after sign-out. */
 class InspectableStorage implements KeyValueStorageInterface {
@@ -75,7 +76,7 @@ describe('Amplify v6 against the local Cognito', () => {
     await signOut();
     expect((await fetchAuthSession()).tokens).toBeUndefined();
     // Amplify's sign-out revokes the refresh token, so a copy of it is useless.
-    const sdk = cognitoClient(cognito.url, REGION);
+    const sdk = localCognitoClient(cognito.url, REGION);
     await expect(
       sdk.send(
         new InitiateAuthCommand({

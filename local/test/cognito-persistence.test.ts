@@ -17,8 +17,9 @@ import {
   SignUpCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { afterEach, describe, expect, it } from 'vitest';
+import { localCognitoClient } from '../src/services/cognito/client.js';
 import { type EnsuredUserPool, LocalCognito } from '../src/services/cognito/index.js';
-import { cognitoClient, SPA_USER_POOL } from './support/cognito-pool.js';
+import { SPA_USER_POOL } from './support/cognito-pool.js';
 import { signInWithSrp } from './support/srp-sign-in.js';
 
 const REGION = 'us-east-1';
@@ -54,7 +55,7 @@ async function started(options: {
 }
 
 function sdkFor(cognito: LocalCognito): CognitoIdentityProviderClient {
-  const sdk = cognitoClient(cognito.url, REGION);
+  const sdk = localCognitoClient(cognito.url, REGION);
   cleanups.push(() => sdk.destroy());
   return sdk;
 }

@@ -14,10 +14,11 @@ import {
 } from '@aws-sdk/client-cognito-identity-provider';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { localCognitoClient } from '../src/services/cognito/client.js';
 import { LocalCognito, type UserPoolSpec } from '../src/services/cognito/index.js';
 import { OPERATIONS } from '../src/services/cognito/operations.js';
 import { BUILT_IN_NAMES } from './support/built-in-names.js';
-import { cognitoClient, PASSWORD_AUTH_POOL } from './support/cognito-pool.js';
+import { PASSWORD_AUTH_POOL } from './support/cognito-pool.js';
 import { getWithHost } from './support/http.js';
 import { signInWithSrp } from './support/srp-sign-in.js';
 import { decodeJwt } from './support/tokens.js';
@@ -44,7 +45,7 @@ beforeAll(async () => {
   ids.emailClient = emailPool.clientIds.WebClient ?? '';
   ids.namePool = namePool.userPoolId;
   ids.nameClient = namePool.clientIds.WebClient ?? '';
-  sdk = cognitoClient(cognito.url, REGION);
+  sdk = localCognitoClient(cognito.url, REGION);
   await sdk.send(
     new SignUpCommand({ ClientId: ids.emailClient, Username: 'ada@example.com', Password: PASSWORD }),
   );

@@ -11,8 +11,9 @@ import {
 } from '@aws-sdk/client-cognito-identity-provider';
 import { CognitoJwtVerifier } from 'aws-jwt-verify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { localCognitoClient, signUpWithEmail } from '../src/services/cognito/client.js';
 import { LocalCognito, type UserPoolSpec } from '../src/services/cognito/index.js';
-import { aliasPoolOf, cognitoClient, SPA_USER_POOL, signUpWithEmail } from './support/cognito-pool.js';
+import { aliasPoolOf, SPA_USER_POOL } from './support/cognito-pool.js';
 import { initiateSrp, type SrpSignIn, signInWithSrp } from './support/srp-sign-in.js';
 
 const REGION = 'eu-west-1';
@@ -50,7 +51,7 @@ beforeAll(async () => {
   const pool = await cognito.ensureUserPool(POOL);
   userPoolId = pool.userPoolId;
   clientIds = pool.clientIds;
-  sdk = cognitoClient(cognito.url, REGION);
+  sdk = localCognitoClient(cognito.url, REGION);
 });
 
 afterAll(async () => {
@@ -266,7 +267,7 @@ describe('the claim TIMESTAMP', () => {
   beforeAll(async () => {
     await clocked.start();
     const pool = await clocked.ensureUserPool(POOL);
-    client = cognitoClient(clocked.url, REGION);
+    client = localCognitoClient(clocked.url, REGION);
     const ClientId = pool.clientIds.WebClient ?? '';
     await client.send(new SignUpCommand({ ClientId, Username: 'tick@example.com', Password: PASSWORD }));
     await client.send(

@@ -21,8 +21,9 @@ import {
 import { CognitoJwtVerifier } from 'aws-jwt-verify';
 import { isJwks, type Jwks } from 'aws-jwt-verify/jwk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { localCognitoClient, signUpWithEmail } from '../src/services/cognito/client.js';
 import { LocalCognito, type UserPoolSpec } from '../src/services/cognito/index.js';
-import { aliasPoolOf, cognitoClient, SPA_USER_POOL, signUpWithEmail } from './support/cognito-pool.js';
+import { aliasPoolOf, SPA_USER_POOL } from './support/cognito-pool.js';
 import { decodeJwt } from './support/tokens.js';
 
 const REGION = 'eu-west-1';
@@ -148,7 +149,7 @@ beforeAll(async () => {
   clientId = pool.clientIds.WebClient ?? '';
   srpClientId = pool.clientIds.SrpOnlyClient ?? '';
   revealingClientId = pool.clientIds.RevealingClient ?? '';
-  sdk = cognitoClient(cognito.url, REGION);
+  sdk = localCognitoClient(cognito.url, REGION);
 });
 
 afterAll(async () => {

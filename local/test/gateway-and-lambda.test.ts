@@ -11,6 +11,7 @@ import { InitiateAuthCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { LocalCloudError } from '../src/index.js';
 import { cloudwatchService } from '../src/services/cloudwatch/module.js';
+import { localCognitoClient } from '../src/services/cognito/client.js';
 import { lambdaService } from '../src/services/lambda/module.js';
 import {
   EPHEMERAL_PORTS,
@@ -19,7 +20,6 @@ import {
   startTestCloud,
   userPoolOf,
 } from './support/cloud.js';
-import { cognitoClient } from './support/cognito-pool.js';
 import { useFixtureCloud } from './support/fixture-cloud.js';
 import { getWithHost } from './support/http.js';
 
@@ -28,7 +28,7 @@ let idToken: string;
 
 beforeAll(async () => {
   const { cloud } = fixture;
-  const client = cognitoClient(cloud.url('cognito'), userPoolOf(cloud).region);
+  const client = localCognitoClient(cloud.url('cognito'), userPoolOf(cloud).region);
   const email = 'fixture@example.com';
   const password = 'Fixture-password-1';
   await signUpConfirmed(cloud, client, email, password);

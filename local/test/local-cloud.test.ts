@@ -14,8 +14,8 @@ import { iamService } from '../src/iam/module.js';
 import type { LocalCloud } from '../src/index.js';
 import { physicalIdsOf } from '../src/registry.js';
 import { cloudwatchService } from '../src/services/cloudwatch/module.js';
+import { localCognitoClient } from '../src/services/cognito/client.js';
 import { signUpConfirmed, startTestCloud, userPoolOf } from './support/cloud.js';
-import { cognitoClient } from './support/cognito-pool.js';
 import { claimTimestamp, signInWithSrp } from './support/srp-sign-in.js';
 import { resignWithForeignKey } from './support/tokens.js';
 
@@ -27,7 +27,7 @@ let clockOffsetMs = 0;
 
 beforeAll(async () => {
   cloud = await startTestCloud({ cognitoClock: () => Date.now() + clockOffsetMs });
-  cognito = cognitoClient(cloud.url('cognito'), userPoolOf(cloud).region);
+  cognito = localCognitoClient(cloud.url('cognito'), userPoolOf(cloud).region);
 }, 90_000);
 
 afterAll(async () => {

@@ -1,17 +1,14 @@
 /** How the local cloud's tests start a cloud, and what they read off it: its user pool, codes and alarms. */
-import {
-  type CognitoIdentityProviderClient,
-  ConfirmSignUpCommand,
-} from '@aws-sdk/client-cognito-identity-provider';
+import type { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { type LocalCloud, type LocalCloudOptions, startLocalCloud } from '../../src/index.js';
 import { portSpecs } from '../../src/registry.js';
 import { cloudwatchService } from '../../src/services/cloudwatch/module.js';
+import { signUpAndConfirm } from '../../src/services/cognito/client.js';
 import {
   type CognitoService,
   cognitoService,
   type RunningUserPool,
 } from '../../src/services/cognito/module.js';
-import { signUpWithEmail } from './cognito-pool.js';
 
 /** Every port of the registry set to 0: ephemeral ports, so test clouds never collide. */
 export const EPHEMERAL_PORTS: Readonly<Record<string, number>> = Object.fromEntries(
@@ -46,15 +43,15 @@ export function notificationsOf(cloud: LocalCloud) {
 }
 
 /** Signs `email` up in the cloud's user pool and confirms it with the code the local Cognito shows. */
-export async function signUpConfirmed(
+export function signUpConfirmed(
   cloud: LocalCloud,
   client: CognitoIdentityProviderClient,
   email: string,
   password: string,
 ): Promise<void> {
-  const ClientId = userPoolOf(cloud).clientId;
-  await client.send(signUpWithEmail(ClientId, email, password));
-  const code = codesOf(cloud).find((c) => c.username === email)?.code;
-  if (code === undefined) throw new Error(`The local Cognito shows no code for ${email}.`);
-  await client.send(new ConfirmSignUpCommand({ ClientId, Username: email, ConfirmationCode: code }));
+  return signUpAndConfirm(client, cognitoOf(cloud), {
+    clientId: userPoolOf(cloud).clientId,
+    email,
+    password,
+  });
 }

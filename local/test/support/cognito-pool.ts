@@ -1,5 +1,4 @@
-/** The user pools the Cognito tests ensure, and the SDK client they call a local Cognito with. */
-import { CognitoIdentityProviderClient, SignUpCommand } from '@aws-sdk/client-cognito-identity-provider';
+/** The user pools the Cognito tests ensure. */
 import type { UserPoolSpec } from '../../src/services/cognito/index.js';
 
 /** A user pool shaped like the template's: e-mail sign-in, verified e-mail, strong policy, a public SPA client signing in with SRP. */
@@ -38,32 +37,4 @@ export const PASSWORD_AUTH_POOL: UserPoolSpec = {
 /** `pool` signing in by user name, with the e-mail as an alias, under the logical id `AliasPool`. */
 export function aliasPoolOf(pool: UserPoolSpec): UserPoolSpec {
   return { ...pool, logicalId: 'AliasPool', usernameAttributes: [], aliasAttributes: ['email'] };
-}
-
-/**
- * An SDK client of the local Cognito at `endpoint`. One attempt: the SDK retries what it counts as
- * throttling (LimitExceededException), and a retry would hide what the service answered.
- */
-export function cognitoClient(endpoint: string, region = 'eu-west-1'): CognitoIdentityProviderClient {
-  return new CognitoIdentityProviderClient({
-    endpoint,
-    region,
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-    maxAttempts: 1,
-  });
-}
-
-/** The SignUp of `username` through a client, `email` its e-mail attribute (an e-mail pool's user name by default). */
-export function signUpWithEmail(
-  clientId: string,
-  username: string,
-  password: string,
-  email = username,
-): SignUpCommand {
-  return new SignUpCommand({
-    ClientId: clientId,
-    Username: username,
-    Password: password,
-    UserAttributes: [{ Name: 'email', Value: email }],
-  });
 }
