@@ -9,27 +9,14 @@
 import { randomUUID, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { LocalService, ServiceDescription, ServiceModule } from './service.js';
+import type { ActiveFault, FaultKindDescription, FaultParameterSpec, FaultsView } from './views.js';
 
 /** The header a state-changing console request must carry, with the token the console holds. */
 export const FAULT_TOKEN_HEADER = 'x-local-cloud-token';
 /** The largest fault request body accepted. */
 const MAX_FAULT_BODY_BYTES = 16 * 1024;
 
-/** A fault parameter: a bounded number, or one of a few words. */
-export type FaultParameterSpec =
-  | {
-      readonly type: 'number';
-      readonly description: string;
-      readonly min: number;
-      readonly max: number;
-      readonly default: number;
-    }
-  | {
-      readonly type: 'choice';
-      readonly description: string;
-      readonly choices: readonly string[];
-      readonly default: string;
-    };
+export type { ActiveFault, FaultParameterSpec };
 
 /** What a service declares for one kind of fault it honours. */
 export interface FaultKind {
@@ -43,16 +30,6 @@ export interface FaultKind {
   start?(fault: ActiveFault): void | Promise<void>;
   /** Called once when the fault is cleared. */
   stop?(fault: ActiveFault): void | Promise<void>;
-}
-
-/** One injected fault. */
-export interface ActiveFault {
-  readonly id: string;
-  readonly kind: string;
-  readonly target: string;
-  readonly parameters: Readonly<Record<string, number | string>>;
-  /** ISO time it was injected. */
-  readonly since: string;
 }
 
 /** What a client asks for: `{ kind, target, parameters? }`. */
@@ -128,7 +105,7 @@ export class FaultRegistry {
   }
 
   /** The kinds with their targets and parameters, for the console and `GET /_local/faults`. */
-  describeKinds() {
+  describeKinds(): FaultKindDescription[] {
     return [...this.kinds.values()].map((kind) => ({
       name: kind.name,
       description: kind.description,
@@ -179,7 +156,7 @@ export class LocalFaults implements LocalService {
 
   localViews(): ReadonlyMap<string, () => unknown> {
     return new Map([
-      ['faults', () => ({ active: this.registry.list(), kinds: this.registry.describeKinds() })],
+      ['faults', (): FaultsView => ({ active: this.registry.list(), kinds: this.registry.describeKinds() })],
     ]);
   }
 }

@@ -3,6 +3,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { LocalService, ServiceDescription } from './service.js';
 
 /** Listens on 127.0.0.1 (port 0 = ephemeral); resolves with the base URL, rejects with the listen error. */
 export async function listenOnLoopback(server: Server, port: number): Promise<string> {
@@ -89,4 +90,39 @@ export function addressedToLoopback(host: string | undefined, port: number): boo
   if (host === undefined) return false;
   const match = /^(127\.0\.0\.1|localhost|\[::1\]):(\d+)$/i.exec(host);
   return match !== null && Number(match[2]) === port;
+}
+
+/**
+ * A local service that is one loopback HTTP server: it starts by listening on its port, stops by
+ * closing every connection, and its endpoint is the server's URL. A subclass answers requests,
+ * answers a request whose handler failed in its own protocol, and describes itself.
+ */
+export abstract class LoopbackService implements LocalService {
+  protected readonly server = new LoopbackServer(
+    (req, res) => this.handle(req, res),
+    (res, err, req) => this.internalError(res, err, req),
+  );
+
+  /** @param port the port to listen on (0 = ephemeral) */
+  constructor(private readonly port: number) {}
+
+  get endpoint(): string | undefined {
+    return this.server.url;
+  }
+
+  async start(): Promise<void> {
+    await this.server.start(this.port);
+  }
+
+  stop(): Promise<void> {
+    return this.server.stop();
+  }
+
+  abstract describe(): ServiceDescription;
+
+  /** Answers one request; a rejection becomes `internalError`'s answer. */
+  protected abstract handle(req: IncomingMessage, res: ServerResponse): void | Promise<void>;
+
+  /** Answers a request whose handler failed (headers not yet sent), in the service's protocol. */
+  protected abstract internalError(res: ServerResponse, err: unknown, req: IncomingMessage): void;
 }

@@ -6,10 +6,11 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { LocalAssembly, TemplateResource } from '../src/assembly/index.js';
+import type { TemplateResource } from '../src/assembly/index.js';
 import { physicalIdsOf } from '../src/registry.js';
 import { LocalLoadBalancer, statusMatcher, type Target } from '../src/services/alb/index.js';
 import { MetricStore, metricKey } from '../src/services/cloudwatch/metrics.js';
+import { firstStack, stackAssembly } from './support/assembly.js';
 
 const RESOURCES: Record<string, TemplateResource> = {
   Lb: { Type: 'AWS::ElasticLoadBalancingV2::LoadBalancer', Properties: { Type: 'application' } },
@@ -35,19 +36,7 @@ const RESOURCES: Record<string, TemplateResource> = {
   },
 };
 
-const assembly: LocalAssembly = {
-  stageName: 'T-dev',
-  directory: '/nowhere',
-  region: 'eu-west-1',
-  stacks: [
-    {
-      stackName: 'T-dev-Web',
-      region: 'eu-west-1',
-      template: { Resources: RESOURCES },
-      fileAssets: new Map(),
-    },
-  ],
-};
+const assembly = stackAssembly('Web', RESOURCES);
 
 const running: Array<{ stop(): Promise<void> } | Server> = [];
 
@@ -81,9 +70,7 @@ async function balancer(targets: Target[]) {
   });
   await alb.start();
   running.push(alb);
-  const fullName = ids
-    .context(assembly.stacks[0] as LocalAssembly['stacks'][number])
-    .getAtt('Lb', 'LoadBalancerFullName');
+  const fullName = ids.context(firstStack(assembly)).getAtt('Lb', 'LoadBalancerFullName');
   const sum = (metricName: string) =>
     store
       .datapoints(

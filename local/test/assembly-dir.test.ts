@@ -8,9 +8,9 @@ import { App, Stack } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../src/assembly/index.js';
-import { EMPTY_PROFILE, LocalCloudError, startLocalCloud } from '../src/index.js';
+import { EMPTY_PROFILE, LocalCloudError } from '../src/index.js';
 import { buildFixtureApp } from './fixtures/app.js';
-import { EPHEMERAL_PORTS } from './support/cloud.js';
+import { startTestCloud } from './support/cloud.js';
 
 // Inside the repository, so the fixture function finds the AWS SDK in its node_modules.
 const root = join(REPO_ROOT, '.local-cloud');
@@ -28,14 +28,7 @@ interface FunctionProperties {
 }
 
 const start = (assemblyDir: string, stage = 'dev') =>
-  startLocalCloud({
-    assemblyDir,
-    stage,
-    inMemory: true,
-    ports: EPHEMERAL_PORTS,
-    profile: EMPTY_PROFILE,
-    log: () => {},
-  });
+  startTestCloud({ assemblyDir, stage, profile: EMPTY_PROFILE });
 
 describe('running an already synthesized cloud assembly', () => {
   it('runs the templates as they are on disk, edited after the synth', async () => {

@@ -93,28 +93,27 @@ describe('the local cloud CLI', () => {
     expect(result.stderr).toContain('Usage: npm start');
   });
 
-  it('rejects a bad port value', () => {
-    const result = runCli(['--api-port', 'http']);
+  it.each([
+    ['a bad port value', ['--api-port', 'http'], '--api-port needs a port number 0-65535, got "http".'],
+    [
+      'an IAM mode it does not know, naming the modes',
+      ['--iam', 'strict'],
+      '--iam needs one of enforce, warn, off, got "strict".',
+    ],
+    [
+      'a function log level it does not know, naming the levels',
+      ['--log-level', 'verbose'],
+      '--log-level needs one of debug, info, warn, error, off, got "verbose".',
+    ],
+    [
+      'a stage name that is not a name',
+      ['--stage', '../..'],
+      '--stage needs a stage name (letters, digits, -), got "../..".',
+    ],
+  ])('rejects %s', (_, args, message) => {
+    const result = runCli(args);
     expect(result.status).toBe(2);
-    expect(result.stderr.split('\n')[0]).toBe(
-      'local cloud: --api-port needs a port number 0-65535, got "http".',
-    );
-  });
-
-  it('rejects an IAM mode it does not know, naming the modes', () => {
-    const result = runCli(['--iam', 'strict']);
-    expect(result.status).toBe(2);
-    expect(result.stderr.split('\n')[0]).toBe(
-      'local cloud: --iam needs one of enforce, warn, off, got "strict".',
-    );
-  });
-
-  it('rejects a function log level it does not know, naming the levels', () => {
-    const result = runCli(['--log-level', 'verbose']);
-    expect(result.status).toBe(2);
-    expect(result.stderr.split('\n')[0]).toBe(
-      'local cloud: --log-level needs one of debug, info, warn, error, off, got "verbose".',
-    );
+    expect(result.stderr.split('\n')[0]).toBe(`local cloud: ${message}`);
   });
 
   it('tells a second copy that the data folder is in use before it loads anything', () => {
@@ -149,14 +148,6 @@ describe('the local cloud CLI', () => {
       holder.close();
       rmSync(dir, { recursive: true, force: true });
     }
-  });
-
-  it('rejects a stage name that is not a name', () => {
-    const result = runCli(['--stage', '../..']);
-    expect(result.status).toBe(2);
-    expect(result.stderr.split('\n')[0]).toBe(
-      'local cloud: --stage needs a stage name (letters, digits, -), got "../..".',
-    );
   });
 
   it('refuses --reset without a terminal unless --yes is given', () => {

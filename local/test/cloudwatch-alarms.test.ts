@@ -1,26 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import type { LocalAssembly, TemplateResource } from '../src/assembly/index.js';
+import type { TemplateResource } from '../src/assembly/index.js';
 import { observedMetrics, physicalIdsOf } from '../src/registry.js';
 import { LocalCloudWatch } from '../src/services/cloudwatch/index.js';
+import { stackAssembly } from './support/assembly.js';
 
 function cloudWatchFor(
   resources: Record<string, TemplateResource>,
   observed: ReadonlyMap<string, ReadonlySet<string>> = observedMetrics(),
 ): LocalCloudWatch {
-  const assembly: LocalAssembly = {
-    stageName: 'T-dev',
-    directory: '/nowhere',
-    region: 'eu-west-1',
-    stacks: [
-      {
-        stackName: 'T-dev-Monitoring',
-        region: 'eu-west-1',
-        template: { Resources: resources },
-        fileAssets: new Map(),
-      },
-    ],
-  };
-  return new LocalCloudWatch({ ids: physicalIdsOf(assembly), observed, log: () => {} });
+  const ids = physicalIdsOf(stackAssembly('Monitoring', resources));
+  return new LocalCloudWatch({ ids, observed, log: () => {} });
 }
 
 const TOPIC: TemplateResource = { Type: 'AWS::SNS::Topic' };
@@ -147,26 +136,22 @@ describe('local CloudWatch metric-math alarms', () => {
     expect(cw.alarmStates()[0]?.notEvaluated).toBeUndefined();
   });
 
-  it('fills a metric without datapoints with 0, so the other one alone can breach', () => {
-    const cw = cloudWatchFor({ Topic: TOPIC, Capacity: capacity(10) }, observed);
+  /** The capacity alarm's state once `units` are written to the table alone (none to the index) in a period. */
+  function stateAfterTableWrites(threshold: number, units: number) {
+    const cw = cloudWatchFor({ Topic: TOPIC, Capacity: capacity(threshold) }, observed);
     cw.metrics
       .sinkFor('test')
-      .record('AWS/DynamoDB', 'ConsumedWriteCapacityUnits', { TableName: 'Tasks' }, 660);
-
+      .record('AWS/DynamoDB', 'ConsumedWriteCapacityUnits', { TableName: 'Tasks' }, units);
     cw.evaluate(Date.now());
+    return cw.alarmStates()[0]?.state;
+  }
 
-    expect(cw.alarmStates()[0]?.state).toBe('ALARM');
+  it('fills a metric without datapoints with 0, so the other one alone can breach', () => {
+    expect(stateAfterTableWrites(10, 660)).toBe('ALARM');
   });
 
   it('stays OK below the threshold per second', () => {
-    const cw = cloudWatchFor({ Topic: TOPIC, Capacity: capacity(100) }, observed);
-    cw.metrics
-      .sinkFor('test')
-      .record('AWS/DynamoDB', 'ConsumedWriteCapacityUnits', { TableName: 'Tasks' }, 5999);
-
-    cw.evaluate(Date.now());
-
-    expect(cw.alarmStates()[0]?.state).toBe('OK');
+    expect(stateAfterTableWrites(100, 5999)).toBe('OK');
   });
 
   it('lists an expression it cannot evaluate as not evaluated, naming it', () => {

@@ -1,12 +1,10 @@
-import {
-  CognitoIdentityProviderClient,
-  InitiateAuthCommand,
-} from '@aws-sdk/client-cognito-identity-provider';
+import { InitiateAuthCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { Amplify } from 'aws-amplify';
 import { confirmSignUp, fetchAuthSession, getCurrentUser, signIn, signOut, signUp } from 'aws-amplify/auth';
 import { cognitoUserPoolsTokenProvider } from 'aws-amplify/auth/cognito';
 import type { KeyValueStorageInterface } from 'aws-amplify/utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { localCognitoClient } from '../src/services/cognito/client.js';
 import { LocalCognito } from '../src/services/cognito/index.js';
 import { SPA_USER_POOL } from './support/cognito-pool.js';
 
@@ -78,11 +76,7 @@ describe('Amplify v6 against the local Cognito', () => {
     await signOut();
     expect((await fetchAuthSession()).tokens).toBeUndefined();
     // Amplify's sign-out revokes the refresh token, so a copy of it is useless.
-    const sdk = new CognitoIdentityProviderClient({
-      endpoint: cognito.url,
-      region: REGION,
-      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-    });
+    const sdk = localCognitoClient(cognito.url, REGION);
     await expect(
       sdk.send(
         new InitiateAuthCommand({

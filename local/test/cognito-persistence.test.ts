@@ -11,12 +11,13 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
-  CognitoIdentityProviderClient,
+  type CognitoIdentityProviderClient,
   ConfirmSignUpCommand,
   InitiateAuthCommand,
   SignUpCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { afterEach, describe, expect, it } from 'vitest';
+import { localCognitoClient } from '../src/services/cognito/client.js';
 import { type EnsuredUserPool, LocalCognito } from '../src/services/cognito/index.js';
 import { SPA_USER_POOL } from './support/cognito-pool.js';
 import { signInWithSrp } from './support/srp-sign-in.js';
@@ -54,12 +55,7 @@ async function started(options: {
 }
 
 function sdkFor(cognito: LocalCognito): CognitoIdentityProviderClient {
-  const sdk = new CognitoIdentityProviderClient({
-    endpoint: cognito.url,
-    region: REGION,
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-    maxAttempts: 1,
-  });
+  const sdk = localCognitoClient(cognito.url, REGION);
   cleanups.push(() => sdk.destroy());
   return sdk;
 }
@@ -74,16 +70,22 @@ function signIn(cognito: LocalCognito, pool: EnsuredUserPool, email: string) {
   });
 }
 
+/**
+ * A started local Cognito on `dataDir` (in memory without one) with the pool ensured and `email`
+ * signed up, unconfirmed, and the code it was sent.
+ */
+async function withSignedUpUser(email: string, dataDir?: string) {
+  const cognito = await started({ dataDir });
+  const pool = await cognito.ensureUserPool(POOL);
+  const clientId = pool.clientIds.WebClient ?? '';
+  await sdkFor(cognito).send(new SignUpCommand({ ClientId: clientId, Username: email, Password: PASSWORD }));
+  return { cognito, pool, clientId, code: cognito.confirmationCodes().at(-1)?.code };
+}
+
 describe('local Cognito persistence', () => {
   it('keeps pool ids, keys, users, sessions and codes across restarts with the same data folder', async () => {
     const dataDir = tempDir();
-    const first = await started({ dataDir });
-    const pool = await first.ensureUserPool(POOL);
-    const clientId = pool.clientIds.WebClient ?? '';
-    await sdkFor(first).send(
-      new SignUpCommand({ ClientId: clientId, Username: 'ada@example.com', Password: PASSWORD }),
-    );
-    const code = first.confirmationCodes().at(-1)?.code;
+    const { cognito: first, pool, clientId, code } = await withSignedUpUser('ada@example.com', dataDir);
     const jwks = first.jwks(pool.userPoolId);
     await first.stop();
 
@@ -122,15 +124,9 @@ describe('local Cognito persistence', () => {
   it('says how to recover when a user stored without an SRP verifier tries SRP', async () => {
     // Arrange: a confirmed user, then its verifier removed as a data folder from before SRP has none.
     const dataDir = tempDir();
-    const first = await started({ dataDir });
-    const pool = await first.ensureUserPool(POOL);
-    const ClientId = pool.clientIds.WebClient ?? '';
+    const { cognito: first, pool, clientId, code } = await withSignedUpUser('old@example.com', dataDir);
     await sdkFor(first).send(
-      new SignUpCommand({ ClientId, Username: 'old@example.com', Password: PASSWORD }),
-    );
-    const code = first.confirmationCodes().at(-1)?.code;
-    await sdkFor(first).send(
-      new ConfirmSignUpCommand({ ClientId, Username: 'old@example.com', ConfirmationCode: code }),
+      new ConfirmSignUpCommand({ ClientId: clientId, Username: 'old@example.com', ConfirmationCode: code }),
     );
     await first.stop();
     const stateFile = join(dataDir, 'cognito', 'state.json');
@@ -149,12 +145,7 @@ describe('local Cognito persistence', () => {
   });
 
   it('keeps nothing on disk and nothing between instances in memory mode', async () => {
-    const first = await started({});
-    const pool = await first.ensureUserPool(POOL);
-    const clientId = pool.clientIds.WebClient ?? '';
-    await sdkFor(first).send(
-      new SignUpCommand({ ClientId: clientId, Username: 'bo@example.com', Password: PASSWORD }),
-    );
+    const { cognito: first, pool } = await withSignedUpUser('bo@example.com');
     await first.stop();
     // A data folder would have a `cognito` directory; in memory mode none appears where the process runs.
     expect(existsSync(join(process.cwd(), 'cognito'))).toBe(false);

@@ -5,21 +5,23 @@
  * so every answer can be checked for them.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   AdminConfirmSignUpCommand,
-  CognitoIdentityProviderClient,
+  type CognitoIdentityProviderClient,
   SignUpCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { localCognitoClient } from '../src/services/cognito/client.js';
 import { LocalCognito, type UserPoolSpec } from '../src/services/cognito/index.js';
 import { OPERATIONS } from '../src/services/cognito/operations.js';
 import { BUILT_IN_NAMES } from './support/built-in-names.js';
-import { SPA_USER_POOL } from './support/cognito-pool.js';
+import { PASSWORD_AUTH_POOL } from './support/cognito-pool.js';
+import { getWithHost } from './support/http.js';
 import { signInWithSrp } from './support/srp-sign-in.js';
+import { decodeJwt } from './support/tokens.js';
 
 const REGION = 'eu-west-1';
 const PASSWORD = 'Correct-horse-9';
@@ -27,13 +29,7 @@ const WEB_ORIGIN = 'http://127.0.0.1:8080';
 const TARGET = 'AWSCognitoIdentityProviderService.';
 
 /** The template's pool, plus a pool whose users choose a user name (so `constructor` can be one). */
-const EMAIL_POOL: UserPoolSpec = {
-  ...SPA_USER_POOL,
-  clients: SPA_USER_POOL.clients.map((client) => ({
-    ...client,
-    explicitAuthFlows: ['ALLOW_USER_PASSWORD_AUTH', ...client.explicitAuthFlows],
-  })),
-};
+const EMAIL_POOL = PASSWORD_AUTH_POOL;
 const NAME_POOL: UserPoolSpec = { ...EMAIL_POOL, logicalId: 'NamePool', usernameAttributes: [] };
 
 const dataDir = mkdtempSync(join(tmpdir(), 'local-cognito-security-'));
@@ -49,12 +45,7 @@ beforeAll(async () => {
   ids.emailClient = emailPool.clientIds.WebClient ?? '';
   ids.namePool = namePool.userPoolId;
   ids.nameClient = namePool.clientIds.WebClient ?? '';
-  sdk = new CognitoIdentityProviderClient({
-    endpoint: cognito.url,
-    region: REGION,
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-    maxAttempts: 1,
-  });
+  sdk = localCognitoClient(cognito.url, REGION);
   await sdk.send(
     new SignUpCommand({ ClientId: ids.emailClient, Username: 'ada@example.com', Password: PASSWORD }),
   );
@@ -147,11 +138,7 @@ describe('user names like Object.prototype members', () => {
       password: PASSWORD,
     });
 
-    expect(
-      JSON.parse(Buffer.from(tokens.IdToken?.split('.')[1] ?? '', 'base64url').toString()),
-    ).toMatchObject({
-      'cognito:username': 'constructor',
-    });
+    expect(decodeJwt(tokens.IdToken ?? '').payload).toMatchObject({ 'cognito:username': 'constructor' });
   });
 });
 
@@ -199,25 +186,14 @@ describe('attribute names like Object.prototype members', () => {
       password: PASSWORD,
     });
 
-    expect(
-      JSON.parse(Buffer.from(tokens.IdToken?.split('.')[1] ?? '', 'base64url').toString()),
-    ).toMatchObject({
-      'custom:team': 'compilers',
-    });
+    expect(decodeJwt(tokens.IdToken ?? '').payload).toMatchObject({ 'custom:team': 'compilers' });
   });
 });
 
 describe('the codes page', () => {
   it('answers only requests addressed to its own loopback host (no DNS rebinding)', async () => {
     const { port } = new URL(cognito.url);
-    const status = (host: string) =>
-      new Promise<number>((resolve, reject) => {
-        const req = request({ host: '127.0.0.1', port, path: '/_local/codes', headers: { host } }, (res) => {
-          res.resume();
-          resolve(res.statusCode ?? 0);
-        });
-        req.once('error', reject).end();
-      });
+    const status = async (host: string) => (await getWithHost(cognito.url, '/_local/codes', host)).status;
     expect(await status(`rebound.example:${port}`)).toBe(403);
     expect(await status(`127.0.0.1:${port}`)).toBe(200);
   });

@@ -5,14 +5,15 @@
 import {
   AdminConfirmSignUpCommand,
   ChangePasswordCommand,
-  CognitoIdentityProviderClient,
+  type CognitoIdentityProviderClient,
   InitiateAuthCommand,
   SignUpCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { CognitoJwtVerifier } from 'aws-jwt-verify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { localCognitoClient, signUpWithEmail } from '../src/services/cognito/client.js';
 import { LocalCognito, type UserPoolSpec } from '../src/services/cognito/index.js';
-import { SPA_USER_POOL } from './support/cognito-pool.js';
+import { aliasPoolOf, SPA_USER_POOL } from './support/cognito-pool.js';
 import { initiateSrp, type SrpSignIn, signInWithSrp } from './support/srp-sign-in.js';
 
 const REGION = 'eu-west-1';
@@ -50,12 +51,7 @@ beforeAll(async () => {
   const pool = await cognito.ensureUserPool(POOL);
   userPoolId = pool.userPoolId;
   clientIds = pool.clientIds;
-  sdk = new CognitoIdentityProviderClient({
-    endpoint: cognito.url,
-    region: REGION,
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-    maxAttempts: 1,
-  });
+  sdk = localCognitoClient(cognito.url, REGION);
 });
 
 afterAll(async () => {
@@ -243,21 +239,9 @@ describe('USER_SRP_AUTH through the AWS SDK', () => {
   });
 
   it('hashes the password with the user name in a pool that signs in by user name or e-mail alias', async () => {
-    const alias = await cognito.ensureUserPool({
-      ...POOL,
-      logicalId: 'AliasPool',
-      usernameAttributes: [],
-      aliasAttributes: ['email'],
-    });
+    const alias = await cognito.ensureUserPool(aliasPoolOf(POOL));
     const clientId = alias.clientIds.WebClient ?? '';
-    await sdk.send(
-      new SignUpCommand({
-        ClientId: clientId,
-        Username: 'ada',
-        Password: PASSWORD,
-        UserAttributes: [{ Name: 'email', Value: 'ada@example.com' }],
-      }),
-    );
+    await sdk.send(signUpWithEmail(clientId, 'ada', PASSWORD, 'ada@example.com'));
     await sdk.send(new AdminConfirmSignUpCommand({ UserPoolId: alias.userPoolId, Username: 'ada' }));
     const signIn = (username: string) => ({
       userPoolId: alias.userPoolId,
@@ -283,12 +267,7 @@ describe('the claim TIMESTAMP', () => {
   beforeAll(async () => {
     await clocked.start();
     const pool = await clocked.ensureUserPool(POOL);
-    client = new CognitoIdentityProviderClient({
-      endpoint: clocked.url,
-      region: REGION,
-      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-      maxAttempts: 1,
-    });
+    client = localCognitoClient(clocked.url, REGION);
     const ClientId = pool.clientIds.WebClient ?? '';
     await client.send(new SignUpCommand({ ClientId, Username: 'tick@example.com', Password: PASSWORD }));
     await client.send(

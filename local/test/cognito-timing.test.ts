@@ -16,8 +16,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LocalCognito, type UserPoolSpec } from '../src/services/cognito/index.js';
-import { SPA_USER_POOL } from './support/cognito-pool.js';
+import { LocalCognito } from '../src/services/cognito/index.js';
+import { PASSWORD_AUTH_POOL } from './support/cognito-pool.js';
 import { claimTimestamp } from './support/srp-sign-in.js';
 
 const TRIES = 100;
@@ -29,13 +29,7 @@ const EMAIL = 'known@example.com';
 const TARGET = 'AWSCognitoIdentityProviderService.';
 
 /** The template's pool; its SPA client also allows USER_PASSWORD_AUTH, so both flows can be timed. */
-const POOL: UserPoolSpec = {
-  ...SPA_USER_POOL,
-  clients: SPA_USER_POOL.clients.map((client) => ({
-    ...client,
-    explicitAuthFlows: ['ALLOW_USER_PASSWORD_AUTH', ...client.explicitAuthFlows],
-  })),
-};
+const POOL = PASSWORD_AUTH_POOL;
 
 const cognito = new LocalCognito({ port: 0, region: 'eu-west-1' });
 let userPoolId = '';

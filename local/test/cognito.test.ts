@@ -4,7 +4,7 @@ import {
   AdminDeleteUserCommand,
   AdminGetUserCommand,
   ChangePasswordCommand,
-  CognitoIdentityProviderClient,
+  type CognitoIdentityProviderClient,
   ConfirmForgotPasswordCommand,
   ConfirmSignUpCommand,
   DescribeUserPoolClientCommand,
@@ -21,8 +21,10 @@ import {
 import { CognitoJwtVerifier } from 'aws-jwt-verify';
 import { isJwks, type Jwks } from 'aws-jwt-verify/jwk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { localCognitoClient, signUpWithEmail } from '../src/services/cognito/client.js';
 import { LocalCognito, type UserPoolSpec } from '../src/services/cognito/index.js';
-import { SPA_USER_POOL } from './support/cognito-pool.js';
+import { aliasPoolOf, SPA_USER_POOL } from './support/cognito-pool.js';
+import { decodeJwt } from './support/tokens.js';
 
 const REGION = 'eu-west-1';
 const PASSWORD = 'Correct-horse-9';
@@ -115,9 +117,15 @@ async function signIn(email: string, password = PASSWORD, client = clientId) {
   };
 }
 
-async function confirmedUser(): Promise<string> {
+/** Signs a new e-mail up (unconfirmed) and returns it. */
+async function signedUpUser(): Promise<string> {
   const email = newEmail();
   await signUp(email);
+  return email;
+}
+
+async function confirmedUser(): Promise<string> {
+  const email = await signedUpUser();
   await sdk.send(
     new ConfirmSignUpCommand({ ClientId: clientId, Username: email, ConfirmationCode: lastCode(email) }),
   );
@@ -141,13 +149,7 @@ beforeAll(async () => {
   clientId = pool.clientIds.WebClient ?? '';
   srpClientId = pool.clientIds.SrpOnlyClient ?? '';
   revealingClientId = pool.clientIds.RevealingClient ?? '';
-  sdk = new CognitoIdentityProviderClient({
-    endpoint: cognito.url,
-    region: REGION,
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-    // LimitExceededException counts as throttling to the SDK; one attempt shows what the service said.
-    maxAttempts: 1,
-  });
+  sdk = localCognitoClient(cognito.url, REGION);
 });
 
 afterAll(async () => {
@@ -269,8 +271,7 @@ describe('sign-up, confirmation and sign-in', () => {
   });
 
   it('refuses a second sign-up with the same e-mail, whatever its case', async () => {
-    const email = newEmail();
-    await signUp(email);
+    const email = await signedUpUser();
     await expect(signUp(email.toUpperCase())).rejects.toMatchObject({
       name: 'UsernameExistsException',
       message: 'An account with the given email already exists.',
@@ -285,8 +286,7 @@ describe('sign-up, confirmation and sign-in', () => {
   });
 
   it('rejects a wrong code, keeps the user unconfirmed, and gives up after five wrong codes', async () => {
-    const email = newEmail();
-    await signUp(email);
+    const email = await signedUpUser();
     const wrong = lastCode(email) === '000000' ? '111111' : '000000';
     const confirm = (code: string) =>
       sdk.send(new ConfirmSignUpCommand({ ClientId: clientId, Username: email, ConfirmationCode: code }));
@@ -304,8 +304,7 @@ describe('sign-up, confirmation and sign-in', () => {
   });
 
   it('expires a sign-up code after 24 hours', async () => {
-    const email = newEmail();
-    await signUp(email);
+    const email = await signedUpUser();
     const code = lastCode(email);
     now += 24 * 3_600_000 + 1;
     await expect(
@@ -368,24 +367,12 @@ describe('sign-up, confirmation and sign-in', () => {
 
 describe('other pool and client settings', () => {
   it('signs in by user name, or by e-mail alias once the e-mail is verified', async () => {
-    const aliasPool = await cognito.ensureUserPool({
-      ...POOL,
-      logicalId: 'AliasPool',
-      usernameAttributes: [],
-      aliasAttributes: ['email'],
-    });
+    const aliasPool = await cognito.ensureUserPool(aliasPoolOf(POOL));
     const aliasClient = aliasPool.clientIds.WebClient ?? '';
     await expect(
       sdk.send(new SignUpCommand({ ClientId: aliasClient, Username: 'ada@example.com', Password: PASSWORD })),
     ).rejects.toMatchObject({ name: 'InvalidParameterException' });
-    await sdk.send(
-      new SignUpCommand({
-        ClientId: aliasClient,
-        Username: 'ada',
-        Password: PASSWORD,
-        UserAttributes: [{ Name: 'email', Value: 'ada@example.com' }],
-      }),
-    );
+    await sdk.send(signUpWithEmail(aliasClient, 'ada', PASSWORD, 'ada@example.com'));
     await expect(
       sdk.send(new SignUpCommand({ ClientId: aliasClient, Username: 'ada', Password: PASSWORD })),
     ).rejects.toMatchObject({ name: 'UsernameExistsException', message: 'User already exists' });
@@ -397,10 +384,7 @@ describe('other pool and client settings', () => {
       new ConfirmSignUpCommand({ ClientId: aliasClient, Username: 'ada', ConfirmationCode: lastCode('ada') }),
     );
     const byAlias = await signIn('ada@example.com', PASSWORD, aliasClient);
-    const claims = JSON.parse(
-      Buffer.from(byAlias.idToken.split('.')[1] ?? '', 'base64url').toString(),
-    ) as object;
-    expect(claims).toMatchObject({
+    expect(decodeJwt(byAlias.idToken).payload).toMatchObject({
       'cognito:username': 'ada',
       email: 'ada@example.com',
       email_verified: true,
@@ -463,8 +447,7 @@ describe('sessions', () => {
   });
 
   it('expires access tokens after the client’s validity', async () => {
-    const email = newEmail();
-    await signUp(email);
+    const email = await signedUpUser();
     await sdk.send(new AdminConfirmSignUpCommand({ UserPoolId: userPoolId, Username: email }));
     const { accessToken, result } = await signIn(email, PASSWORD, revealingClientId);
     expect(result.ExpiresIn).toBe(300);

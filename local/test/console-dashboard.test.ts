@@ -1,6 +1,6 @@
 /** The console's dashboard: the template's DashboardBody resolved locally, and its widgets' series. */
 import { describe, expect, it } from 'vitest';
-import type { LocalAssembly, Template } from '../src/assembly/index.js';
+import type { Template } from '../src/assembly/index.js';
 import { physicalIdsOf } from '../src/registry.js';
 import { localDashboards } from '../src/services/console/dashboard.js';
 import {
@@ -10,20 +10,9 @@ import {
   readMetricRows,
   statistic,
 } from '../src/services/console/series.js';
+import { assemblyOf as assemblyFrom } from './support/assembly.js';
 
-function assemblyOf(stacks: Record<string, Template>): LocalAssembly {
-  return {
-    stageName: 'App-dev',
-    directory: '/nowhere',
-    region: 'eu-west-1',
-    stacks: Object.entries(stacks).map(([stackName, template]) => ({
-      stackName,
-      region: 'eu-west-1',
-      template,
-      fileAssets: new Map(),
-    })),
-  };
-}
+const assemblyOf = (stacks: Record<string, Template>) => assemblyFrom(stacks, { stageName: 'App-dev' });
 
 /** A body as CDK writes it: JSON text joined around intrinsics. */
 function body(...parts: unknown[]): unknown {

@@ -1,70 +1,54 @@
 /** The console's HTTP side: its pages, the bundled browser code, its own view, and whom it answers. */
-import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { LocalAssembly } from '../src/assembly/index.js';
-import { EMPTY_PROFILE, type LocalCloud, startLocalCloud } from '../src/index.js';
-import { EPHEMERAL_PORTS } from './support/cloud.js';
+import { EMPTY_PROFILE, type LocalCloud } from '../src/index.js';
+import { stackAssembly } from './support/assembly.js';
+import { startTestCloud } from './support/cloud.js';
+import { getWithHost } from './support/http.js';
 
 /** A stage with an alarm, a dashboard showing it, and a queue the local cloud does not run. */
-const ASSEMBLY: LocalAssembly = {
-  stageName: 'Console-dev',
-  directory: '/nowhere',
-  region: 'us-east-1',
-  stacks: [
-    {
-      stackName: 'Console-dev-Monitoring',
-      region: 'us-east-1',
-      fileAssets: new Map(),
-      template: {
-        Resources: {
-          Queue1: { Type: 'AWS::SQS::Queue' },
-          Alarm1: {
-            Type: 'AWS::CloudWatch::Alarm',
-            Properties: {
-              AlarmName: 'queue-deep',
-              Namespace: 'AWS/SQS',
-              MetricName: 'ApproximateNumberOfMessagesVisible',
-              Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': ['Queue1', 'QueueName'] } }],
-              Statistic: 'Maximum',
-              Period: 60,
-              EvaluationPeriods: 1,
-              Threshold: 10,
-              ComparisonOperator: 'GreaterThanThreshold',
-            },
-          },
-          Board: {
-            Type: 'AWS::CloudWatch::Dashboard',
-            Properties: {
-              DashboardName: 'queues',
-              DashboardBody: {
-                'Fn::Join': [
-                  '',
-                  [
-                    '{"widgets":[{"type":"metric","properties":{"annotations":{"alarms":["',
-                    { 'Fn::GetAtt': ['Alarm1', 'Arn'] },
-                    '"]}}}]}',
-                  ],
-                ],
-              },
-            },
-          },
+const ASSEMBLY = stackAssembly(
+  'Monitoring',
+  {
+    Queue1: { Type: 'AWS::SQS::Queue' },
+    Alarm1: {
+      Type: 'AWS::CloudWatch::Alarm',
+      Properties: {
+        AlarmName: 'queue-deep',
+        Namespace: 'AWS/SQS',
+        MetricName: 'ApproximateNumberOfMessagesVisible',
+        Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': ['Queue1', 'QueueName'] } }],
+        Statistic: 'Maximum',
+        Period: 60,
+        EvaluationPeriods: 1,
+        Threshold: 10,
+        ComparisonOperator: 'GreaterThanThreshold',
+      },
+    },
+    Board: {
+      Type: 'AWS::CloudWatch::Dashboard',
+      Properties: {
+        DashboardName: 'queues',
+        DashboardBody: {
+          'Fn::Join': [
+            '',
+            [
+              '{"widgets":[{"type":"metric","properties":{"annotations":{"alarms":["',
+              { 'Fn::GetAtt': ['Alarm1', 'Arn'] },
+              '"]}}}]}',
+            ],
+          ],
         },
       },
     },
-  ],
-};
+  },
+  { stageName: 'Console-dev', region: 'us-east-1' },
+);
 
 let cloud: LocalCloud;
 let base: URL;
 
 beforeAll(async () => {
-  cloud = await startLocalCloud({
-    assembly: ASSEMBLY,
-    inMemory: true,
-    ports: EPHEMERAL_PORTS,
-    log: () => {},
-    profile: EMPTY_PROFILE,
-  });
+  cloud = await startTestCloud({ assembly: ASSEMBLY, profile: EMPTY_PROFILE });
   base = new URL(cloud.url('console'));
 }, 60_000);
 
@@ -72,23 +56,7 @@ afterAll(async () => {
   await cloud?.stop();
 });
 
-/** A GET with an explicit Host header (fetch does not let a caller set it). */
-function get(
-  path: string,
-  host = base.host,
-): Promise<{ status: number; headers: Record<string, unknown>; body: string }> {
-  return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port: base.port, path, headers: { host } }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => {
-        body += chunk;
-      });
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
-    });
-    req.once('error', reject).end();
-  });
-}
+const get = (path: string, host = base.host) => getWithHost(base.href, path, host);
 
 describe('the console', () => {
   it('serves its overview with the diagram inline, what is not emulated, and a policy allowing only its own script', async () => {

@@ -1,21 +1,11 @@
 /** The architecture diagram: the resource graph read from templates, and its SVG. */
 import { describe, expect, it } from 'vitest';
-import type { LocalAssembly, Template } from '../src/assembly/index.js';
+import type { Template } from '../src/assembly/index.js';
 import { architectureSvg, resourceGraph } from '../src/diagram/index.js';
+import { assemblyOf as assemblyFrom } from './support/assembly.js';
 
-function assemblyOf(stacks: Record<string, Template>): LocalAssembly {
-  return {
-    stageName: 'App-dev',
-    directory: '/nowhere',
-    region: 'us-east-1',
-    stacks: Object.entries(stacks).map(([stackName, template]) => ({
-      stackName,
-      region: 'us-east-1',
-      template,
-      fileAssets: new Map(),
-    })),
-  };
-}
+const assemblyOf = (stacks: Record<string, Template>) =>
+  assemblyFrom(stacks, { stageName: 'App-dev', region: 'us-east-1' });
 
 const DATA: Template = {
   Resources: { Table1234ABCD: { Type: 'AWS::DynamoDB::Table', Properties: {} } },

@@ -4,135 +4,56 @@
  * guards refuse a call with DynamoDB's error before the store sees it.
  */
 
-import {
-  CreateTableCommand,
-  DynamoDBClient,
-  GetItemCommand,
-  PutItemCommand,
-  QueryCommand,
-} from '@aws-sdk/client-dynamodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { LocalAssembly } from '../src/assembly/index.js';
-import { EMPTY_PROFILE, type LocalCloud, startLocalCloud } from '../src/index.js';
-import { cloudwatchService } from '../src/services/cloudwatch/module.js';
+import { CreateTableCommand, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { accessKeyOf, type DynamoDbCall } from '../src/services/dynamodb/front.js';
 import { dynamodbService } from '../src/services/dynamodb/module.js';
-import { EPHEMERAL_PORTS } from './support/cloud.js';
+import {
+  BY_STATUS,
+  dynamoDbClient,
+  dynamoDbTotal,
+  queryByStatus,
+  TABLE,
+  useTableCloud,
+} from './support/status-table.js';
 
-const TABLE = 'tasks';
-const assembly: LocalAssembly = {
-  stageName: 'T-dev',
-  directory: '/nowhere',
-  region: 'eu-west-1',
-  stacks: [
-    {
-      stackName: 'T-dev-Data',
-      region: 'eu-west-1',
-      fileAssets: new Map(),
-      template: {
-        Resources: {
-          Table: {
-            Type: 'AWS::DynamoDB::Table',
-            Properties: {
-              TableName: TABLE,
-              BillingMode: 'PAY_PER_REQUEST',
-              KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
-              AttributeDefinitions: [
-                { AttributeName: 'pk', AttributeType: 'S' },
-                { AttributeName: 'status', AttributeType: 'S' },
-              ],
-              GlobalSecondaryIndexes: [
-                {
-                  IndexName: 'byStatus',
-                  KeySchema: [{ AttributeName: 'status', KeyType: 'HASH' }],
-                  Projection: { ProjectionType: 'ALL' },
-                },
-              ],
-            },
-          },
-        },
-      },
-    },
-  ],
-};
-
-let cloud: LocalCloud;
-let client: DynamoDBClient;
+const table = useTableCloud('AKIDLOCALTEST');
 const seen: DynamoDbCall[] = [];
 
 beforeAll(async () => {
-  cloud = await startLocalCloud({
-    assembly,
-    inMemory: true,
-    ports: EPHEMERAL_PORTS,
-    profile: EMPTY_PROFILE,
-    log: () => {},
-  });
-  cloud.service(dynamodbService)?.addGuard((call) => {
+  table.cloud.service(dynamodbService)?.addGuard((call) => {
     seen.push(call);
     if (call.accessKeyId === 'DENIED')
       return { status: 400, type: 'AccessDeniedException', message: `not for ${call.action}` };
     return undefined;
   });
-  client = new DynamoDBClient({
-    endpoint: cloud.url('dynamodb'),
-    region: 'eu-west-1',
-    credentials: { accessKeyId: 'AKIDLOCALTEST', secretAccessKey: 'local' },
-  });
-  await client.send(
+  await table.client.send(
     new PutItemCommand({ TableName: TABLE, Item: { pk: { S: 'a' }, status: { S: 'todo' } } }),
   );
-}, 30_000);
-
-afterAll(async () => {
-  client?.destroy();
-  await cloud?.stop();
 });
 
 const sum = (metric: string, dimensions: Record<string, string>) =>
-  cloud
-    .service(cloudwatchService)
-    ?.metrics.datapoints(
-      `AWS/DynamoDB|${metric}|${Object.entries(dimensions)
-        .map(([k, v]) => `${k}=${v}`)
-        .join(',')}`,
-      0,
-      Date.now() + 1,
-    )
-    .reduce((a, b) => a + b, 0) ?? 0;
+  dynamoDbTotal(table.cloud, metric, dimensions);
 
 describe('the DynamoDB front', () => {
   it('records the read units of a GSI query under the table and under the index', async () => {
     // Arrange
-    const before = sum('ConsumedReadCapacityUnits', {
-      GlobalSecondaryIndexName: 'byStatus',
-      TableName: TABLE,
-    });
+    const before = sum('ConsumedReadCapacityUnits', BY_STATUS);
     // Act
-    await client.send(
-      new QueryCommand({
-        TableName: TABLE,
-        IndexName: 'byStatus',
-        KeyConditionExpression: '#s = :s',
-        ExpressionAttributeNames: { '#s': 'status' },
-        ExpressionAttributeValues: { ':s': { S: 'todo' } },
-      }),
-    );
+    await table.client.send(queryByStatus('todo'));
     // Assert
-    expect(sum('ConsumedReadCapacityUnits', { GlobalSecondaryIndexName: 'byStatus', TableName: TABLE })).toBe(
-      before + 0.5,
-    );
+    expect(sum('ConsumedReadCapacityUnits', BY_STATUS)).toBe(before + 0.5);
   });
 
   it('records write units per table', async () => {
     const before = sum('ConsumedWriteCapacityUnits', { TableName: TABLE });
-    await client.send(new PutItemCommand({ TableName: TABLE, Item: { pk: { S: 'b' } } }));
+    await table.client.send(new PutItemCommand({ TableName: TABLE, Item: { pk: { S: 'b' } } }));
     expect(sum('ConsumedWriteCapacityUnits', { TableName: TABLE })).toBe(before + 1);
   });
 
   it('answers the consumed capacity the caller asked for, not what the front asked', async () => {
-    const none = await client.send(new GetItemCommand({ TableName: TABLE, Key: { pk: { S: 'a' } } }));
-    const total = await client.send(
+    const none = await table.client.send(new GetItemCommand({ TableName: TABLE, Key: { pk: { S: 'a' } } }));
+    const total = await table.client.send(
       new GetItemCommand({ TableName: TABLE, Key: { pk: { S: 'a' } }, ReturnConsumedCapacity: 'TOTAL' }),
     );
     expect(none.ConsumedCapacity).toBeUndefined();
@@ -141,7 +62,7 @@ describe('the DynamoDB front', () => {
   });
 
   it('shows guards the operation, IAM action, access key and table or index ARN', async () => {
-    await client.send(new GetItemCommand({ TableName: TABLE, Key: { pk: { S: 'a' } } }));
+    await table.client.send(new GetItemCommand({ TableName: TABLE, Key: { pk: { S: 'a' } } }));
     expect(seen.at(-1)).toMatchObject({
       operation: 'GetItem',
       action: 'dynamodb:GetItem',
@@ -151,11 +72,7 @@ describe('the DynamoDB front', () => {
   });
 
   it("answers a guard's rejection with DynamoDB's error, before the store sees the call", async () => {
-    const denied = new DynamoDBClient({
-      endpoint: cloud.url('dynamodb'),
-      region: 'eu-west-1',
-      credentials: { accessKeyId: 'DENIED', secretAccessKey: 'local' },
-    });
+    const denied = dynamoDbClient(table.cloud, 'DENIED');
     try {
       await expect(
         denied.send(
@@ -173,7 +90,7 @@ describe('the DynamoDB front', () => {
   });
 
   it('answers an access denial on the wire as DynamoDB does (coral namespace, Message)', async () => {
-    const response = await fetch(cloud.url('dynamodb'), {
+    const response = await fetch(table.cloud.url('dynamodb'), {
       method: 'POST',
       headers: {
         'content-type': 'application/x-amz-json-1.0',

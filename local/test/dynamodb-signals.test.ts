@@ -5,97 +5,27 @@
  */
 import {
   DeleteItemCommand,
-  DynamoDBClient,
   GetItemCommand,
   PutItemCommand,
-  QueryCommand,
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { LocalAssembly } from '../src/assembly/index.js';
+import { describe, expect, it } from 'vitest';
 import { faultsService } from '../src/faults.js';
-import { EMPTY_PROFILE, type LocalCloud, startLocalCloud } from '../src/index.js';
-import { metricKey } from '../src/services/cloudwatch/metrics.js';
-import { cloudwatchService } from '../src/services/cloudwatch/module.js';
 import { indexWriteUnits, type TableShape } from '../src/services/dynamodb/index-units.js';
-import { EPHEMERAL_PORTS } from './support/cloud.js';
+import { BY_STATUS, dynamoDbTotal, queryByStatus, TABLE, useTableCloud } from './support/status-table.js';
 
-const TABLE = 'tasks';
-const INDEX = { GlobalSecondaryIndexName: 'byStatus', TableName: TABLE };
-const assembly: LocalAssembly = {
-  stageName: 'T-dev',
-  directory: '/nowhere',
-  region: 'eu-west-1',
-  stacks: [
-    {
-      stackName: 'T-dev-Data',
-      region: 'eu-west-1',
-      fileAssets: new Map(),
-      template: {
-        Resources: {
-          Table: {
-            Type: 'AWS::DynamoDB::Table',
-            Properties: {
-              TableName: TABLE,
-              BillingMode: 'PAY_PER_REQUEST',
-              KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
-              AttributeDefinitions: [
-                { AttributeName: 'pk', AttributeType: 'S' },
-                { AttributeName: 'status', AttributeType: 'S' },
-              ],
-              GlobalSecondaryIndexes: [
-                {
-                  IndexName: 'byStatus',
-                  KeySchema: [{ AttributeName: 'status', KeyType: 'HASH' }],
-                  Projection: { ProjectionType: 'ALL' },
-                },
-              ],
-            },
-          },
-        },
-      },
-    },
-  ],
-};
+// One retry, so a throttled call fails fast.
+const table = useTableCloud('local', { maxAttempts: 2 });
 
-let cloud: LocalCloud;
-let client: DynamoDBClient;
-
-beforeAll(async () => {
-  cloud = await startLocalCloud({
-    assembly,
-    inMemory: true,
-    ports: EPHEMERAL_PORTS,
-    profile: EMPTY_PROFILE,
-    log: () => {},
-  });
-  client = new DynamoDBClient({
-    endpoint: cloud.url('dynamodb'),
-    region: 'eu-west-1',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-    // One retry, so a throttled call fails fast.
-    maxAttempts: 2,
-  });
-}, 30_000);
-
-afterAll(async () => {
-  client?.destroy();
-  await cloud?.stop();
-});
-
-function total(metricName: string, dimensions: Record<string, string>): number {
-  const points = cloud
-    .service(cloudwatchService)
-    ?.metrics.datapoints(metricKey('AWS/DynamoDB', metricName, dimensions), 0, Date.now() + 1);
-  return (points ?? []).reduce((a, b) => a + b, 0);
-}
+const total = (metricName: string, dimensions: Record<string, string>) =>
+  dynamoDbTotal(table.cloud, metricName, dimensions);
 
 /** Runs a write and returns the index write units it added. */
 async function indexUnitsOf(write: () => Promise<unknown>): Promise<number> {
-  const before = total('ConsumedWriteCapacityUnits', INDEX);
+  const before = total('ConsumedWriteCapacityUnits', BY_STATUS);
   await write();
-  return total('ConsumedWriteCapacityUnits', INDEX) - before;
+  return total('ConsumedWriteCapacityUnits', BY_STATUS) - before;
 }
 
 const text = (kb: number) => ({ S: 'x'.repeat(kb * 1024 - 64) });
@@ -103,7 +33,7 @@ const text = (kb: number) => ({ S: 'x'.repeat(kb * 1024 - 64) });
 describe('index write units', () => {
   it('charges the index one unit per KB of an item put into it', async () => {
     const units = await indexUnitsOf(() =>
-      client.send(
+      table.client.send(
         new PutItemCommand({
           TableName: TABLE,
           Item: { pk: { S: 'a' }, status: { S: 'todo' }, notes: text(3) },
@@ -114,7 +44,7 @@ describe('index write units', () => {
   });
 
   it('charges a delete and a put when an update moves the item to another index key', async () => {
-    await client.send(
+    await table.client.send(
       new PutItemCommand({
         TableName: TABLE,
         Item: { pk: { S: 'b' }, status: { S: 'todo' }, notes: text(2) },
@@ -122,7 +52,7 @@ describe('index write units', () => {
     );
 
     const units = await indexUnitsOf(() =>
-      client.send(
+      table.client.send(
         new UpdateItemCommand({
           TableName: TABLE,
           Key: { pk: { S: 'b' } },
@@ -138,25 +68,25 @@ describe('index write units', () => {
 
   it('charges nothing for an item without the index key (a sparse index)', async () => {
     const units = await indexUnitsOf(() =>
-      client.send(new PutItemCommand({ TableName: TABLE, Item: { pk: { S: 'c' }, notes: text(2) } })),
+      table.client.send(new PutItemCommand({ TableName: TABLE, Item: { pk: { S: 'c' }, notes: text(2) } })),
     );
     expect(units).toBe(0);
   });
 
   it('charges the removal of a deleted item from the index', async () => {
-    await client.send(
+    await table.client.send(
       new PutItemCommand({ TableName: TABLE, Item: { pk: { S: 'd' }, status: { S: 'todo' } } }),
     );
 
     const units = await indexUnitsOf(() =>
-      client.send(new DeleteItemCommand({ TableName: TABLE, Key: { pk: { S: 'd' } } })),
+      table.client.send(new DeleteItemCommand({ TableName: TABLE, Key: { pk: { S: 'd' } } })),
     );
 
     expect(units).toBe(1);
   });
 
   it('never charges an index less than the larger of the entries it puts or removes, in KB', () => {
-    const table: TableShape = {
+    const shape: TableShape = {
       keys: ['pk'],
       indexes: [{ name: 'i', keys: ['k'], projection: 'ALL', include: [] }],
     };
@@ -170,7 +100,7 @@ describe('index write units', () => {
         fc.option(item, { nil: undefined }),
         fc.option(item, { nil: undefined }),
         (before, after) => {
-          const units = indexWriteUnits(table, before, after).get('i') ?? 0;
+          const units = indexWriteUnits(shape, before, after).get('i') ?? 0;
           if (before === undefined && after === undefined) expect(units).toBe(0);
           else if (JSON.stringify(before) !== JSON.stringify(after)) expect(units).toBeGreaterThanOrEqual(1);
         },
@@ -185,7 +115,7 @@ describe('units by UTF-8 size', () => {
     const before = total('ConsumedWriteCapacityUnits', { TableName: TABLE });
 
     // Act
-    await client.send(
+    await table.client.send(
       new PutItemCommand({ TableName: TABLE, Item: { pk: { S: 'utf8' }, notes: { S: '€'.repeat(1500) } } }),
     );
 
@@ -196,60 +126,44 @@ describe('units by UTF-8 size', () => {
   it('charges a query per 4 KB of the items it read, halved when eventually consistent', async () => {
     // Arrange: three items of about 4.5 KB each in the index, 13.5 KB together.
     for (const pk of ['q1', 'q2', 'q3'])
-      await client.send(
+      await table.client.send(
         new PutItemCommand({
           TableName: TABLE,
           Item: { pk: { S: pk }, status: { S: 'utf8' }, notes: { S: '€'.repeat(1500) } },
         }),
       );
-    const before = total('ConsumedReadCapacityUnits', INDEX);
+    const before = total('ConsumedReadCapacityUnits', BY_STATUS);
 
     // Act
-    await client.send(
-      new QueryCommand({
-        TableName: TABLE,
-        IndexName: 'byStatus',
-        KeyConditionExpression: '#s = :s',
-        ExpressionAttributeNames: { '#s': 'status' },
-        ExpressionAttributeValues: { ':s': { S: 'utf8' } },
-      }),
-    );
+    await table.client.send(queryByStatus('utf8'));
 
     // Assert: ceil(13.5 KB / 4 KB) = 4 blocks, halved.
-    expect(total('ConsumedReadCapacityUnits', INDEX) - before).toBe(2);
+    expect(total('ConsumedReadCapacityUnits', BY_STATUS) - before).toBe(2);
   });
 });
 
 describe('the dynamodb-throttle fault', () => {
   it("answers the table's reads with ProvisionedThroughputExceededException and counts the throttle events", async () => {
     // Arrange
-    const faults = cloud.service(faultsService)?.registry;
+    const faults = table.cloud.service(faultsService)?.registry;
     const fault = await faults?.inject({
       kind: 'dynamodb-throttle',
       target: TABLE,
       parameters: { operations: 'reads' },
     });
-    const before = total('ReadThrottleEvents', INDEX);
+    const before = total('ReadThrottleEvents', BY_STATUS);
     const requests = total('ThrottledRequests', { Operation: 'Query', TableName: TABLE });
 
     try {
       // Act
-      const query = client.send(
-        new QueryCommand({
-          TableName: TABLE,
-          IndexName: 'byStatus',
-          KeyConditionExpression: '#s = :s',
-          ExpressionAttributeNames: { '#s': 'status' },
-          ExpressionAttributeValues: { ':s': { S: 'todo' } },
-        }),
-      );
+      const query = table.client.send(queryByStatus('todo'));
 
       // Assert: the SDK retried once (maxAttempts 2), then gave up with DynamoDB's error.
       await expect(query).rejects.toMatchObject({ name: 'ProvisionedThroughputExceededException' });
-      expect(total('ReadThrottleEvents', INDEX)).toBe(before + 2);
+      expect(total('ReadThrottleEvents', BY_STATUS)).toBe(before + 2);
       expect(total('ThrottledRequests', { Operation: 'Query', TableName: TABLE })).toBe(requests + 2);
       await expect(
-        client.send(new PutItemCommand({ TableName: TABLE, Item: { pk: { S: 'w' } } })),
+        table.client.send(new PutItemCommand({ TableName: TABLE, Item: { pk: { S: 'w' } } })),
       ).resolves.toBeDefined();
     } finally {
       await faults?.clear(fault?.id);
@@ -257,11 +171,11 @@ describe('the dynamodb-throttle fault', () => {
   });
 
   it('lets the calls through again once cleared', async () => {
-    const faults = cloud.service(faultsService)?.registry;
+    const faults = table.cloud.service(faultsService)?.registry;
     const fault = await faults?.inject({ kind: 'dynamodb-throttle', target: TABLE });
     await faults?.clear(fault?.id);
 
-    const read = await client.send(new GetItemCommand({ TableName: TABLE, Key: { pk: { S: 'a' } } }));
+    const read = await table.client.send(new GetItemCommand({ TableName: TABLE, Key: { pk: { S: 'a' } } }));
 
     expect(read.Item?.pk?.S).toBe('a');
   });

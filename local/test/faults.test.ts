@@ -3,16 +3,10 @@
  * and the console's `/_local/faults` changes faults only for a caller with its token, from its
  * own origin.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readStageAssembly } from '../src/assembly/index.js';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { FAULT_TOKEN_HEADER, FaultError, FaultRegistry } from '../src/faults.js';
-import { type LocalCloud, startLocalCloud } from '../src/index.js';
 import { lambdaService } from '../src/services/lambda/module.js';
-import { buildFixtureApp } from './fixtures/app.js';
-import { EPHEMERAL_PORTS } from './support/cloud.js';
+import { useFixtureCloud } from './support/fixture-cloud.js';
 
 function registry(): FaultRegistry {
   const faults = new FaultRegistry();
@@ -70,14 +64,12 @@ describe('the fault registry', () => {
 });
 
 describe("the console's /_local/faults", () => {
-  const outdir = mkdtempSync(join(tmpdir(), 'local-cloud-faults-'));
-  let cloud: LocalCloud;
+  const fixture = useFixtureCloud('faults');
   let token: string;
   let target: string;
 
-  beforeAll(async () => {
-    const assembly = readStageAssembly(buildFixtureApp(outdir).app.synth(), 'dev');
-    cloud = await startLocalCloud({ assembly, inMemory: true, ports: EPHEMERAL_PORTS, log: () => {} });
+  beforeAll(() => {
+    const { cloud } = fixture;
     // The banner's link is how a person finds the token; the test reads it the same way.
     const link = cloud
       .describe()
@@ -85,14 +77,9 @@ describe("the console's /_local/faults", () => {
       .find((l) => l.label.includes(FAULT_TOKEN_HEADER));
     token = /([0-9a-f]{32})/.exec(link?.label ?? '')?.[1] ?? '';
     target = cloud.service(lambdaService)?.configs()[0]?.name ?? '';
-  }, 60_000);
-
-  afterAll(async () => {
-    await cloud?.stop();
-    rmSync(outdir, { recursive: true, force: true });
   });
 
-  const faultsUrl = () => new URL('/_local/faults', cloud.url('console'));
+  const faultsUrl = () => new URL('/_local/faults', fixture.cloud.url('console'));
   const post = (body: unknown, headers: Record<string, string> = {}) =>
     fetch(faultsUrl(), {
       method: 'POST',
@@ -144,7 +131,7 @@ describe("the console's /_local/faults", () => {
 
   it('answers a bad fault with 400 and the field, and an unknown id with 404', async () => {
     const bad = await post({ kind: 'lambda-error', target: 'no-such-function' });
-    const unknown = await fetch(new URL('/_local/faults/nope', cloud.url('console')), {
+    const unknown = await fetch(new URL('/_local/faults/nope', fixture.cloud.url('console')), {
       method: 'DELETE',
       headers: { [FAULT_TOKEN_HEADER]: token },
     });

@@ -3,73 +3,48 @@
  * failure modes the task tracker's own handlers never show: crashes, timeouts, malformed
  * results, CORS, gateway responses, alarms and SNS notifications.
  */
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, request, type Server } from 'node:http';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  CognitoIdentityProviderClient,
-  ConfirmSignUpCommand,
-  InitiateAuthCommand,
-  SignUpCommand,
-} from '@aws-sdk/client-cognito-identity-provider';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type LocalAssembly, readStageAssembly } from '../src/assembly/index.js';
-import { type LocalCloud, LocalCloudError, startLocalCloud } from '../src/index.js';
+import { InitiateAuthCommand } from '@aws-sdk/client-cognito-identity-provider';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { LocalCloudError } from '../src/index.js';
 import { cloudwatchService } from '../src/services/cloudwatch/module.js';
+import { localCognitoClient } from '../src/services/cognito/client.js';
 import { lambdaService } from '../src/services/lambda/module.js';
-import { buildFixtureApp } from './fixtures/app.js';
-import { codesOf, EPHEMERAL_PORTS, notificationsOf, userPoolOf } from './support/cloud.js';
+import {
+  EPHEMERAL_PORTS,
+  notificationsOf,
+  signUpConfirmed,
+  startTestCloud,
+  userPoolOf,
+} from './support/cloud.js';
+import { useFixtureCloud } from './support/fixture-cloud.js';
+import { getWithHost } from './support/http.js';
 
-const outdir = mkdtempSync(join(tmpdir(), 'local-cloud-fixture-'));
-let assembly: LocalAssembly;
-let cloud: LocalCloud;
+const fixture = useFixtureCloud('fixture', { alarmPeriodScale: 0.02 });
 let idToken: string;
 
 beforeAll(async () => {
-  assembly = readStageAssembly(buildFixtureApp(outdir).app.synth(), 'dev');
-  cloud = await startLocalCloud({
-    assembly,
-    inMemory: true,
-    ports: EPHEMERAL_PORTS,
-    log: () => {},
-    alarmPeriodScale: 0.02,
-  });
-  const client = new CognitoIdentityProviderClient({
-    endpoint: cloud.url('cognito'),
-    region: userPoolOf(cloud).region,
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  });
+  const { cloud } = fixture;
+  const client = localCognitoClient(cloud.url('cognito'), userPoolOf(cloud).region);
   const email = 'fixture@example.com';
-  const ClientId = userPoolOf(cloud).clientId;
-  await client.send(
-    new SignUpCommand({
-      ClientId,
-      Username: email,
-      Password: 'Fixture-password-1',
-      UserAttributes: [{ Name: 'email', Value: email }],
-    }),
-  );
-  const code = codesOf(cloud).find((c) => c.username === email)?.code;
-  await client.send(new ConfirmSignUpCommand({ ClientId, Username: email, ConfirmationCode: code }));
+  const password = 'Fixture-password-1';
+  await signUpConfirmed(cloud, client, email, password);
   const auth = await client.send(
     new InitiateAuthCommand({
-      ClientId,
+      ClientId: userPoolOf(cloud).clientId,
       AuthFlow: 'USER_PASSWORD_AUTH',
-      AuthParameters: { USERNAME: email, PASSWORD: 'Fixture-password-1' },
+      AuthParameters: { USERNAME: email, PASSWORD: password },
     }),
   );
   idToken = auth.AuthenticationResult?.IdToken ?? '';
   client.destroy();
-}, 60_000);
-
-afterAll(async () => {
-  await cloud?.stop();
-  rmSync(outdir, { recursive: true, force: true });
 });
 
-const call = (path: string, init: RequestInit = {}) => fetch(new URL(path, cloud.url('apigateway')), init);
+const call = (path: string, init: RequestInit = {}) =>
+  fetch(new URL(path, fixture.cloud.url('apigateway')), init);
 const authorized = (path: string) => call(path, { headers: { Authorization: idToken } });
 
 describe('the local Lambda behind the local gateway', () => {
@@ -89,11 +64,11 @@ describe('the local Lambda behind the local gateway', () => {
     expect(body.event.requestContext.authorizer.claims).toMatchObject({
       email: 'fixture@example.com',
       token_use: 'id',
-      aud: userPoolOf(cloud).clientId,
+      aud: userPoolOf(fixture.cloud).clientId,
     });
     expect(body.env).toMatchObject({
-      USER_POOL_ID: userPoolOf(cloud).id,
-      AWS_ENDPOINT_URL_DYNAMODB: cloud.url('dynamodb'),
+      USER_POOL_ID: userPoolOf(fixture.cloud).id,
+      AWS_ENDPOINT_URL_DYNAMODB: fixture.cloud.url('dynamodb'),
       AWS_REGION: 'eu-west-1',
     });
     expect(body.env.TABLE_NAME).toMatch(/^Fixture-dev-Data-TableCD117FA1-/);
@@ -127,11 +102,11 @@ describe('the local Lambda behind the local gateway', () => {
     expect(await throttled.json()).toEqual({ message: 'Internal server error' });
     expect((await holding).status).toBe(502);
     const name =
-      cloud
+      fixture.cloud
         .service(lambdaService)
         ?.configs()
         .find((c) => c.logicalId.startsWith('Limited'))?.name ?? '';
-    const throttles = cloud
+    const throttles = fixture.cloud
       .service(cloudwatchService)
       ?.metrics.datapoints(`AWS/Lambda|Throttles|FunctionName=${name}`, 0, Date.now() + 1);
     expect(throttles).toContain(1);
@@ -146,7 +121,7 @@ describe('the local Lambda behind the local gateway', () => {
   it('gives functions the template log group (LoggingConfig) and the local SSM endpoint', async () => {
     const body = (await (await authorized('modes/echo')).json()) as { env: Record<string, string> };
     expect(body.env.AWS_LAMBDA_LOG_GROUP_NAME).toMatch(/^Fixture-dev-Api-FnLogs/);
-    expect(body.env.AWS_ENDPOINT_URL_SSM).toBe(cloud.url('ssm'));
+    expect(body.env.AWS_ENDPOINT_URL_SSM).toBe(fixture.cloud.url('ssm'));
   });
 
   it('serves CORS preflight from the template and applies gateway-response headers to gateway errors', async () => {
@@ -173,11 +148,14 @@ describe('the local Lambda behind the local gateway', () => {
   it("raises the template's 5XX alarm and notifies its SNS topic", async () => {
     await authorized('modes/crash');
     await expect
-      .poll(() => notificationsOf(cloud).map((n) => `${n.alarmName.includes('Api5xx')}:${n.newState}`), {
-        timeout: 5000,
-      })
+      .poll(
+        () => notificationsOf(fixture.cloud).map((n) => `${n.alarmName.includes('Api5xx')}:${n.newState}`),
+        {
+          timeout: 5000,
+        },
+      )
       .toContain('true:ALARM');
-    const local = (await (await fetch(new URL('/_local/alarms', cloud.url('console')))).json()) as {
+    const local = (await (await fetch(new URL('/_local/alarms', fixture.cloud.url('console')))).json()) as {
       alarms: Array<{ logicalId: string; state: string; notEvaluated?: string }>;
     };
     expect(local.alarms.find((a) => a.logicalId.startsWith('QueueAge'))?.notEvaluated).toMatch(
@@ -189,7 +167,10 @@ describe('the local Lambda behind the local gateway', () => {
     await authorized('modes/log-error');
     await expect
       .poll(
-        () => notificationsOf(cloud).some((n) => n.alarmName.includes('LogErrors') && n.newState === 'ALARM'),
+        () =>
+          notificationsOf(fixture.cloud).some(
+            (n) => n.alarmName.includes('LogErrors') && n.newState === 'ALARM',
+          ),
         { timeout: 5000 },
       )
       .toBe(true);
@@ -198,9 +179,9 @@ describe('the local Lambda behind the local gateway', () => {
 
 describe('the local console', () => {
   it('lists every resource it does not emulate, and the JSON views of the services', async () => {
-    const page = await (await fetch(cloud.url('console'))).text();
+    const page = await (await fetch(fixture.cloud.url('console'))).text();
     expect(page).toContain('AWS::EC2::VPC');
-    const index = (await (await fetch(new URL('/_local/', cloud.url('console')))).json()) as {
+    const index = (await (await fetch(new URL('/_local/', fixture.cloud.url('console')))).json()) as {
       views: string[];
     };
     expect(index.views).toEqual(
@@ -215,7 +196,7 @@ describe('the local console', () => {
   it('lists the API requests the gateway answered, with status and latency', async () => {
     await call('public');
 
-    const view = (await (await fetch(new URL('/_local/requests', cloud.url('console')))).json()) as {
+    const view = (await (await fetch(new URL('/_local/requests', fixture.cloud.url('console')))).json()) as {
       requests: Array<{ method: string; path: string; status: number; latencyMs: number }>;
     };
 
@@ -224,26 +205,20 @@ describe('the local console', () => {
   });
 
   it('answers only requests addressed to its own loopback host and port (no DNS rebinding)', async () => {
-    const { port } = new URL(cloud.url('console'));
-    const status = (host: string) =>
-      new Promise<number>((resolve, reject) => {
-        const req = request({ host: '127.0.0.1', port, path: '/_local/alarms', headers: { host } }, (res) => {
-          res.resume();
-          resolve(res.statusCode ?? 0);
-        });
-        req.once('error', reject).end();
-      });
+    const { port } = new URL(fixture.cloud.url('console'));
+    const status = async (host: string) =>
+      (await getWithHost(fixture.cloud.url('console'), '/_local/alarms', host)).status;
     expect(await status(`attacker.example:${port}`)).toBe(403);
     expect(await status('127.0.0.1:1')).toBe(403);
     expect(await status(`localhost:${port}`)).toBe(200);
   });
 
   it('is read-only, and a view named like an Object.prototype member is a 404', async () => {
-    expect((await fetch(new URL('/_local/alarms', cloud.url('console')), { method: 'POST' })).status).toBe(
-      405,
-    );
+    expect(
+      (await fetch(new URL('/_local/alarms', fixture.cloud.url('console')), { method: 'POST' })).status,
+    ).toBe(405);
     for (const name of ['constructor', '__proto__', 'toString', 'valueOf', 'hasOwnProperty'])
-      expect((await fetch(new URL(`/_local/${name}`, cloud.url('console')))).status).toBe(404);
+      expect((await fetch(new URL(`/_local/${name}`, fixture.cloud.url('console')))).status).toBe(404);
   });
 });
 
@@ -269,12 +244,7 @@ describe('bad situations', () => {
     const port = (blockers[0]?.address() as AddressInfo | undefined)?.port ?? 0;
     try {
       await expect(
-        startLocalCloud({
-          assembly,
-          inMemory: true,
-          ports: { ...EPHEMERAL_PORTS, [flag]: port },
-          log: () => {},
-        }),
+        startTestCloud({ assembly: fixture.cloud.assembly, ports: { ...EPHEMERAL_PORTS, [flag]: port } }),
       ).rejects.toThrow(
         new LocalCloudError(
           `A port is already in use on 127.0.0.1: ${service} on ${port} (--${flag}-port <port>). Stop what holds it, or choose other ports (0 picks a free one).`,
@@ -290,11 +260,9 @@ describe('bad situations', () => {
     const [api, web] = blockers.map((b) => (b.address() as AddressInfo).port);
     try {
       await expect(
-        startLocalCloud({
-          assemblyDir: join(outdir, 'no-such-assembly'),
-          inMemory: true,
+        startTestCloud({
+          assemblyDir: join(fixture.outdir, 'no-such-assembly'),
           ports: { ...EPHEMERAL_PORTS, api: api ?? 0, web: web ?? 0 },
-          log: () => {},
         }),
       ).rejects.toThrow(
         `Ports are already in use on 127.0.0.1: API Gateway on ${api} (--api-port <port>), ALB on ${web} (--web-port <port>).`,
@@ -305,11 +273,11 @@ describe('bad situations', () => {
   });
 
   it('refuses a corrupt data folder with a one-line error and deletes nothing', async () => {
-    const dataDir = mkdtempSync(join(outdir, 'data-'));
+    const dataDir = mkdtempSync(join(fixture.outdir, 'data-'));
     mkdirSync(join(dataDir, 'cognito'), { recursive: true });
     const files = ['state.json', 'keys.json'];
     for (const file of files) writeFileSync(join(dataDir, 'cognito', file), 'garbage{');
-    const started = startLocalCloud({ assembly, dataDir, ports: EPHEMERAL_PORTS, log: () => {} });
+    const started = startTestCloud({ assembly: fixture.cloud.assembly, inMemory: false, dataDir });
     await expect(started).rejects.toBeInstanceOf(LocalCloudError);
     await expect(started).rejects.toThrow(/--reset/);
     for (const file of files) expect(readFileSync(join(dataDir, 'cognito', file), 'utf8')).toBe('garbage{');

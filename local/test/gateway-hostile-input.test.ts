@@ -3,36 +3,17 @@
  * reaches `Object.prototype` in the local gateway: names like `__proto__` or `constructor` are
  * ordinary names, and no such request earns a 5xx.
  */
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { request } from 'node:http';
-import { join } from 'node:path';
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { REPO_ROOT, readStageAssembly } from '../src/assembly/index.js';
-import { type LocalCloud, startLocalCloud } from '../src/index.js';
-import { buildFixtureApp } from './fixtures/app.js';
+import { describe, expect, it } from 'vitest';
 import { BUILT_IN_NAMES } from './support/built-in-names.js';
-import { EPHEMERAL_PORTS } from './support/cloud.js';
+import { useFixtureCloud } from './support/fixture-cloud.js';
 
-const root = join(REPO_ROOT, '.local-cloud');
-let outdir: string;
-let cloud: LocalCloud;
-
-beforeAll(async () => {
-  mkdirSync(root, { recursive: true });
-  outdir = mkdtempSync(join(root, 'test-hostile-'));
-  const assembly = readStageAssembly(buildFixtureApp(outdir).app.synth(), 'dev');
-  cloud = await startLocalCloud({ assembly, inMemory: true, ports: EPHEMERAL_PORTS, log: () => {} });
-}, 60_000);
-
-afterAll(async () => {
-  await cloud?.stop();
-  rmSync(outdir, { recursive: true, force: true });
-});
+const fixture = useFixtureCloud('hostile');
 
 /** One raw request (no client-side header normalisation), answering its status. */
 function send(method: string, path: string, headers: Record<string, string>, body?: string): Promise<number> {
-  const { hostname, port, pathname } = new URL(cloud.url('apigateway'));
+  const { hostname, port, pathname } = new URL(fixture.cloud.url('apigateway'));
   return new Promise((resolve, reject) => {
     const req = request(
       { host: hostname, port, method, path: `${pathname.replace(/\/$/, '')}${path}`, headers },
@@ -81,7 +62,7 @@ describe('the local gateway with hostile keyed input', () => {
   });
 
   it('passes a query parameter named __proto__ to the function as an ordinary parameter', async () => {
-    const { pathname, origin } = new URL(cloud.url('apigateway'));
+    const { pathname, origin } = new URL(fixture.cloud.url('apigateway'));
     const response = await fetch(`${origin}${pathname}files/echo?__proto__=1&constructor=2`);
     const { event } = (await response.json()) as { event: { queryStringParameters: Record<string, string> } };
     expect(Object.entries(event.queryStringParameters)).toEqual([

@@ -2,57 +2,33 @@
  * Integration: the fixture app's deliberate IAM mistakes (`MISSING_GRANTS`), one of each kind,
  * each failing locally the way it fails on AWS, with AWS's own error.
  */
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type LocalAssembly, REPO_ROOT, readStageAssembly } from '../src/assembly/index.js';
+import { describe, expect, it } from 'vitest';
 import { LocalIam } from '../src/iam/index.js';
 import { iamService } from '../src/iam/module.js';
-import { type LocalCloud, startLocalCloud } from '../src/index.js';
+import type { LocalCloud } from '../src/index.js';
 import { physicalIdsOf } from '../src/registry.js';
 import { metricKey } from '../src/services/cloudwatch/metrics.js';
 import { cloudwatchService } from '../src/services/cloudwatch/module.js';
 import { formatSummary } from '../src/summary.js';
-import { buildFixtureApp, MISSING_GRANTS } from './fixtures/app.js';
-import { EPHEMERAL_PORTS, notificationsOf } from './support/cloud.js';
+import { MISSING_GRANTS } from './fixtures/app.js';
+import { notificationsOf } from './support/cloud.js';
+import { useFixtureCloud } from './support/fixture-cloud.js';
 
-// Inside the repository: the fixture's functions import the AWS SDK from its node_modules, as a
-// function on Lambda's runtime finds the SDK the runtime provides.
-const cloudDir = join(REPO_ROOT, '.local-cloud');
-mkdirSync(cloudDir, { recursive: true });
-const outdir = mkdtempSync(join(cloudDir, 'test-iam-'));
 const lines: string[] = [];
-let assembly: LocalAssembly;
-let cloud: LocalCloud;
+const fixture = useFixtureCloud('iam', { log: (line: string) => lines.push(line), alarmPeriodScale: 0.02 });
 
-beforeAll(async () => {
-  assembly = readStageAssembly(buildFixtureApp(outdir).app.synth(), 'dev');
-  cloud = await startLocalCloud({
-    assembly,
-    inMemory: true,
-    ports: EPHEMERAL_PORTS,
-    log: (line) => lines.push(line),
-    alarmPeriodScale: 0.02,
-  });
-}, 60_000);
-
-afterAll(async () => {
-  await cloud?.stop();
-  rmSync(outdir, { recursive: true, force: true });
-});
-
-const call = (path: string) => fetch(new URL(path, cloud.url('apigateway')));
+const call = (path: string) => fetch(new URL(path, fixture.cloud.url('apigateway')));
 
 function iamOf(running: LocalCloud): LocalIam {
   const iam = running.service(iamService);
-  if (!iam) throw new Error('The cloud runs no IAM.');
+  if (!iam) throw new Error('The fixture.cloud runs no IAM.');
   return iam;
 }
 
 describe('IAM enforced on the fixture app', () => {
   it('says in the banner that IAM is enforced, and over how many policies', () => {
     // Act
-    const banner = formatSummary(cloud);
+    const banner = formatSummary(fixture.cloud);
     // Assert
     expect(banner).toMatch(/^IAM: enforced \(\d+ policies\)$/m);
   });
@@ -77,7 +53,7 @@ describe('IAM enforced on the fixture app', () => {
     // Act
     await call(MISSING_GRANTS.dynamodb.route);
     // Assert
-    const denial = iamOf(cloud)
+    const denial = iamOf(fixture.cloud)
       .deniedCalls()
       .find((d) => d.action === 'dynamodb:Query');
     expect(denial?.count).toBeGreaterThanOrEqual(2);
@@ -87,7 +63,7 @@ describe('IAM enforced on the fixture app', () => {
     expect(
       lines.filter((line) => line.startsWith('[IAM] DENIED') && line.includes('dynamodb:Query')),
     ).toHaveLength(1);
-    const view = (await (await fetch(new URL('/_local/iam', cloud.url('console')))).json()) as {
+    const view = (await (await fetch(new URL('/_local/iam', fixture.cloud.url('console')))).json()) as {
       mode: string;
       denials: Array<{ action: string; count: number }>;
     };
@@ -115,11 +91,11 @@ describe('IAM enforced on the fixture app', () => {
     await call('files/crash');
     // Assert
     await expect
-      .poll(() => notificationsOf(cloud).filter((n) => n.alarmName.includes('Api5xx')).length, {
+      .poll(() => notificationsOf(fixture.cloud).filter((n) => n.alarmName.includes('Api5xx')).length, {
         timeout: 5000,
       })
       .toBeGreaterThan(0);
-    const topics = notificationsOf(cloud).map((n) => n.topicArn.split(':').pop());
+    const topics = notificationsOf(fixture.cloud).map((n) => n.topicArn.split(':').pop());
     expect(topics.some((name) => name?.includes(MISSING_GRANTS.topicPolicy.topic))).toBe(false);
     expect(topics.some((name) => name?.includes(MISSING_GRANTS.keyPolicy.topic))).toBe(false);
     expect(lines).toContainEqual(
@@ -147,7 +123,7 @@ describe('IAM enforced on the fixture app', () => {
         ),
       )
       .toBe(true);
-    const watch = cloud.service(cloudwatchService);
+    const watch = fixture.cloud.service(cloudwatchService);
     const points = watch?.metrics.datapoints(metricKey('Fixture', 'QuietErrors', {}), 0, Date.now() + 1);
     expect(points).toEqual([]);
     expect(lines).toContainEqual(
@@ -164,10 +140,20 @@ describe('IAM modes', () => {
       resource: 'arn:aws:dynamodb:eu-west-1:000000000000:table/T',
     });
 
+  /** The fixture's IAM in another mode, and the lines it prints. */
+  function iamIn(mode: 'warn' | 'off'): { iam: LocalIam; printed: string[] } {
+    const printed: string[] = [];
+    const iam = new LocalIam({
+      ids: physicalIdsOf(fixture.cloud.assembly),
+      mode,
+      log: (l) => printed.push(l),
+    });
+    return { iam, printed };
+  }
+
   it('in warn mode prints the denial and lets the call through', () => {
     // Arrange
-    const printed: string[] = [];
-    const iam = new LocalIam({ ids: physicalIdsOf(assembly), mode: 'warn', log: (l) => printed.push(l) });
+    const { iam, printed } = iamIn('warn');
     // Act
     const result = denied(iam);
     // Assert
@@ -178,8 +164,7 @@ describe('IAM modes', () => {
 
   it('in off mode evaluates nothing', () => {
     // Arrange
-    const printed: string[] = [];
-    const iam = new LocalIam({ ids: physicalIdsOf(assembly), mode: 'off', log: (l) => printed.push(l) });
+    const { iam, printed } = iamIn('off');
     // Act
     const result = denied(iam);
     // Assert

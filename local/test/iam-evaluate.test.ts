@@ -352,6 +352,12 @@ describe('properties', () => {
     );
   });
 
+  /** What the properties ask about: a query or a put, on the table or on its index. */
+  const requestArb = fc.record({
+    action: fc.constantFrom('dynamodb:Query', 'dynamodb:PutItem'),
+    resource: fc.constantFrom(TABLE, INDEX),
+  });
+
   it('an applicable explicit Deny wins whatever else allows, in any order', () => {
     const allow = identity({ Effect: 'Allow', Action: '*', Resource: '*' });
     const statementArb = fc.record({
@@ -362,9 +368,8 @@ describe('properties', () => {
     fc.assert(
       fc.property(
         fc.array(statementArb, { maxLength: 8 }),
-        fc.constantFrom('dynamodb:Query', 'dynamodb:PutItem'),
-        fc.constantFrom(TABLE, INDEX),
-        (statements, action, resource) => {
+        requestArb,
+        (statements, { action, resource }) => {
           // Arrange
           const others = statements.map((s) =>
             identity({ Effect: s.effect, Action: s.action, Resource: s.resource }),
@@ -399,9 +404,8 @@ describe('properties', () => {
     fc.assert(
       fc.property(
         fc.array(statementArb, { maxLength: 6 }),
-        fc.constantFrom('dynamodb:Query', 'dynamodb:PutItem'),
-        fc.constantFrom(TABLE, INDEX),
-        (statements, action, resource) => {
+        requestArb,
+        (statements, { action, resource }) => {
           // Arrange
           const policies = {
             identity: statements.map((s) =>

@@ -3,9 +3,10 @@
  * policy attaches to a role, resource policies and their defaults, and what it cannot evaluate.
  */
 import { describe, expect, it } from 'vitest';
-import type { LocalAssembly, TemplateResource } from '../src/assembly/index.js';
+import type { TemplateResource } from '../src/assembly/index.js';
 import { LocalIam } from '../src/iam/index.js';
 import { physicalIdsOf } from '../src/registry.js';
+import { firstStack, stackAssembly } from './support/assembly.js';
 
 const ALLOW_QUERY = {
   Version: '2012-10-17',
@@ -20,25 +21,11 @@ function iamOf(
   resources: Record<string, TemplateResource>,
   account?: string,
 ): { iam: LocalIam; log: string[] } {
-  const assembly: LocalAssembly = {
-    stageName: 'T-dev',
-    directory: '/nowhere',
-    region: 'eu-west-1',
-    stacks: [
-      {
-        stackName: 'T-dev-App',
-        region: 'eu-west-1',
-        ...(account === undefined ? {} : { account }),
-        template: {
-          Resources: {
-            Table: { Type: 'AWS::DynamoDB::Table', Properties: { TableName: 'T' } },
-            ...resources,
-          },
-        },
-        fileAssets: new Map(),
-      },
-    ],
-  };
+  const assembly = stackAssembly(
+    'App',
+    { Table: { Type: 'AWS::DynamoDB::Table', Properties: { TableName: 'T' } }, ...resources },
+    account === undefined ? {} : { account },
+  );
   const log: string[] = [];
   return {
     iam: new LocalIam({ ids: physicalIdsOf(assembly), mode: 'enforce', log: (l) => log.push(l) }),
@@ -56,29 +43,13 @@ const query = (iam: LocalIam, role: string) =>
 describe('the IAM model of a template', () => {
   it('answers Ref and GetAtt of a role as CloudFormation does', () => {
     // Arrange
-    const assembly: LocalAssembly = {
-      stageName: 'T-dev',
-      directory: '/nowhere',
-      region: 'eu-west-1',
-      stacks: [
-        {
-          stackName: 'T-dev-App',
-          region: 'eu-west-1',
-          template: {
-            Resources: {
-              Named: { Type: 'AWS::IAM::Role', Properties: { RoleName: 'Runner', Path: '/service-role/' } },
-              Generated: { Type: 'AWS::IAM::Role', Properties: {} },
-            },
-          },
-          fileAssets: new Map(),
-        },
-      ],
-    };
+    const assembly = stackAssembly('App', {
+      Named: { Type: 'AWS::IAM::Role', Properties: { RoleName: 'Runner', Path: '/service-role/' } },
+      Generated: { Type: 'AWS::IAM::Role', Properties: {} },
+    });
     const ids = physicalIdsOf(assembly);
-    const [stack] = assembly.stacks;
-    if (!stack) throw new Error('no stack');
     // Act
-    const context = ids.context(stack);
+    const context = ids.context(firstStack(assembly));
     // Assert
     expect(context.ref('Named')).toBe('Runner');
     expect(context.getAtt('Named', 'Arn')).toBe('arn:aws:iam::000000000000:role/service-role/Runner');

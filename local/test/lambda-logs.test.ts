@@ -4,37 +4,20 @@
  * the platform records whose status the template's error filters select — so a timeout, a crash
  * and a failed init move the error metric, and a caller's text never does.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readStageAssembly } from '../src/assembly/index.js';
+import { describe, expect, it } from 'vitest';
 import { faultsService } from '../src/faults.js';
-import { type LocalCloud, startLocalCloud } from '../src/index.js';
 import { metricKey } from '../src/services/cloudwatch/metrics.js';
 import { cloudwatchService } from '../src/services/cloudwatch/module.js';
 import type { LogEvent } from '../src/services/lambda/log-stream.js';
 import { lambdaService } from '../src/services/lambda/module.js';
-import { buildFixtureApp } from './fixtures/app.js';
-import { EPHEMERAL_PORTS } from './support/cloud.js';
+import { useFixtureCloud } from './support/fixture-cloud.js';
 
-const outdir = mkdtempSync(join(tmpdir(), 'local-cloud-logs-'));
-let cloud: LocalCloud;
+const fixture = useFixtureCloud('logs');
 
-beforeAll(async () => {
-  const assembly = readStageAssembly(buildFixtureApp(outdir).app.synth(), 'dev');
-  cloud = await startLocalCloud({ assembly, inMemory: true, ports: EPHEMERAL_PORTS, log: () => {} });
-}, 60_000);
-
-afterAll(async () => {
-  await cloud?.stop();
-  rmSync(outdir, { recursive: true, force: true });
-});
-
-const call = (path: string) => fetch(new URL(path, cloud.url('apigateway')));
+const call = (path: string) => fetch(new URL(path, fixture.cloud.url('apigateway')));
 
 function lambda() {
-  const service = cloud.service(lambdaService);
+  const service = fixture.cloud.service(lambdaService);
   if (!service) throw new Error('no local Lambda');
   return service;
 }
@@ -68,7 +51,7 @@ async function invokeJson(mode: string): Promise<{ status: number; requestId: st
 }
 
 function errorCount(): number {
-  const metrics = cloud.service(cloudwatchService)?.metrics;
+  const metrics = fixture.cloud.service(cloudwatchService)?.metrics;
   return (
     metrics?.datapoints(metricKey('Fixture', 'JsonErrors', {}), 0, Number.POSITIVE_INFINITY) ?? []
   ).reduce((a, b) => a + b, 0);
@@ -180,7 +163,7 @@ describe('a function whose init fails', () => {
 describe('Lambda faults', () => {
   it('makes every invocation of the function fail while lambda-error is active, and recovers when cleared', async () => {
     // Arrange
-    const faults = cloud.service(faultsService)?.registry;
+    const faults = fixture.cloud.service(faultsService)?.registry;
     const fault = await faults?.inject({ kind: 'lambda-error', target: functionName('JsonFn') });
 
     // Act
@@ -197,7 +180,7 @@ describe('Lambda faults', () => {
   });
 
   it('adds the injected latency to the invocation, inside its timeout', async () => {
-    const faults = cloud.service(faultsService)?.registry;
+    const faults = fixture.cloud.service(faultsService)?.registry;
     const fault = await faults?.inject({
       kind: 'lambda-latency',
       target: functionName('JsonFn'),

@@ -2,11 +2,7 @@
  * Integration: the task tracker's own CDK app, synthesized in process and run by the local cloud
  * (in memory, ephemeral ports), driven with the AWS SDK's Cognito client and plain HTTP.
  */
-import {
-  CognitoIdentityProviderClient,
-  ConfirmSignUpCommand,
-  SignUpCommand,
-} from '@aws-sdk/client-cognito-identity-provider';
+import { type CognitoIdentityProviderClient, SignUpCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { DescribeTableCommand, DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { IDEMPOTENCY_HEADER } from '@tasktracker/api/contract';
 import { ROUTES } from '@tasktracker/api/routes';
@@ -15,10 +11,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalAssembly } from '../src/assembly/index.js';
 import { LocalIam } from '../src/iam/index.js';
 import { iamService } from '../src/iam/module.js';
-import { type LocalCloud, startLocalCloud } from '../src/index.js';
+import type { LocalCloud } from '../src/index.js';
 import { physicalIdsOf } from '../src/registry.js';
 import { cloudwatchService } from '../src/services/cloudwatch/module.js';
-import { codesOf, EPHEMERAL_PORTS, userPoolOf } from './support/cloud.js';
+import { localCognitoClient } from '../src/services/cognito/client.js';
+import { signUpConfirmed, startTestCloud, userPoolOf } from './support/cloud.js';
 import { claimTimestamp, signInWithSrp } from './support/srp-sign-in.js';
 import { resignWithForeignKey } from './support/tokens.js';
 
@@ -29,17 +26,8 @@ let cognito: CognitoIdentityProviderClient;
 let clockOffsetMs = 0;
 
 beforeAll(async () => {
-  cloud = await startLocalCloud({
-    inMemory: true,
-    ports: EPHEMERAL_PORTS,
-    log: () => {},
-    cognitoClock: () => Date.now() + clockOffsetMs,
-  });
-  cognito = new CognitoIdentityProviderClient({
-    endpoint: cloud.url('cognito'),
-    region: userPoolOf(cloud).region,
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  });
+  cloud = await startTestCloud({ cognitoClock: () => Date.now() + clockOffsetMs });
+  cognito = localCognitoClient(cloud.url('cognito'), userPoolOf(cloud).region);
 }, 90_000);
 
 afterAll(async () => {
@@ -50,21 +38,10 @@ afterAll(async () => {
 /** Signs up, confirms with the code the local Cognito shows, signs in; returns the tokens. */
 async function newUser(name: string): Promise<{ idToken: string; accessToken: string }> {
   const email = `${name}-${Date.now()}@example.com`;
-  const ClientId = userPoolOf(cloud).clientId;
-  await cognito.send(
-    new SignUpCommand({
-      ClientId,
-      Username: email,
-      Password: PASSWORD,
-      UserAttributes: [{ Name: 'email', Value: email }],
-    }),
-  );
-  const code = codesOf(cloud).find((c) => c.username === email)?.code;
-  expect(code).toBeDefined();
-  await cognito.send(new ConfirmSignUpCommand({ ClientId, Username: email, ConfirmationCode: code }));
+  await signUpConfirmed(cloud, cognito, email, PASSWORD);
   const auth = await signInWithSrp(cognito, {
     userPoolId: userPoolOf(cloud).id,
-    clientId: ClientId,
+    clientId: userPoolOf(cloud).clientId,
     username: email,
     password: PASSWORD,
     // The claim is stamped with the service's clock, which some tests move.
@@ -83,6 +60,11 @@ function api(path: string, init: RequestInit & { token?: string } = {}): Promise
   return fetch(new URL(path.replace(/^\//, ''), cloud.url('apigateway')), { ...init, headers });
 }
 
+/** `POST /tasks` with `task` as its JSON body, as the user of `token`. */
+function postTask(token: string, task: Record<string, unknown>): Promise<Response> {
+  return api('/tasks', { method: 'POST', token, body: JSON.stringify(task) });
+}
+
 describe('the local cloud running the task tracker', () => {
   it('serves the health route without a token', async () => {
     const response = await api('/health');
@@ -91,11 +73,7 @@ describe('the local cloud running the task tracker', () => {
 
   it('lets a user sign up, confirm, sign in, and create, list, read, edit and delete a task', async () => {
     const { idToken } = await newUser('alice');
-    const created = await api('/tasks', {
-      method: 'POST',
-      token: idToken,
-      body: JSON.stringify({ title: 'Write the README' }),
-    });
+    const created = await postTask(idToken, { title: 'Write the README' });
     expect(created.status).toBe(201);
     const task = (await created.json()) as { id: string; title: string; version: number };
     expect(task.title).toBe('Write the README');
@@ -128,11 +106,7 @@ describe('the local cloud running the task tracker', () => {
   it("does not let user B read, edit or delete user A's task", async () => {
     const a = await newUser('owner');
     const b = await newUser('intruder');
-    const created = await api('/tasks', {
-      method: 'POST',
-      token: a.idToken,
-      body: JSON.stringify({ title: 'Private' }),
-    });
+    const created = await postTask(a.idToken, { title: 'Private' });
     const task = (await created.json()) as { id: string; version: number };
 
     expect((await api(`/tasks/${task.id}`, { token: b.idToken })).status).toBe(404);
@@ -214,19 +188,11 @@ describe('the local cloud running the task tracker', () => {
 
   it("answers an oversized body with the API's 413 and a too-long field with its field details", async () => {
     const { idToken } = await newUser('sizes');
-    const huge = await api('/tasks', {
-      method: 'POST',
-      token: idToken,
-      body: JSON.stringify({ title: 'big', notes: 'x'.repeat(17 * 1024) }),
-    });
+    const huge = await postTask(idToken, { title: 'big', notes: 'x'.repeat(17 * 1024) });
     expect(huge.status).toBe(413);
     expect(((await huge.json()) as { error: { code: string } }).error.code).toBe('payload_too_large');
 
-    const long = await api('/tasks', {
-      method: 'POST',
-      token: idToken,
-      body: JSON.stringify({ title: 't'.repeat(201) }),
-    });
+    const long = await postTask(idToken, { title: 't'.repeat(201) });
     expect(long.status).toBe(400);
     const body = (await long.json()) as { error: { details: Array<{ field: string }> } };
     expect(body.error.details.map((detail) => detail.field)).toEqual(['title']);
@@ -364,11 +330,7 @@ describe('IAM enforced on the task tracker', () => {
   it('refuses none of its own calls: every route runs as its own role and passes', async () => {
     // Arrange
     const { idToken } = await newUser('iam');
-    const created = await api('/tasks', {
-      method: 'POST',
-      token: idToken,
-      body: JSON.stringify({ title: 'IAM' }),
-    });
+    const created = await postTask(idToken, { title: 'IAM' });
     const task = (await created.json()) as { id: string; version: number };
     // Act
     const statuses = [

@@ -3,12 +3,13 @@
  * type, ports with unique flags, and a resource no service owns failing loudly where it is used.
  */
 import { describe, expect, it } from 'vitest';
-import type { LocalAssembly, TemplateResource } from '../src/assembly/index.js';
-import { EMPTY_PROFILE, startLocalCloud } from '../src/index.js';
+import type { TemplateResource } from '../src/assembly/index.js';
+import { EMPTY_PROFILE } from '../src/index.js';
 import { UnresolvableError } from '../src/intrinsics/index.js';
 import { physicalIdsOf, portSpecs, SERVICE_MODULES, startOrder } from '../src/registry.js';
 import type { LocalService, ServiceModule } from '../src/service.js';
-import { EPHEMERAL_PORTS } from './support/cloud.js';
+import { firstStack, stackAssembly } from './support/assembly.js';
+import { startTestCloud } from './support/cloud.js';
 
 const module = (id: string, dependsOn: ServiceModule<LocalService>[] = []): ServiceModule<LocalService> => ({
   id,
@@ -18,21 +19,7 @@ const module = (id: string, dependsOn: ServiceModule<LocalService>[] = []): Serv
   create: () => undefined,
 });
 
-function assemblyOf(resources: Record<string, TemplateResource>): LocalAssembly {
-  return {
-    stageName: 'T-dev',
-    directory: '/nowhere',
-    region: 'eu-west-1',
-    stacks: [
-      {
-        stackName: 'T-dev-App',
-        region: 'eu-west-1',
-        template: { Resources: resources },
-        fileAssets: new Map(),
-      },
-    ],
-  };
-}
+const assemblyOf = (resources: Record<string, TemplateResource>) => stackAssembly('App', resources);
 
 describe('the service registry', () => {
   it('starts each service after the services it depends on, otherwise in list order', () => {
@@ -66,7 +53,7 @@ describe('the service registry', () => {
     const ids = physicalIdsOf(
       assemblyOf({ Table: { Type: 'AWS::DynamoDB::Table', Properties: { TableName: 'tasks' } } }),
     );
-    const ctx = ids.context(ids.source.stacks[0] as LocalAssembly['stacks'][number]);
+    const ctx = ids.context(firstStack(ids.source));
     expect(ctx.ref('Table')).toBe('tasks');
     expect(ctx.getAtt('Table', 'Arn')).toBe('arn:aws:dynamodb:eu-west-1:000000000000:table/tasks');
   });
@@ -85,13 +72,7 @@ describe('the service registry', () => {
       },
     });
     // Act
-    const started = startLocalCloud({
-      assembly,
-      inMemory: true,
-      ports: EPHEMERAL_PORTS,
-      profile: EMPTY_PROFILE,
-      log: () => {},
-    });
+    const started = startTestCloud({ assembly, profile: EMPTY_PROFILE });
     // Assert
     await expect(started).rejects.toBeInstanceOf(UnresolvableError);
     await expect(started).rejects.toThrow(
@@ -111,13 +92,7 @@ describe('the service registry', () => {
         },
       },
     });
-    const cloud = await startLocalCloud({
-      assembly,
-      inMemory: true,
-      ports: EPHEMERAL_PORTS,
-      profile: EMPTY_PROFILE,
-      log: () => {},
-    });
+    const cloud = await startTestCloud({ assembly, profile: EMPTY_PROFILE });
     try {
       expect(cloud.notEmulated()).toEqual([{ logicalId: 'Queue', type: 'AWS::SQS::Queue' }]);
       expect(cloud.endpoints().map((e) => e.id)).toEqual(['dynamodb', 'console']);

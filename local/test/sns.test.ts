@@ -9,10 +9,11 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { LocalAssembly, TemplateResource } from '../src/assembly/index.js';
+import type { TemplateResource } from '../src/assembly/index.js';
 import { physicalIdsOf } from '../src/registry.js';
 import { LocalCloudWatch } from '../src/services/cloudwatch/index.js';
 import { LocalSns, SnsError } from '../src/services/sns/index.js';
+import { firstStack, stackAssembly } from './support/assembly.js';
 
 interface Received {
   readonly headers: IncomingHttpHeaders;
@@ -43,22 +44,6 @@ afterEach(async () => {
   await new Promise((resolve) => hook.close(resolve));
 });
 
-function assemblyWith(resources: Record<string, TemplateResource>): LocalAssembly {
-  return {
-    stageName: 'T-dev',
-    directory: '/nowhere',
-    region: 'eu-west-1',
-    stacks: [
-      {
-        stackName: 'T-dev-Monitoring',
-        region: 'eu-west-1',
-        template: { Resources: resources },
-        fileAssets: new Map(),
-      },
-    ],
-  };
-}
-
 const subscription = (Protocol: string, Endpoint: string): TemplateResource => ({
   Type: 'AWS::SNS::Subscription',
   Properties: { TopicArn: { Ref: 'Topic' }, Protocol, Endpoint },
@@ -74,12 +59,12 @@ function resources(): Record<string, TemplateResource> {
 }
 
 async function startSns(dataDir?: string): Promise<{ sns: LocalSns; topicArn: string }> {
-  const ids = physicalIdsOf(assemblyWith(resources()));
+  const ids = physicalIdsOf(stackAssembly('Monitoring', resources()));
   const sns = new LocalSns({ ids, port: 0, log: () => {}, ...(dataDir ? { dataDir } : {}) });
   stopping.push(sns);
   await sns.start();
   await sns.settled();
-  const topicArn = ids.ref(ids.source.stacks[0] as LocalAssembly['stacks'][number], 'Topic') ?? '';
+  const topicArn = ids.ref(firstStack(ids.source), 'Topic') ?? '';
   return { sns, topicArn };
 }
 
@@ -269,7 +254,7 @@ describe('an alarm publishing to the local SNS', () => {
         },
       },
     };
-    const ids = physicalIdsOf(assemblyWith(template));
+    const ids = physicalIdsOf(stackAssembly('Monitoring', template));
     const sns = new LocalSns({ ids, port: 0, log: () => {} });
     stopping.push(sns);
     await sns.start();

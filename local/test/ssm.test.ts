@@ -2,8 +2,6 @@
  * SSM Parameter Store through the registry: the fixture's `AWS::SSM::Parameter` answers the AWS
  * SDK's GetParameter/GetParameters with its resolved value, from a test and from a function.
  */
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
 import {
   GetParameterCommand,
   GetParametersCommand,
@@ -11,32 +9,19 @@ import {
   PutParameterCommand,
   SSMClient,
 } from '@aws-sdk/client-ssm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { REPO_ROOT, readStageAssembly } from '../src/assembly/index.js';
-import { type LocalCloud, startLocalCloud } from '../src/index.js';
-import { buildFixtureApp } from './fixtures/app.js';
-import { EPHEMERAL_PORTS } from './support/cloud.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useFixtureCloud } from './support/fixture-cloud.js';
 
-// Inside the repository: the fixture function imports the AWS SDK from its node_modules, as a
-// function on Lambda's runtime would find the SDK the runtime provides.
-const outdir = mkdtempSync(join(mkdirOnce(join(REPO_ROOT, '.local-cloud')), 'test-ssm-'));
-let cloud: LocalCloud;
+const fixture = useFixtureCloud('ssm');
 let ssm: SSMClient;
 
-beforeAll(async () => {
-  const assembly = readStageAssembly(buildFixtureApp(outdir).app.synth(), 'dev');
-  cloud = await startLocalCloud({ assembly, inMemory: true, ports: EPHEMERAL_PORTS, log: () => {} });
+beforeAll(() => {
   ssm = new SSMClient({
-    endpoint: cloud.url('ssm'),
+    endpoint: fixture.cloud.url('ssm'),
     region: 'eu-west-1',
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
   });
-}, 60_000);
-
-afterAll(async () => {
-  ssm?.destroy();
-  await cloud?.stop();
-  rmSync(outdir, { recursive: true, force: true });
+  return () => ssm.destroy();
 });
 
 describe('the local SSM Parameter Store', () => {
@@ -69,7 +54,7 @@ describe('the local SSM Parameter Store', () => {
 
   it('is what a function reads with the AWS SDK, found through AWS_ENDPOINT_URL_SSM', async () => {
     // Act: the fixture function calls GetParameter with an SDK client configured with nothing.
-    const response = await fetch(new URL('files/greeting', cloud.url('apigateway')));
+    const response = await fetch(new URL('files/greeting', fixture.cloud.url('apigateway')));
     // Assert
     expect(response.status).toBe(200);
     expect(((await response.json()) as { greeting: string }).greeting).toMatch(
@@ -77,8 +62,3 @@ describe('the local SSM Parameter Store', () => {
     );
   });
 });
-
-function mkdirOnce(dir: string): string {
-  mkdirSync(dir, { recursive: true });
-  return dir;
-}

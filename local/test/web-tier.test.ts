@@ -6,21 +6,16 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { faultsService } from '../src/faults.js';
-import { type LocalCloud, startLocalCloud } from '../src/index.js';
+import type { LocalCloud } from '../src/index.js';
 import { albService } from '../src/services/alb/module.js';
 import { cloudwatchService } from '../src/services/cloudwatch/module.js';
 import { ecsService } from '../src/services/ecs/module.js';
-import { EPHEMERAL_PORTS } from './support/cloud.js';
+import { startTestCloud } from './support/cloud.js';
 
 let cloud: LocalCloud;
 
 beforeAll(async () => {
-  cloud = await startLocalCloud({
-    inMemory: true,
-    ports: EPHEMERAL_PORTS,
-    log: () => {},
-    alarmPeriodScale: 0.01,
-  });
+  cloud = await startTestCloud({ alarmPeriodScale: 0.01 });
 }, 90_000);
 
 afterAll(async () => {

@@ -15,11 +15,6 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import {
-  CognitoIdentityProviderClient,
-  ConfirmSignUpCommand,
-  SignUpCommand,
-} from '@aws-sdk/client-cognito-identity-provider';
 import { signInWithSrp } from '@tasktracker/local/srp-sign-in';
 import { REPO_ROOT, readStageAssembly } from '../assembly/index.js';
 import { type FaultRegistry, faultsService } from '../faults.js';
@@ -30,6 +25,7 @@ import { apigatewayService } from '../services/apigateway/module.js';
 import type { AlarmDefinition, AlarmState, LocalCloudWatch } from '../services/cloudwatch/index.js';
 import type { MetricStore, MetricWriter } from '../services/cloudwatch/metrics.js';
 import { cloudwatchService } from '../services/cloudwatch/module.js';
+import { localCognitoClient, signUpAndConfirm } from '../services/cognito/client.js';
 import { cognitoService } from '../services/cognito/module.js';
 import { lambdaService } from '../services/lambda/module.js';
 import type { LocalSns } from '../services/sns/index.js';
@@ -91,7 +87,7 @@ export async function runGameDay(options: GameDayOptions): Promise<GameDayReport
   const stage = options.stage ?? 'prod';
   const log = options.log ?? (() => {});
   const profile = options.profile ?? (await loadProfile(DEFAULT_PROFILE_FILE));
-  const scenarios = SCENARIOS.filter((s) => !options.quick || s.quick);
+  const scenarios = SCENARIOS.filter((s) => !options.quick || s.pace === 'fast');
   const phases = [
     { clock: options.clock, scenarios: scenarios.filter((s) => s.pace === 'fast') },
     { clock: options.loadClock, scenarios: scenarios.filter((s) => s.pace === 'load') },
@@ -198,27 +194,12 @@ async function signedInCaller(cloud: LocalCloud): Promise<GameDayContext['call']
   const gateway = cloud.service(apigatewayService);
   const api = gateway?.apis[0];
   if (!cognito || !pool || !gateway || !api) throw new Error('The game day needs the API and its user pool.');
-  const client = new CognitoIdentityProviderClient({
-    endpoint: cloud.url('cognito'),
-    region: pool.region,
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  });
+  const client = localCognitoClient(cloud.url('cognito'), pool.region);
   const username = `gameday-${randomBytes(4).toString('hex')}@example.com`;
   // Upper, lower, digit and symbol: what a strong pool policy asks for.
   const password = `Gameday-${randomBytes(8).toString('hex')}-Aa1!`;
   try {
-    await client.send(
-      new SignUpCommand({
-        ClientId: pool.clientId,
-        Username: username,
-        Password: password,
-        UserAttributes: [{ Name: 'email', Value: username }],
-      }),
-    );
-    const code = cognito.confirmationCodes().find((c) => c.username === username)?.code;
-    await client.send(
-      new ConfirmSignUpCommand({ ClientId: pool.clientId, Username: username, ConfirmationCode: code }),
-    );
+    await signUpAndConfirm(client, cognito, { clientId: pool.clientId, email: username, password });
     const tokens = await signInWithSrp(client, {
       userPoolId: pool.id,
       clientId: pool.clientId,

@@ -39,13 +39,12 @@ export type Plan =
 export interface Scenario {
   readonly name: string;
   /**
-   * `fast`: runs with the fast clock (long windows pass in seconds). `load`: its alarm is a rate or
-   * an average over requests, which compressing time would dilute below what the machine can
-   * generate, so it runs with the slower clock.
+   * `fast`: runs with the fast clock (long windows pass in seconds), and in the quick run (in `npm
+   * test`). `load`: its alarm is a rate or an average over requests, which compressing time would
+   * dilute below what the machine can generate, so it runs with the slower clock, and only in the
+   * full run, since it needs sustained throughput.
    */
   readonly pace: 'fast' | 'load';
-  /** Whether the quick run (in `npm test`) includes it: those that need no sustained throughput. */
-  readonly quick: boolean;
   /** What the fault is, for the table. */
   readonly fault: string;
   plan(ctx: GameDayContext): Plan;
@@ -85,6 +84,25 @@ async function inject(
   const fault = await ctx.faults.inject({ kind, target, ...(parameters ? { parameters } : {}) });
   return async () => {
     await ctx.faults.clear(fault.id);
+  };
+}
+
+/** Injects a fault and repeats `request` while it holds; the returned function clears and stops both. */
+async function injectUnderLoad(
+  ctx: GameDayContext,
+  fault: {
+    readonly kind: string;
+    readonly target: string;
+    readonly parameters?: Record<string, number | string>;
+  },
+  request: GameDayRequest | undefined,
+  concurrency: number,
+): Promise<() => Promise<void>> {
+  const clear = await inject(ctx, fault.kind, fault.target, fault.parameters);
+  const stop = request ? startLoad(ctx, request, concurrency) : async () => {};
+  return async () => {
+    await clear();
+    await stop();
   };
 }
 
@@ -142,27 +160,31 @@ function capacityAlarm(ctx: GameDayContext, metricName: string): AlarmDefinition
     );
 }
 
+/** A DynamoDB alarm's plan: it needs the app's traffic, and acts on the alarm's table. */
+function tablePlan(ctx: GameDayContext, alarm: AlarmDefinition | undefined, what: string): Plan {
+  if (!ctx.traffic) return { missing: 'the app profile gives no game-day traffic (profile.gameDay)' };
+  return planned(alarm, alarm?.metrics[0]?.dimensions.TableName, what);
+}
+
 function throttleScenario(name: string, operations: 'reads' | 'writes'): Scenario {
   const metricName = operations === 'reads' ? 'ReadThrottleEvents' : 'WriteThrottleEvents';
   return {
     name,
     pace: 'fast',
-    quick: true,
     fault: `dynamodb-throttle (${operations})`,
-    plan(ctx) {
-      if (!ctx.traffic) return { missing: 'the app profile gives no game-day traffic (profile.gameDay)' };
-      const alarm = alarmOn(ctx, 'AWS/DynamoDB', metricName, ['TableName']);
-      return planned(alarm, alarm?.metrics[0]?.dimensions.TableName, `AWS/DynamoDB ${metricName} of a table`);
-    },
-    async start(ctx, table) {
-      const clear = await inject(ctx, 'dynamodb-throttle', table, { operations });
-      const request = ctx.traffic?.[operations === 'reads' ? 'read' : 'write'];
-      const stop = request ? startLoad(ctx, request, 2) : async () => {};
-      return async () => {
-        await clear();
-        await stop();
-      };
-    },
+    plan: (ctx) =>
+      tablePlan(
+        ctx,
+        alarmOn(ctx, 'AWS/DynamoDB', metricName, ['TableName']),
+        `AWS/DynamoDB ${metricName} of a table`,
+      ),
+    start: (ctx, table) =>
+      injectUnderLoad(
+        ctx,
+        { kind: 'dynamodb-throttle', target: table, parameters: { operations } },
+        ctx.traffic?.[operations === 'reads' ? 'read' : 'write'],
+        2,
+      ),
   };
 }
 
@@ -171,13 +193,8 @@ function capacityScenario(name: string, kind: 'read' | 'write'): Scenario {
   return {
     name,
     pace: 'load',
-    quick: false,
     fault: `load: the app's heaviest ${kind}s`,
-    plan(ctx) {
-      if (!ctx.traffic) return { missing: 'the app profile gives no game-day traffic (profile.gameDay)' };
-      const alarm = capacityAlarm(ctx, metricName);
-      return planned(alarm, alarm?.metrics[0]?.dimensions.TableName, `AWS/DynamoDB ${metricName}`);
-    },
+    plan: (ctx) => tablePlan(ctx, capacityAlarm(ctx, metricName), `AWS/DynamoDB ${metricName}`),
     async start(ctx) {
       const request = ctx.traffic?.[kind];
       if (!request) throw new Error('No game-day traffic.');
@@ -191,7 +208,6 @@ function stressScenario(name: string, kind: 'cpu' | 'memory'): Scenario {
   return {
     name,
     pace: 'fast',
-    quick: true,
     fault: `ecs-${kind}-stress`,
     plan(ctx) {
       const alarm = alarmOn(ctx, 'AWS/ECS', metricName, ['ClusterName', 'ServiceName']);
@@ -202,70 +218,66 @@ function stressScenario(name: string, kind: 'cpu' | 'memory'): Scenario {
   };
 }
 
+/**
+ * An alarm on an API Gateway metric: the fault goes into the function behind a second route (so it
+ * does not repeat the function error's), and that route is called while it holds.
+ */
+function apiScenario(
+  name: string,
+  metricName: string,
+  fault: {
+    readonly kind: 'lambda-error' | 'lambda-latency';
+    readonly parameters?: (alarm: AlarmDefinition) => Record<string, number>;
+  },
+  load: { readonly pace: Scenario['pace']; readonly concurrency: number },
+): Scenario {
+  return {
+    name,
+    pace: load.pace,
+    fault: fault.kind,
+    plan: (ctx) =>
+      planned(
+        alarmOn(ctx, 'AWS/ApiGateway', metricName),
+        otherRoute(ctx)?.functionName,
+        `AWS/ApiGateway ${metricName}`,
+      ),
+    start: (ctx, functionName, alarm) =>
+      injectUnderLoad(
+        ctx,
+        { kind: fault.kind, target: functionName, parameters: fault.parameters?.(alarm) },
+        routeOf(ctx, functionName).request,
+        load.concurrency,
+      ),
+  };
+}
+
 /** The seed alarms' scenarios, in the order the game day runs them. */
 export const SCENARIOS: readonly Scenario[] = [
   {
     name: 'function error',
     pace: 'fast',
-    quick: true,
     fault: 'lambda-error',
     plan(ctx) {
       const route = ctx.routes.find((r) => logErrorAlarm(ctx, r));
       const alarm = route ? logErrorAlarm(ctx, route) : undefined;
       return planned(alarm, route?.functionName, "a function's error-log metric");
     },
-    async start(ctx, functionName) {
-      const clear = await inject(ctx, 'lambda-error', functionName);
-      const stop = startLoad(ctx, routeOf(ctx, functionName).request, 1);
-      return async () => {
-        await clear();
-        await stop();
-      };
-    },
+    start: (ctx, functionName) =>
+      injectUnderLoad(
+        ctx,
+        { kind: 'lambda-error', target: functionName },
+        routeOf(ctx, functionName).request,
+        1,
+      ),
   },
-  {
-    name: 'API 5XX',
-    pace: 'fast',
-    quick: true,
-    fault: 'lambda-error',
-    plan(ctx) {
-      return planned(
-        alarmOn(ctx, 'AWS/ApiGateway', '5XXError'),
-        otherRoute(ctx)?.functionName,
-        'AWS/ApiGateway 5XXError',
-      );
-    },
-    async start(ctx, functionName) {
-      const clear = await inject(ctx, 'lambda-error', functionName);
-      const stop = startLoad(ctx, routeOf(ctx, functionName).request, 1);
-      return async () => {
-        await clear();
-        await stop();
-      };
-    },
-  },
-  {
-    name: 'API latency',
-    pace: 'load',
-    quick: false,
-    fault: 'lambda-latency',
-    plan(ctx) {
-      return planned(
-        alarmOn(ctx, 'AWS/ApiGateway', 'Latency'),
-        otherRoute(ctx)?.functionName,
-        'AWS/ApiGateway Latency',
-      );
-    },
-    async start(ctx, functionName, alarm) {
-      // Half a second past the threshold: slow enough to breach, well inside the function's timeout.
-      const clear = await inject(ctx, 'lambda-latency', functionName, { delayMs: alarm.threshold + 500 });
-      const stop = startLoad(ctx, routeOf(ctx, functionName).request, 4);
-      return async () => {
-        await clear();
-        await stop();
-      };
-    },
-  },
+  apiScenario('API 5XX', '5XXError', { kind: 'lambda-error' }, { pace: 'fast', concurrency: 1 }),
+  apiScenario(
+    'API latency',
+    'Latency',
+    // Half a second past the threshold: slow enough to breach, well inside the function's timeout.
+    { kind: 'lambda-latency', parameters: (alarm) => ({ delayMs: alarm.threshold + 500 }) },
+    { pace: 'load', concurrency: 4 },
+  ),
   capacityScenario('DynamoDB write units', 'write'),
   capacityScenario('DynamoDB read units', 'read'),
   throttleScenario('DynamoDB write throttling', 'writes'),

@@ -171,13 +171,7 @@ class ModelReader {
   private attachedPolicies(): Map<string, Policy[]> {
     const byRole = new Map<string, Policy[]>();
     for (const resource of resourcesOf(this.ids.source, 'AWS::IAM::Policy')) {
-      const policy = this.readPolicy(
-        resource,
-        resource.properties.PolicyDocument,
-        'PolicyDocument',
-        `${resource.stack.stackName}/${resource.logicalId}`,
-        'identity-based',
-      );
+      const policy = this.policyResourceDocument(resource);
       for (const role of this.roleNamesOf(resource)) byRole.set(role, [...(byRole.get(role) ?? []), policy]);
     }
     return byRole;
@@ -189,16 +183,21 @@ class ModelReader {
     for (const resource of resourcesOf(this.ids.source, 'AWS::IAM::ManagedPolicy')) {
       const arn = this.ids.ref(resource.stack, resource.logicalId);
       if (arn === undefined) continue;
-      const policy = this.readPolicy(
-        resource,
-        resource.properties.PolicyDocument,
-        'PolicyDocument',
-        `${resource.stack.stackName}/${resource.logicalId}`,
-        'identity-based',
-      );
+      const policy = this.policyResourceDocument(resource);
       byArn.set(arn, [{ ...policy, attachedTo: this.roleNamesOf(resource) }]);
     }
     return byArn;
+  }
+
+  /** The document of an `AWS::IAM::Policy` or `AWS::IAM::ManagedPolicy`, named by the resource. */
+  private policyResourceDocument(resource: AssemblyResource): Policy {
+    return this.readPolicy(
+      resource,
+      resource.properties.PolicyDocument,
+      'PolicyDocument',
+      `${resource.stack.stackName}/${resource.logicalId}`,
+      'identity-based',
+    );
   }
 
   private roleNamesOf(resource: AssemblyResource): string[] {

@@ -1,7 +1,9 @@
-/** What the local cloud's tests read off a running cloud: its user pool, codes and alarms. */
-import type { LocalCloud } from '../../src/index.js';
+/** How the local cloud's tests start a cloud, and what they read off it: its user pool, codes and alarms. */
+import type { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
+import { type LocalCloud, type LocalCloudOptions, startLocalCloud } from '../../src/index.js';
 import { portSpecs } from '../../src/registry.js';
 import { cloudwatchService } from '../../src/services/cloudwatch/module.js';
+import { signUpAndConfirm } from '../../src/services/cognito/client.js';
 import {
   type CognitoService,
   cognitoService,
@@ -12,6 +14,11 @@ import {
 export const EPHEMERAL_PORTS: Readonly<Record<string, number>> = Object.fromEntries(
   portSpecs().map((p) => [p.name, 0]),
 );
+
+/** Starts a cloud as tests run one: in memory, on ephemeral ports, printing nothing; `options` adds to that or overrides it. */
+export function startTestCloud(options: LocalCloudOptions = {}): Promise<LocalCloud> {
+  return startLocalCloud({ inMemory: true, ports: EPHEMERAL_PORTS, log: () => {}, ...options });
+}
 
 export function cognitoOf(cloud: LocalCloud): CognitoService {
   const cognito = cloud.service(cognitoService);
@@ -33,4 +40,18 @@ export function codesOf(cloud: LocalCloud) {
 /** Alarm state changes published to SNS so far. */
 export function notificationsOf(cloud: LocalCloud) {
   return cloud.service(cloudwatchService)?.notifications() ?? [];
+}
+
+/** Signs `email` up in the cloud's user pool and confirms it with the code the local Cognito shows. */
+export function signUpConfirmed(
+  cloud: LocalCloud,
+  client: CognitoIdentityProviderClient,
+  email: string,
+  password: string,
+): Promise<void> {
+  return signUpAndConfirm(client, cognitoOf(cloud), {
+    clientId: userPoolOf(cloud).clientId,
+    email,
+    password,
+  });
 }

@@ -6,14 +6,9 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { LOCAL_ACCOUNT_ID, type PhysicalIds } from '../../intrinsics/physical-ids.js';
-import { LoopbackServer } from '../../loopback.js';
-import {
-  type LocalService,
-  type ReloadPlan,
-  type ServiceContext,
-  type ServiceDescription,
-  UNCHANGED,
-} from '../../service.js';
+import { LoopbackService } from '../../loopback.js';
+import { type ReloadPlan, type ServiceContext, type ServiceDescription, UNCHANGED } from '../../service.js';
+import type { ApiRequest, RequestsView } from '../../views.js';
 import type { MetricSink } from '../cloudwatch/metrics.js';
 import type { InvokeOutcome } from '../lambda/index.js';
 import { CognitoAuthorizer, type UserPoolDirectory } from './authorizer.js';
@@ -26,17 +21,6 @@ export type { UserPoolDirectory } from './authorizer.js';
 
 /** Requests the `requests` view keeps. */
 const RECENT_REQUESTS = 200;
-
-/** One answered request, as the console lists it. */
-interface RecentRequest {
-  readonly time: string;
-  readonly requestId: string;
-  readonly api: string;
-  readonly method: string;
-  readonly path: string;
-  readonly status: number;
-  readonly latencyMs: number;
-}
 
 /** `GET /tasks/{id}`: how the reload's line names a method. */
 function methodName(method: ApiMethod): string {
@@ -86,20 +70,14 @@ const ERRORS = {
   timeout: { type: 'INTEGRATION_TIMEOUT', status: 504, message: 'Endpoint request timed out' },
 } satisfies Record<string, GatewayError>;
 
-export class LocalApiGateway implements LocalService {
+export class LocalApiGateway extends LoopbackService {
   private models: readonly RestApiModel[];
-  private readonly server = new LoopbackServer(
-    (req, res) => this.handle(req, res),
-    (res, err) => {
-      this.options.log(`[API Gateway] internal error: ${(err as Error).message}`);
-      sendJson(res, 500, { message: 'Internal server error' });
-    },
-  );
   private authorizers: ReadonlyMap<string, CognitoAuthorizer>;
   /** The latest requests, newest last, for the console's `requests` view. */
-  private readonly recent: RecentRequest[] = [];
+  private readonly recent: ApiRequest[] = [];
 
   constructor(private readonly options: LocalApiGatewayOptions) {
+    super(options.port);
     this.models = readRestApis(options.ids);
     this.authorizers = this.authorizersOf(this.models);
   }
@@ -169,17 +147,9 @@ export class LocalApiGateway implements LocalService {
   }
 
   /** The first API's stage URL (what a client calls), once started. */
-  get endpoint(): string | undefined {
+  override get endpoint(): string | undefined {
     const [first] = this.apis;
     return this.server.url === undefined || !first ? undefined : this.stageUrl(first);
-  }
-
-  async start(): Promise<void> {
-    await this.server.start(this.options.port);
-  }
-
-  stop(): Promise<void> {
-    return this.server.stop();
   }
 
   describe(): ServiceDescription {
@@ -201,7 +171,12 @@ export class LocalApiGateway implements LocalService {
     };
   }
 
-  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  protected override internalError(res: ServerResponse, err: unknown): void {
+    this.options.log(`[API Gateway] internal error: ${(err as Error).message}`);
+    sendJson(res, 500, { message: 'Internal server error' });
+  }
+
+  protected override async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const receivedAt = Date.now();
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const [, stageName = '', ...rest] = url.pathname.split('/');
@@ -235,7 +210,7 @@ export class LocalApiGateway implements LocalService {
 
   /** `requests`: the latest requests the gateway answered, with status and latency. */
   localViews(): ReadonlyMap<string, () => unknown> {
-    return new Map([['requests', () => ({ requests: this.recent })]]);
+    return new Map([['requests', (): RequestsView => ({ requests: this.recent })]]);
   }
 
   private async handleApiRequest(

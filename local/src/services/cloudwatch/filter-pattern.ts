@@ -176,22 +176,17 @@ function parseJsonPattern(pattern: string): Expression {
     expect(')');
     return inner;
   };
-  const and = (): Expression => {
-    let left = primary();
-    while (isPunct('&&')) {
+  /** One precedence level, `operand (op operand)*`, grouped to the left. */
+  const level = (kind: 'and' | 'or', op: string, operand: () => Expression) => (): Expression => {
+    let left = operand();
+    while (isPunct(op)) {
       at++;
-      left = { kind: 'and', left, right: primary() };
+      left = { kind, left, right: operand() };
     }
     return left;
   };
-  const or = (): Expression => {
-    let left = and();
-    while (isPunct('||')) {
-      at++;
-      left = { kind: 'or', left, right: and() };
-    }
-    return left;
-  };
+  const and = level('and', '&&', primary);
+  const or = level('or', '||', and);
 
   expect('{');
   const expression = or();

@@ -13,61 +13,21 @@ import {
   type ServiceDescription,
   UNCHANGED,
 } from '../../service.js';
+import type {
+  Alarm,
+  AlarmDefinition,
+  AlarmHistoryItem,
+  AlarmNotification,
+  AlarmState,
+  AlarmsView,
+  MetricStat,
+} from '../../views.js';
 import type { PublishRequest, PublishResult } from '../sns/index.js';
 import { compileMetricMath, type MathExpression } from './metric-math.js';
 import { type MetricFilter, MetricStore, metricFilterOf, metricKey } from './metrics.js';
 
 export type { MetricSink } from './metrics.js';
-
-export type AlarmState = 'OK' | 'ALARM' | 'INSUFFICIENT_DATA';
-
-/** One metric an alarm reads, with the statistic and period it reads it with. */
-export interface MetricStat {
-  /** The id metric math refers to it by (`m1` for a single-metric alarm). */
-  readonly id: string;
-  readonly namespace: string;
-  readonly metricName: string;
-  readonly dimensions: Readonly<Record<string, string>>;
-  readonly statistic: string;
-  readonly periodSeconds: number;
-}
-
-export interface AlarmDefinition {
-  readonly logicalId: string;
-  readonly alarmName: string;
-  readonly alarmArn: string;
-  readonly description?: string;
-  readonly region: string;
-  /** The metrics it reads: one, or the metric math's metrics. */
-  readonly metrics: readonly MetricStat[];
-  /** The metric math whose value is compared, for a metric-math alarm. */
-  readonly expression?: { readonly id: string; readonly text: string; readonly label?: string };
-  readonly periodSeconds: number;
-  readonly evaluationPeriods: number;
-  readonly datapointsToAlarm: number;
-  readonly threshold: number;
-  readonly comparison: string;
-  readonly treatMissingData: string;
-  readonly actions: Record<AlarmState, string[]>;
-  /** Why the local cloud cannot evaluate it, when it cannot. */
-  readonly notEvaluated?: string;
-}
-
-/** One state change of an alarm. */
-export interface AlarmHistoryItem {
-  readonly time: string;
-  readonly oldState: AlarmState;
-  readonly newState: AlarmState;
-  readonly reason: string;
-}
-
-/** One publication of an alarm's notification to a topic, and what SNS answered. */
-export interface AlarmNotification extends AlarmHistoryItem {
-  readonly topicArn: string;
-  readonly alarmName: string;
-  /** SNS's message id, or why it did not take the message. */
-  readonly result: PublishResult | { readonly error: string };
-}
+export type { Alarm, AlarmDefinition, AlarmHistoryItem, AlarmNotification, AlarmState, MetricStat };
 
 /** Publishes to a local SNS topic. */
 export interface AlarmTopics {
@@ -214,7 +174,7 @@ export class LocalCloudWatch implements LocalService {
   }
 
   /** Every alarm with its current state and its state changes, for `/_local/alarms`. */
-  alarmStates(): Array<AlarmDefinition & { state: AlarmState; history: readonly AlarmHistoryItem[] }> {
+  alarmStates(): Alarm[] {
     return this.alarms.map((alarm) => ({
       ...alarm,
       state: this.states.get(alarm.alarmName) ?? 'INSUFFICIENT_DATA',
@@ -236,7 +196,7 @@ export class LocalCloudWatch implements LocalService {
     return new Map<string, () => unknown>([
       [
         'alarms',
-        () => ({
+        (): AlarmsView => ({
           periodScale: this.periodScale,
           alarms: this.alarmStates(),
           notifications: this.notifications(),

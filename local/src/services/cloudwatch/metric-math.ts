@@ -22,11 +22,13 @@ export class MetricMathError extends Error {
   }
 }
 
+type BinaryOperator = '+' | '-' | '*' | '/';
+
 type Node =
   | { readonly kind: 'number'; readonly value: number }
   | { readonly kind: 'metric'; readonly id: string }
   | { readonly kind: 'negate'; readonly operand: Node }
-  | { readonly kind: 'binary'; readonly op: '+' | '-' | '*' | '/'; readonly left: Node; readonly right: Node }
+  | { readonly kind: 'binary'; readonly op: BinaryOperator; readonly left: Node; readonly right: Node }
   | { readonly kind: 'call'; readonly name: string; readonly args: readonly Node[] };
 
 const FUNCTIONS = new Map<string, number>([
@@ -85,22 +87,16 @@ export function compileMetricMath(expression: string, ids: ReadonlySet<string>):
     }
     return fail(`unexpected "${token}"`);
   };
-  const product = (): Node => {
-    let left = primary();
-    while (peek() === '*' || peek() === '/') {
-      const op = take() as '*' | '/';
-      left = { kind: 'binary', op, left, right: primary() };
+  /** One precedence level, `operand (op operand)*` for any of `ops`, grouped to the left. */
+  const level = (ops: readonly BinaryOperator[], operand: () => Node) => (): Node => {
+    let left = operand();
+    for (let op = peek(); ops.some((o) => o === op); op = peek()) {
+      left = { kind: 'binary', op: take() as BinaryOperator, left, right: operand() };
     }
     return left;
   };
-  const sum = (): Node => {
-    let left = product();
-    while (peek() === '+' || peek() === '-') {
-      const op = take() as '+' | '-';
-      left = { kind: 'binary', op, left, right: product() };
-    }
-    return left;
-  };
+  const product = level(['*', '/'], primary);
+  const sum = level(['+', '-'], product);
 
   const root = sum();
   if (at < tokens.length) fail(`unexpected "${peek()}"`);

@@ -11,7 +11,7 @@ import { assertPasswordMeetsPolicy, hashPassword, verifyPassword } from './passw
 import { STANDARD_ATTRIBUTES } from './spec.js';
 import { createVerifier, type SrpVerifier } from './srp.js';
 import { answerPasswordVerifier, initiateSrpAuth } from './srp-flow.js';
-import type { StoredPool, StoredSession, StoredUser } from './state.js';
+import type { CodeKind, StoredPool, StoredSession, StoredUser } from './state.js';
 
 type Input = Record<string, unknown>;
 type Operation = (directory: CognitoDirectory, input: Input) => Promise<object>;
@@ -82,6 +82,28 @@ function pretendedDelivery(name: string): object {
   return { CodeDeliveryDetails: emailDelivery(name.includes('@') ? name : `${name}@example.com`) };
 }
 
+/**
+ * Sends a code of `kind` to the user the request names (`ResendConfirmationCode`,
+ * `ForgotPassword`), at the address `addressOf` gives, or refuses with the error it gives instead.
+ */
+function sendCode(
+  directory: CognitoDirectory,
+  input: Input,
+  kind: CodeKind,
+  addressOf: (user: StoredUser, client: ResolvedClient) => string | CognitoError,
+): object {
+  const client = directory.client(input.ClientId);
+  const name = requireString(input, 'Username');
+  checkSecretHash(client, name, input.SecretHash);
+  const user = codeRecipient(directory, client, name);
+  if (!user) return pretendedDelivery(name);
+  const address = addressOf(user, client);
+  if (address instanceof CognitoError) throw address;
+  directory.sendCode(client.pool, user, kind);
+  directory.save();
+  return { CodeDeliveryDetails: emailDelivery(address) };
+}
+
 function userAttributes(user: StoredUser): { Name: string; Value: string }[] {
   const attributes = [{ Name: 'sub', Value: user.sub }];
   if (user.email !== undefined) {
@@ -139,17 +161,15 @@ function assertEmail(email: string, message: string): void {
   if (!EMAIL.test(email)) throw invalidParameter(message);
 }
 
-/** The user a client-side operation names; unknown users raise `onUnknown` when existence errors are prevented. */
-function userFor(
-  directory: CognitoDirectory,
-  client: ResolvedClient,
-  username: string,
-  onUnknown: CognitoError,
-) {
-  const user = directory.findUser(client.pool, username);
+/**
+ * The user a confirmation code is for. An unknown one gets the wrong-code error where the client
+ * prevents user-existence errors, so the answer does not reveal whether the account exists.
+ */
+function codeOwner(directory: CognitoDirectory, client: ResolvedClient, name: string): StoredUser {
+  const user = directory.findUser(client.pool, name);
   if (user) return user;
   throw client.spec.preventUserExistenceErrors
-    ? onUnknown
+    ? new CognitoError('CodeMismatchException', 'Invalid verification code provided, please try again.')
     : new CognitoError('UserNotFoundException', 'Username/client id combination not found.');
 }
 
@@ -228,12 +248,7 @@ const confirmSignUp: Operation = async (directory, input) => {
   const name = requireString(input, 'Username');
   const code = requireString(input, 'ConfirmationCode');
   checkSecretHash(client, name, input.SecretHash);
-  const user = userFor(
-    directory,
-    client,
-    name,
-    new CognitoError('CodeMismatchException', 'Invalid verification code provided, please try again.'),
-  );
+  const user = codeOwner(directory, client, name);
   if (user.status === 'CONFIRMED')
     throw notAuthorized('User cannot be confirmed. Current status is CONFIRMED');
   directory.consumeCode(user, 'sign-up', code);
@@ -244,20 +259,13 @@ const confirmSignUp: Operation = async (directory, input) => {
   return {};
 };
 
-const resendConfirmationCode: Operation = async (directory, input) => {
-  const client = directory.client(input.ClientId);
-  const name = requireString(input, 'Username');
-  checkSecretHash(client, name, input.SecretHash);
-  const user = codeRecipient(directory, client, name);
-  if (!user) return pretendedDelivery(name);
-  if (user.status === 'CONFIRMED') throw invalidParameter('User is already confirmed.');
-  if (user.email === undefined || !client.pool.spec.autoVerifiedAttributes.includes('email')) {
-    throw invalidParameter('Auto verification not turned on.');
-  }
-  directory.sendCode(client.pool, user, 'sign-up');
-  directory.save();
-  return { CodeDeliveryDetails: emailDelivery(user.email) };
-};
+const resendConfirmationCode: Operation = async (directory, input) =>
+  sendCode(directory, input, 'sign-up', (user, client) => {
+    if (user.status === 'CONFIRMED') return invalidParameter('User is already confirmed.');
+    if (user.email === undefined || !client.pool.spec.autoVerifiedAttributes.includes('email'))
+      return invalidParameter('Auto verification not turned on.');
+    return user.email;
+  });
 
 async function passwordAuth(directory: CognitoDirectory, client: ResolvedClient, params: Input) {
   const flows = client.spec.explicitAuthFlows;
@@ -369,22 +377,15 @@ const revokeToken: Operation = async (directory, input) => {
   return {};
 };
 
-const forgotPassword: Operation = async (directory, input) => {
-  const client = directory.client(input.ClientId);
-  const name = requireString(input, 'Username');
-  checkSecretHash(client, name, input.SecretHash);
-  const user = codeRecipient(directory, client, name);
-  if (!user) return pretendedDelivery(name);
-  if (!user.enabled) throw notAuthorized('User is disabled.');
-  if (user.email === undefined || (!user.emailVerified && user.status === 'UNCONFIRMED')) {
-    throw invalidParameter(
-      'Cannot reset password for the user as there is no registered/verified email or phone_number',
-    );
-  }
-  directory.sendCode(client.pool, user, 'forgot-password');
-  directory.save();
-  return { CodeDeliveryDetails: emailDelivery(user.email) };
-};
+const forgotPassword: Operation = async (directory, input) =>
+  sendCode(directory, input, 'forgot-password', (user) => {
+    if (!user.enabled) return notAuthorized('User is disabled.');
+    if (user.email === undefined || (!user.emailVerified && user.status === 'UNCONFIRMED'))
+      return invalidParameter(
+        'Cannot reset password for the user as there is no registered/verified email or phone_number',
+      );
+    return user.email;
+  });
 
 const confirmForgotPassword: Operation = async (directory, input) => {
   const client = directory.client(input.ClientId);
@@ -392,12 +393,7 @@ const confirmForgotPassword: Operation = async (directory, input) => {
   const code = requireString(input, 'ConfirmationCode');
   const password = requireString(input, 'Password');
   checkSecretHash(client, name, input.SecretHash);
-  const user = userFor(
-    directory,
-    client,
-    name,
-    new CognitoError('CodeMismatchException', 'Invalid verification code provided, please try again.'),
-  );
+  const user = codeOwner(directory, client, name);
   assertPasswordMeetsPolicy(password, client.pool.spec.passwordPolicy);
   const credential = await credentials(client.pool, user.username, password);
   directory.consumeCode(user, 'forgot-password', code);

@@ -8,30 +8,9 @@
 import { type AssemblyResource, resourcesOf, type StackTemplate } from '../../assembly/index.js';
 import { type ResolveContext, resolveIntrinsic, resolveString } from '../../intrinsics/index.js';
 import { generatedName, LOCAL_ACCOUNT_ID, type PhysicalIds } from '../../intrinsics/physical-ids.js';
+import type { DashboardWidget, LocalDashboard } from '../../views.js';
 
-/** A widget of a dashboard body, as CloudWatch defines it (`type`, position, `properties`). */
-export interface DashboardWidget {
-  readonly type: string;
-  readonly x?: number;
-  readonly y?: number;
-  readonly width?: number;
-  readonly height?: number;
-  readonly properties?: Record<string, unknown>;
-  /** Resources the widget refers to that the local cloud does not run (no local data for them). */
-  readonly notEmulated: readonly string[];
-}
-
-export interface LocalDashboard {
-  readonly logicalId: string;
-  readonly name: string;
-  /** The body's `start` (`-PT3H`), if it sets one. */
-  readonly start?: string;
-  /** The body's `periodOverride` (`auto` or `inherit`), if it sets one. */
-  readonly periodOverride?: string;
-  readonly widgets: readonly DashboardWidget[];
-  /** Why the body could not be read, when it could not. */
-  readonly error?: string;
-}
+export type { DashboardWidget, LocalDashboard };
 
 const MARKER = /⟨not emulated: ([^⟩]+)⟩/g;
 

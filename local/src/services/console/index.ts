@@ -11,8 +11,9 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { architectureSvg } from '../../diagram/index.js';
 import type { PlacedNode } from '../../diagram/layout.js';
 import { changeFaults, FAULT_TOKEN_HEADER, faultsService } from '../../faults.js';
-import { addressedToLoopback, LoopbackServer } from '../../loopback.js';
-import type { LocalService, ServiceContext, ServiceDescription, ServiceModule } from '../../service.js';
+import { addressedToLoopback, LoopbackService } from '../../loopback.js';
+import type { ServiceContext, ServiceDescription, ServiceModule } from '../../service.js';
+import type { DashboardView } from '../../views.js';
 import { ConsoleAssets } from './assets.js';
 import { type LocalDashboard, localDashboards } from './dashboard.js';
 import { CONSOLE_PAGES, overviewBody, renderPage } from './pages.js';
@@ -21,32 +22,15 @@ import { CONSOLE_PAGES, overviewBody, renderPage } from './pages.js';
 const CONTENT_SECURITY_POLICY =
   "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
-export class LocalConsole implements LocalService {
-  private readonly server = new LoopbackServer(
-    (req, res) => this.handle(req, res),
-    (res, err, req) => {
-      this.ctx.log(`[Console] ${req.method} ${req.url}: ${(err as Error).stack ?? String(err)}`);
-      send(res, 500, 'text/plain; charset=utf-8', 'The console failed; see its log.\n');
-    },
-  );
+export class LocalConsole extends LoopbackService {
   private readonly assets = new ConsoleAssets();
   private diagram: Promise<string> | undefined;
   private dashboards: LocalDashboard[] | undefined;
   /** What a request that changes faults must carry: shown in the banner and on this console's pages only. */
   private readonly token = randomBytes(16).toString('hex');
 
-  constructor(private readonly ctx: ServiceContext) {}
-
-  get endpoint(): string | undefined {
-    return this.server.url;
-  }
-
-  async start(): Promise<void> {
-    await this.server.start(this.ctx.port);
-  }
-
-  stop(): Promise<void> {
-    return this.server.stop();
+  constructor(private readonly ctx: ServiceContext) {
+    super(ctx.port);
   }
 
   describe(): ServiceDescription {
@@ -65,7 +49,7 @@ export class LocalConsole implements LocalService {
 
   /** `dashboard`: the template's dashboards, resolved locally. */
   localViews(): ReadonlyMap<string, () => unknown> {
-    return new Map([['dashboard', () => ({ dashboards: this.resolvedDashboards() })]]);
+    return new Map([['dashboard', (): DashboardView => ({ dashboards: this.resolvedDashboards() })]]);
   }
 
   private resolvedDashboards(): LocalDashboard[] {
@@ -74,7 +58,12 @@ export class LocalConsole implements LocalService {
     return this.dashboards;
   }
 
-  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  protected override internalError(res: ServerResponse, err: unknown, req: IncomingMessage): void {
+    this.ctx.log(`[Console] ${req.method} ${req.url}: ${(err as Error).stack ?? String(err)}`);
+    send(res, 500, 'text/plain; charset=utf-8', 'The console failed; see its log.\n');
+  }
+
+  protected override async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     if (!addressedToLoopback(req.headers.host, this.server.port)) {
       send(res, 403, 'text/plain', `This console answers only ${this.server.url}.\n`);
       return;

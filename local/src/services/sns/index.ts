@@ -13,8 +13,9 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import { type AssemblyResource, resourcesOf } from '../../assembly/index.js';
 import type { PhysicalIds } from '../../intrinsics/physical-ids.js';
-import { LoopbackServer } from '../../loopback.js';
-import type { LocalService, ServiceDescription } from '../../service.js';
+import { LoopbackService } from '../../loopback.js';
+import type { ServiceDescription } from '../../service.js';
+import type { MailboxMessage, MailboxView } from '../../views.js';
 
 /** Who publishes, as a topic policy would see it (a service principal on behalf of a resource). */
 export interface Publisher {
@@ -66,22 +67,7 @@ interface Subscription {
   readonly rawMessageDelivery: boolean;
 }
 
-/** One message in the local mailbox, as an e-mail subscription would receive it. */
-export interface MailboxMessage {
-  readonly time: string;
-  readonly messageId: string;
-  readonly to: string;
-  readonly from: string;
-  readonly subject: string;
-  /** `SubscriptionConfirmation` or `Notification`. */
-  readonly type: 'SubscriptionConfirmation' | 'Notification';
-  readonly topicArn: string;
-  readonly subscriptionArn: string;
-  /** The published message, exactly (for an alarm, CloudWatch's JSON notification). */
-  readonly message: string;
-  /** The link to follow: confirm for a confirmation, unsubscribe for a notification. */
-  readonly link: string;
-}
+export type { MailboxMessage };
 
 /** One delivery attempt to a subscription. */
 export interface Delivery {
@@ -110,7 +96,7 @@ const RECENT = 500;
 const HTTP_TIMEOUT_MS = 15_000;
 const SENDER = 'no-reply@sns.amazonaws.com';
 
-export class LocalSns implements LocalService {
+export class LocalSns extends LoopbackService {
   private readonly topics = new Map<string, Topic>();
   private readonly subscriptions: Subscription[] = [];
   /** Per subscription ARN: its status and the token its confirmation link carries. */
@@ -118,17 +104,9 @@ export class LocalSns implements LocalService {
   private readonly mailbox: MailboxMessage[] = [];
   private readonly deliveries: Delivery[] = [];
   private readonly inFlight = new Set<Promise<void>>();
-  private readonly server = new LoopbackServer(
-    (req, res) => {
-      this.handle(req, res);
-    },
-    (res, err) => {
-      this.options.log(`[SNS] internal error: ${(err as Error).message}`);
-      res.writeHead(500, { 'content-type': 'text/plain' }).end('Internal error.');
-    },
-  );
 
   constructor(private readonly options: LocalSnsOptions) {
+    super(options.port);
     for (const resource of resourcesOf(options.ids.source, 'AWS::SNS::Topic')) {
       const topic = this.topicOf(resource);
       this.topics.set(topic.arn, topic);
@@ -151,18 +129,14 @@ export class LocalSns implements LocalService {
       this.subscriptions.push(this.subscriptionOf(resource));
   }
 
-  get endpoint(): string | undefined {
-    return this.server.url;
-  }
-
   /** Whether the assembly declares any topic. */
   get hasTopics(): boolean {
     return this.topics.size > 0;
   }
 
-  async start(): Promise<void> {
+  override async start(): Promise<void> {
     this.loadState();
-    await this.server.start(this.options.port);
+    await super.start();
     for (const subscription of this.subscriptions) {
       if (this.status(subscription) !== 'pending') continue;
       // One confirmation e-mail per subscription, as SNS sends; an HTTP endpoint that may not have
@@ -174,9 +148,9 @@ export class LocalSns implements LocalService {
     this.saveState();
   }
 
-  async stop(): Promise<void> {
+  override async stop(): Promise<void> {
     await Promise.allSettled([...this.inFlight]);
-    await this.server.stop();
+    await super.stop();
   }
 
   describe(): ServiceDescription {
@@ -207,7 +181,7 @@ export class LocalSns implements LocalService {
 
   localViews(): ReadonlyMap<string, () => unknown> {
     return new Map<string, () => unknown>([
-      ['mailbox', () => ({ messages: this.mailbox })],
+      ['mailbox', (): MailboxView => ({ messages: this.mailbox })],
       [
         'sns',
         () => ({
@@ -433,8 +407,17 @@ export class LocalSns implements LocalService {
     void promise.finally(() => this.inFlight.delete(promise));
   }
 
+  protected override internalError(res: ServerResponse, err: unknown): void {
+    this.options.log(`[SNS] internal error: ${(err as Error).message}`);
+    res.writeHead(500, { 'content-type': 'text/plain' }).end('Internal error.');
+  }
+
+  protected override handle(req: IncomingMessage, res: ServerResponse): void {
+    this.answerLink(req, res);
+  }
+
   /** `GET /?Action=ConfirmSubscription&TopicArn=…&Token=…` and `GET /?Action=Unsubscribe&SubscriptionArn=…`. */
-  private handle(req: IncomingMessage, res: ServerResponse): ServerResponse {
+  private answerLink(req: IncomingMessage, res: ServerResponse): ServerResponse {
     const query = new URL(req.url ?? '/', 'http://127.0.0.1').searchParams;
     const action = query.get('Action');
     if (req.method !== 'GET' || (action !== 'ConfirmSubscription' && action !== 'Unsubscribe'))

@@ -14,8 +14,8 @@ import {
   targetOperation,
 } from '../../aws-json.js';
 import { LOCAL_ACCOUNT_ID, literalProperty, stableSuffix } from '../../intrinsics/physical-ids.js';
-import { LoopbackServer } from '../../loopback.js';
-import type { LocalService, ServiceContext, ServiceDescription, ServiceModule } from '../../service.js';
+import { LoopbackService } from '../../loopback.js';
+import type { ServiceContext, ServiceDescription, ServiceModule } from '../../service.js';
 
 const TARGET_PREFIX = 'AmazonSSM.';
 const MAX_BODY_BYTES = 64 * 1024;
@@ -28,18 +28,12 @@ interface Parameter {
   readonly arn: string;
 }
 
-export class LocalSsm implements LocalService {
+export class LocalSsm extends LoopbackService {
   private readonly parameters = new Map<string, Parameter>();
-  private readonly server = new LoopbackServer(
-    (req, res) => this.handle(req, res),
-    (res, err) => {
-      this.ctx.log(`[SSM] internal error: ${(err as Error).message}`);
-      sendAwsJsonError(res, new AwsJsonError('InternalServerError', 'Internal error.', 500));
-    },
-  );
   private readonly startedAt = Math.floor(Date.now() / 1000);
 
   constructor(private readonly ctx: ServiceContext) {
+    super(ctx.port);
     for (const resource of resourcesOf(ctx.assembly, 'AWS::SSM::Parameter')) {
       const parameter = this.parameterOf(resource);
       this.parameters.set(parameter.name, parameter);
@@ -48,18 +42,6 @@ export class LocalSsm implements LocalService {
 
   get size(): number {
     return this.parameters.size;
-  }
-
-  get endpoint(): string | undefined {
-    return this.server.url;
-  }
-
-  async start(): Promise<void> {
-    await this.server.start(this.ctx.port);
-  }
-
-  stop(): Promise<void> {
-    return this.server.stop();
   }
 
   describe(): ServiceDescription {
@@ -89,7 +71,12 @@ export class LocalSsm implements LocalService {
     };
   }
 
-  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  protected override internalError(res: ServerResponse, err: unknown): void {
+    this.ctx.log(`[SSM] internal error: ${(err as Error).message}`);
+    sendAwsJsonError(res, new AwsJsonError('InternalServerError', 'Internal error.', 500));
+  }
+
+  protected override async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const operation = req.method === 'POST' ? targetOperation(req, TARGET_PREFIX) : '';
     try {
       const input = await readJsonObject(req, MAX_BODY_BYTES);

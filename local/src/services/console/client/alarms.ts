@@ -1,6 +1,6 @@
 /** The alarms page: every alarm's state, condition and history; what SNS delivered to the mailbox. */
 import { stateBadge } from './dashboard.js';
-import { h, note, replace, table, time } from './dom.js';
+import { h, note, replace, table, tableOf, time } from './dom.js';
 import type { Alarm, AlarmsView, MailboxView } from './views.js';
 
 /** Alarm states, with each alarm's history behind a disclosure. */
@@ -76,17 +76,12 @@ export function renderNotifications(root: HTMLElement, view: AlarmsView | undefi
   const sent = [...(view?.notifications ?? [])].reverse().slice(0, 50);
   root.append(
     h('h3', {}, 'Notifications published'),
-    sent.length === 0
-      ? note('No alarm has notified its topic yet.')
-      : table(
-          ['Time', 'Alarm', 'Change', 'Topic'],
-          sent.map((n) => [
-            time(n.time),
-            n.alarmName,
-            `${n.oldState} → ${n.newState}`,
-            n.topicArn.split(':').pop() ?? n.topicArn,
-          ]),
-        ),
+    tableOf(sent, 'No alarm has notified its topic yet.', ['Time', 'Alarm', 'Change', 'Topic'], (n) => [
+      time(n.time),
+      n.alarmName,
+      `${n.oldState} → ${n.newState}`,
+      n.topicArn.split(':').pop() ?? n.topicArn,
+    ]),
   );
 }
 

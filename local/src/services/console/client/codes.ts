@@ -1,5 +1,5 @@
 /** The codes page: what the local Cognito "e-mailed", newest first. */
-import { h, note, replace, table, time } from './dom.js';
+import { h, note, replace, tableOf, time } from './dom.js';
 import type { CodeRecord } from './views.js';
 
 export function renderCodes(root: HTMLElement, codes: readonly CodeRecord[] | undefined): void {
@@ -10,17 +10,11 @@ export function renderCodes(root: HTMLElement, codes: readonly CodeRecord[] | un
   const newest = [...codes].reverse();
   replace(
     root,
-    newest.length === 0
-      ? note('No code sent yet: sign up in the app to get one.')
-      : table(
-          ['Time', 'User', 'Kind', 'Code', 'User pool'],
-          newest.map((c) => [
-            time(c.at),
-            c.username,
-            c.kind,
-            h('code', { class: 'code' }, c.code),
-            c.userPoolId,
-          ]),
-        ),
+    tableOf(
+      newest,
+      'No code sent yet: sign up in the app to get one.',
+      ['Time', 'User', 'Kind', 'Code', 'User pool'],
+      (c) => [time(c.at), c.username, c.kind, h('code', { class: 'code' }, c.code), c.userPoolId],
+    ),
   );
 }

@@ -54,6 +54,28 @@ export function table(
   );
 }
 
+/** A table of `items`, a row each, or the note `empty` when there are none. */
+export function tableOf<T>(
+  items: readonly T[],
+  empty: string,
+  headers: readonly string[],
+  row: (item: T) => readonly Child[],
+  attributes: Readonly<Record<string, string>> = {},
+): HTMLElement {
+  return items.length === 0 ? note(empty) : table(headers, items.map(row), attributes);
+}
+
+/** A row of filters: each control after its label, the label naming the control by its id. */
+export function filters(
+  ...fields: ReadonlyArray<readonly [label: string, control: HTMLElement]>
+): HTMLDivElement {
+  return h(
+    'div',
+    { class: 'filters' },
+    ...fields.flatMap(([label, control]) => [h('label', { for: control.id }, `${label} `), control]),
+  );
+}
+
 /** A muted one-line note (empty states, what the local cloud does not offer). */
 export function note(text: string): HTMLParagraphElement {
   return h('p', { class: 'muted' }, text);

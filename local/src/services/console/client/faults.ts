@@ -3,44 +3,9 @@
  * CPU or memory stress) and clear it, through `POST`/`DELETE /_local/faults`. A change carries the
  * token the console put in its page, in the header the page names: another site cannot forge one.
  */
-import { h, note, replace } from './dom.js';
-
-/** A fault parameter, as the `faults` view describes it. */
-type ParameterSpec =
-  | {
-      readonly type: 'number';
-      readonly description: string;
-      readonly min: number;
-      readonly max: number;
-      readonly default: number;
-    }
-  | {
-      readonly type: 'choice';
-      readonly description: string;
-      readonly choices: readonly string[];
-      readonly default: string;
-    };
-
-interface FaultKind {
-  readonly name: string;
-  readonly description: string;
-  readonly targets: readonly string[];
-  readonly parameters: Readonly<Record<string, ParameterSpec>>;
-}
-
-interface ActiveFault {
-  readonly id: string;
-  readonly kind: string;
-  readonly target: string;
-  readonly parameters: Readonly<Record<string, number | string>>;
-  readonly since: string;
-}
-
-/** The `faults` view. */
-export interface FaultsView {
-  readonly kinds: readonly FaultKind[];
-  readonly active: readonly ActiveFault[];
-}
+import type { ActiveFault, FaultKindDescription } from '../../../views.js';
+import { filters, h, note, replace } from './dom.js';
+import type { FaultsView } from './views.js';
 
 /** The token and header a state-changing request needs, from the page's meta tag. */
 function credentials(): { header: string; token: string } | undefined {
@@ -56,7 +21,7 @@ export class FaultsPanel {
   private readonly parameters = h('div', { class: 'filters' });
   private readonly status = h('p', { role: 'status', class: 'fault-status' });
   private readonly active = h('div', {});
-  private kinds: readonly FaultKind[] = [];
+  private kinds: readonly FaultKindDescription[] = [];
   private shape = '';
 
   constructor(
@@ -89,14 +54,7 @@ export class FaultsPanel {
     const form = h(
       'form',
       { class: 'fault-form', 'aria-label': 'Inject a fault' },
-      h(
-        'div',
-        { class: 'filters' },
-        h('label', { for: 'fault-kind' }, 'Fault '),
-        this.kindSelect,
-        h('label', { for: 'fault-target' }, 'Target '),
-        this.targetSelect,
-      ),
+      filters(['Fault', this.kindSelect], ['Target', this.targetSelect]),
       this.parameters,
       h(
         'p',

@@ -1,5 +1,5 @@
 /** The logs page: each function's log events with a function and level filter, and recent API requests. */
-import { h, note, replace, table, time } from './dom.js';
+import { filters, h, note, replace, tableOf, time } from './dom.js';
 import type { LogsView, RequestsView } from './views.js';
 
 /** Lambda's log levels, lowest first (the filter shows a level and those above it). */
@@ -45,14 +45,7 @@ export class LogsPanel {
     if (!this.root.contains(this.results))
       replace(
         this.root,
-        h(
-          'div',
-          { class: 'filters' },
-          h('label', { for: 'log-function' }, 'Function '),
-          this.functionSelect,
-          h('label', { for: 'log-level' }, 'Level '),
-          this.levelSelect,
-        ),
+        filters(['Function', this.functionSelect], ['Level', this.levelSelect]),
         this.results,
       );
     this.draw();
@@ -78,18 +71,18 @@ export class LogsPanel {
         { class: 'muted' },
         `${events.length} event${events.length === 1 ? '' : 's'} shown (newest first, at most ${SHOWN}).`,
       ),
-      events.length === 0
-        ? note('No log event matches.')
-        : table(
-            ['Time', 'Function', 'Level', 'Message'],
-            events.map((e) => [
-              time(e.time),
-              shortName(view, e.functionName),
-              h('span', { class: `level level-${e.level.toLowerCase()}` }, e.level),
-              h('code', { class: 'log-line' }, e.message),
-            ]),
-            { class: 'logs-table' },
-          ),
+      tableOf(
+        events,
+        'No log event matches.',
+        ['Time', 'Function', 'Level', 'Message'],
+        (e) => [
+          time(e.time),
+          shortName(view, e.functionName),
+          h('span', { class: `level level-${e.level.toLowerCase()}` }, e.level),
+          h('code', { class: 'log-line' }, e.message),
+        ],
+        { class: 'logs-table' },
+      ),
     );
   }
 }
@@ -107,23 +100,23 @@ export function renderRequests(root: HTMLElement, view: RequestsView | undefined
   const requests = [...view.requests].reverse().slice(0, 100);
   replace(
     root,
-    requests.length === 0
-      ? note('No API request yet.')
-      : table(
-          ['Time', 'Method', 'Path', 'Status', 'Latency', 'Request id'],
-          requests.map((r) => [
-            time(r.time),
-            r.method,
-            h('code', {}, r.path),
-            h(
-              'span',
-              { class: r.status >= 500 ? 'level level-error' : r.status >= 400 ? 'level level-warn' : '' },
-              String(r.status),
-            ),
-            `${r.latencyMs} ms`,
-            h('code', { class: 'muted' }, r.requestId),
-          ]),
-          { class: 'requests-table' },
+    tableOf(
+      requests,
+      'No API request yet.',
+      ['Time', 'Method', 'Path', 'Status', 'Latency', 'Request id'],
+      (r) => [
+        time(r.time),
+        r.method,
+        h('code', {}, r.path),
+        h(
+          'span',
+          { class: r.status >= 500 ? 'level level-error' : r.status >= 400 ? 'level level-warn' : '' },
+          String(r.status),
         ),
+        `${r.latencyMs} ms`,
+        h('code', { class: 'muted' }, r.requestId),
+      ],
+      { class: 'requests-table' },
+    ),
   );
 }

@@ -7,12 +7,13 @@ import { renderAlarms, renderMailbox, renderNotifications } from './alarms.js';
 import { renderCodes } from './codes.js';
 import { type DashboardData, renderDashboards } from './dashboard.js';
 import { fetchView, note, replace } from './dom.js';
-import { FaultsPanel, type FaultsView } from './faults.js';
+import { FaultsPanel } from './faults.js';
 import { LogsPanel, renderRequests } from './logs.js';
 import type {
   AlarmsView,
   CodeRecord,
   DashboardView,
+  FaultsView,
   LogsView,
   MailboxView,
   MetricsView,
