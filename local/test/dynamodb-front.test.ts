@@ -13,6 +13,7 @@ import {
   dynamoDbClient,
   dynamoDbTotal,
   queryByStatus,
+  startTableCloud,
   TABLE,
   useTableCloud,
 } from './support/status-table.js';
@@ -121,13 +122,7 @@ describe('the DynamoDB front', () => {
 describe('stopping the local DynamoDB under load', () => {
   it('lets the store finish what it started: no operation reaches a closed database', async () => {
     // Arrange: a second cloud with queries in flight when it stops.
-    const busy = await startLocalCloud({
-      assembly,
-      inMemory: true,
-      ports: EPHEMERAL_PORTS,
-      profile: EMPTY_PROFILE,
-      log: () => {},
-    });
+    const busy = await startTableCloud();
     const uncaught: unknown[] = [];
     const onUncaught = (err: unknown) => uncaught.push(err);
     process.on('uncaughtException', onUncaught);

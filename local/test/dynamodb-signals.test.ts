@@ -1,7 +1,8 @@
 /**
  * The DynamoDB signals CloudWatch alarms on: index write units the store does not report (worked
  * out from the table definition and the item before and after), and throttling injected as a
- * fault, answered as DynamoDB does and counted as throttle events.
+ * fault, answered as DynamoDB does and counted as throttle events; and the table made unavailable
+ * as a fault, answered as DynamoDB does and reported in the log.
  */
 import {
   DeleteItemCommand,
@@ -178,5 +179,30 @@ describe('the dynamodb-throttle fault', () => {
     const read = await table.client.send(new GetItemCommand({ TableName: TABLE, Key: { pk: { S: 'a' } } }));
 
     expect(read.Item?.pk?.S).toBe('a');
+  });
+});
+
+describe('the dynamodb-unavailable fault', () => {
+  it('answers every call on the table with 500 InternalServerError, lets none reach the store, and logs the outage', async () => {
+    // Arrange
+    const faults = table.cloud.service(faultsService)?.registry;
+    const fault = await faults?.inject({ kind: 'dynamodb-unavailable', target: TABLE });
+    const item = { pk: { S: 'during-outage' } };
+    // Act
+    const put = table.client.send(new PutItemCommand({ TableName: TABLE, Item: item }));
+    const refused = await put.catch((error: Error & { $metadata?: { httpStatusCode?: number } }) => error);
+    await faults?.clear(fault?.id);
+    const stored = await table.client.send(
+      new GetItemCommand({ TableName: TABLE, Key: item, ConsistentRead: true }),
+    );
+    // Assert: the SDK retried once (maxAttempts 2), then gave up with DynamoDB's error.
+    expect(refused).toMatchObject({ name: 'InternalServerError', $metadata: { httpStatusCode: 500 } });
+    expect(stored.Item).toBeUndefined();
+    expect(table.logged).toEqual(
+      expect.arrayContaining([
+        `[DynamoDB] table ${TABLE} is unavailable (fault ${fault?.id}): every call answers 500 InternalServerError until the fault is cleared`,
+        `[DynamoDB] table ${TABLE} is available again; it refused 2 calls while unavailable (fault ${fault?.id})`,
+      ]),
+    );
   });
 });

@@ -41,6 +41,8 @@ const ASSEMBLY = stackAssembly('Data', {
 export interface TableCloud {
   readonly cloud: LocalCloud;
   readonly client: DynamoDBClient;
+  /** The lines the cloud has logged so far. */
+  readonly logged: readonly string[];
 }
 
 /**
@@ -51,8 +53,9 @@ export function useTableCloud(accessKeyId: string, config: DynamoDBClientConfig 
   return startedAroundTests(
     'The table cloud',
     async () => {
-      const cloud = await startTestCloud({ assembly: ASSEMBLY, profile: EMPTY_PROFILE });
-      return { cloud, client: dynamoDbClient(cloud, accessKeyId, config) };
+      const logged: string[] = [];
+      const cloud = await startTableCloud((line) => logged.push(line));
+      return { cloud, client: dynamoDbClient(cloud, accessKeyId, config), logged };
     },
     async ({ cloud, client }) => {
       client.destroy();
@@ -60,6 +63,11 @@ export function useTableCloud(accessKeyId: string, config: DynamoDBClientConfig 
     },
     30_000,
   );
+}
+
+/** Starts the stage as tests run one, with no app profile, logging to `log`. */
+export function startTableCloud(log: (line: string) => void = () => {}): Promise<LocalCloud> {
+  return startTestCloud({ assembly: ASSEMBLY, profile: EMPTY_PROFILE, log });
 }
 
 /** A client of the cloud's DynamoDB, signing with `accessKeyId`; `config` adds to that. */

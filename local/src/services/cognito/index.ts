@@ -114,6 +114,17 @@ export class LocalCognito implements LocalService {
     return { keys: [key.publicJwk] };
   }
 
+  /**
+   * Claims signed with the pool's own key, as the pool signs its tokens, but with any claims:
+   * what tests use to forge tokens the pool would never issue (no `exp`, another client's
+   * audience) and check that the authorizer refuses them.
+   */
+  signWithPoolKey(userPoolId: string, claims: Record<string, unknown>): string {
+    const key = this.directory.signingKey(userPoolId);
+    if (!key) throw new Error(`The local Cognito has no user pool ${userPoolId}.`);
+    return key.signJwt(claims);
+  }
+
   /** Codes issued so far (the most recent 200), newest last. */
   confirmationCodes(): ReadonlyArray<CodeRecord> {
     return [...this.directory.codes()];

@@ -141,6 +141,11 @@ export class CognitoService implements LocalService {
     return this.cognito.jwks(userPoolId);
   }
 
+  /** Claims signed with the pool's own key: for tests that forge tokens the pool would never issue. */
+  signWithPoolKey(userPoolId: string, claims: Record<string, unknown>): string {
+    return this.cognito.signWithPoolKey(userPoolId, claims);
+  }
+
   /** Codes the local Cognito "sent", oldest first. */
   confirmationCodes(): ReadonlyArray<CodeRecord> {
     return this.cognito.confirmationCodes();

@@ -6,6 +6,7 @@ import type { PhysicalIdRule, ServiceModule } from '../../service.js';
 import { cloudwatchService } from '../cloudwatch/module.js';
 import { LocalDynamoDb, TABLE_TYPES } from './index.js';
 import { throttleOnFault } from './throttle.js';
+import { unavailableOnFault } from './unavailable.js';
 
 const table: PhysicalIdRule = (resource, arn) => {
   const name = literalProperty(resource, 'TableName') ?? generatedName(resource);
@@ -24,7 +25,8 @@ export const dynamodbService: ServiceModule<LocalDynamoDb> = {
   resourceTypes: TABLE_TYPES,
   physicalIds: Object.fromEntries(TABLE_TYPES.map((type) => [type, table])),
   // The front records the capacity each call consumed, as CloudWatch would see it.
-  // IAM judges each call as the role whose credentials signed it; faults may throttle it.
+  // IAM judges each call as the role whose credentials signed it; faults may throttle it or make
+  // the table unavailable.
   dependsOn: [cloudwatchService, iamService, faultsService],
   port: { name: 'dynamodb', default: 8000 },
   endpointEnv: 'DYNAMODB',
@@ -52,7 +54,10 @@ export const dynamodbService: ServiceModule<LocalDynamoDb> = {
     const iam = ctx.get(iamService);
     if (iam) service.addGuard(iam.dynamoDbGuard());
     const faults = ctx.get(faultsService)?.registry;
-    if (faults) throttleOnFault(service, faults);
+    if (faults) {
+      throttleOnFault(service, faults);
+      unavailableOnFault(service, faults, ctx.log);
+    }
     return service;
   },
 };

@@ -101,6 +101,12 @@ const RUNTIME = fileURLToPath(new URL('./runtime.mjs', import.meta.url));
 /** Warm environments per function without reserved concurrency: I/O-bound handlers wait on the store. */
 const DEFAULT_CONCURRENCY = Math.min(16, Math.max(2, 2 * availableParallelism()));
 
+/**
+ * How long an environment's init may take: Lambda limits the init phase to 10 s, then retries it
+ * within the invocation's own timeout.
+ */
+export const INIT_LIMIT_MS = 10_000;
+
 /** Log events the `logs` view keeps, newest last. */
 const RECENT_LOG_EVENTS = 500;
 
@@ -259,6 +265,11 @@ class LocalFunction {
     return outcome;
   }
 
+  /** Process ids of the environments running an invocation now. */
+  busyProcessIds(): number[] {
+    return [...this.workers].flatMap((worker) => (worker.busy && worker.child.pid ? [worker.child.pid] : []));
+  }
+
   stop(): void {
     this.stopped = true;
     for (const worker of this.workers) worker.child.kill('SIGKILL');
@@ -272,13 +283,24 @@ class LocalFunction {
     started: number,
   ): Promise<InvokeOutcome> {
     const durationMs = () => Date.now() - started;
-    let init: RuntimeMessage['init'];
+    let init: RuntimeMessage['init'] | 'timeout';
+    let timer: NodeJS.Timeout | undefined;
     try {
-      init = await worker.ready;
+      // An init that never ends (a hung import, a frozen environment) times the invocation out.
+      const timeout = new Promise<'timeout'>((resolve) => {
+        timer = setTimeout(() => resolve('timeout'), Math.max(INIT_LIMIT_MS, this.config.timeoutMs));
+      });
+      init = await Promise.race([worker.ready, timeout]);
     } catch {
       init = undefined;
+    } finally {
+      clearTimeout(timer);
     }
     worker.stream.start(requestId);
+    if (init === 'timeout') {
+      this.report(worker, requestId, durationMs(), 'timeout', undefined);
+      return { kind: 'timeout', durationMs: durationMs() };
+    }
     if (init?.status !== 'success') {
       worker.failedInit = true;
       const errorType = init?.errorType ?? 'Runtime.ExitError';
@@ -607,6 +629,14 @@ export class LocalLambda implements LocalService {
     const fn = this.functions.get(functionArnOrName) ?? this.byName(functionArnOrName);
     if (!fn) throw new LocalCloudError(`No local function ${functionArnOrName}.`);
     return fn.invoke(event);
+  }
+
+  /**
+   * Process ids of a function's environments that are running an invocation now: what a test
+   * kills or freezes to see the API survive a worker dying mid-request.
+   */
+  busyProcessIds(functionName: string): number[] {
+    return this.byName(functionName)?.busyProcessIds() ?? [];
   }
 
   /** The function configurations, for the summary and the gateway's timeouts. */
