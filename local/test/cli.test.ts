@@ -11,6 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../src/assembly/index.js';
 import { acquireDataLock } from '../src/lock.js';
 import { portSpecs } from '../src/registry.js';
+import { alive } from './support/processes.js';
 
 const LOCAL_DIR = fileURLToPath(new URL('..', import.meta.url));
 const CLI = ['--import', 'tsx', 'src/cli.ts'];
@@ -55,16 +56,6 @@ function descendants(pid: number): number[] {
   };
   walk(pid);
   return found;
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    const state = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.[0];
-    return state !== 'Z';
-  } catch {
-    return false;
-  }
 }
 
 function waitForOutput(child: ChildProcess, pattern: RegExp): Promise<string> {

@@ -38,6 +38,7 @@ import {
   type SignedInUser,
   signUp,
 } from './support/hostile-gateway.js';
+import { alive } from './support/processes.js';
 import { decodeJwt, resignWithForeignKey } from './support/tokens.js';
 
 const settings = hostileSettings();
@@ -381,22 +382,6 @@ describe('faults under load', () => {
     return { reply: value, at: Date.now() };
   };
 
-  const alive = (pid: number) => {
-    try {
-      process.kill(pid, 0);
-      return true;
-    } catch {
-      return false;
-    }
-  };
-
-  /** Whether `pid` is gone within 5 s: a killed child stays a zombie until its parent reaps it. */
-  const ends = async (pid: number) => {
-    const deadline = Date.now() + 5_000;
-    while (alive(pid) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
-    return !alive(pid);
-  };
-
   it('answers 502 at once when a worker is killed mid-request, then serves without a restart, losing no acknowledged write', async () => {
     // Arrange: each create waits in its worker, so the one killed is mid-request.
     const user = await signUp(cloud, cognito, 'killed');
@@ -467,7 +452,7 @@ describe('faults under load', () => {
       expect(at - sentAt).toBeGreaterThanOrEqual(get.timeoutMs);
       expect(at - sentAt).toBeLessThan(get.timeoutMs + 10_000);
       expect(afterwards.status).toBe(200);
-      expect(await ends(pid)).toBe(true);
+      await expect.poll(() => pid !== undefined && alive(pid), { timeout: 5000 }).toBe(false);
     } finally {
       if (pid !== undefined && alive(pid)) process.kill(pid, 'SIGKILL');
     }

@@ -14,6 +14,7 @@ import { INIT_LIMIT_MS } from '../src/services/lambda/index.js';
 import { lambdaService } from '../src/services/lambda/module.js';
 import { buildFixtureApp } from './fixtures/app.js';
 import { EPHEMERAL_PORTS } from './support/cloud.js';
+import { alive } from './support/processes.js';
 
 const outdir = mkdtempSync(join(tmpdir(), 'local-cloud-frozen-'));
 let cloud: LocalCloud;
@@ -27,15 +28,6 @@ afterAll(async () => {
   await cloud?.stop();
   rmSync(outdir, { recursive: true, force: true });
 });
-
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 describe('a Lambda environment frozen during its init', () => {
   it("fails the invocation with 502 at Lambda's init limit, not the gateway's 29 s, and is replaced", async () => {

@@ -3,17 +3,13 @@
  * watching local cloud on 127.0.0.1 while each test edits it as a developer would: its handler,
  * its routes, a broken save, a change the local cloud cannot make in place.
  */
-import {
-  CognitoIdentityProviderClient,
-  ConfirmSignUpCommand,
-  InitiateAuthCommand,
-  SignUpCommand,
-} from '@aws-sdk/client-cognito-identity-provider';
+import { InitiateAuthCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { DynamoDBClient, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type LocalCloud, startLocalCloud } from '../src/index.js';
+import { localCognitoClient } from '../src/services/cognito/client.js';
 import { dynamodbService } from '../src/services/dynamodb/module.js';
-import { codesOf, EPHEMERAL_PORTS, userPoolOf } from './support/cloud.js';
+import { EPHEMERAL_PORTS, signUpConfirmed, userPoolOf } from './support/cloud.js';
 import { BASELINE, LiveApp } from './support/live-app.js';
 
 /** A reload waits for the file event, a build (code) or a synth in a fresh process (infra). */
@@ -66,25 +62,10 @@ async function get(cloud: LocalCloud, path: string, headers: Record<string, stri
 /** A confirmed user's ID token, from the app's own pool. */
 async function signIn(cloud: LocalCloud): Promise<string> {
   const pool = userPoolOf(cloud);
-  const client = new CognitoIdentityProviderClient({
-    endpoint: cloud.url('cognito'),
-    region: pool.region,
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  });
+  const client = localCognitoClient(cloud.url('cognito'), pool.region);
   const email = 'live@example.com';
   const password = 'Live-reload-1!';
-  await client.send(
-    new SignUpCommand({
-      ClientId: pool.clientId,
-      Username: email,
-      Password: password,
-      UserAttributes: [{ Name: 'email', Value: email }],
-    }),
-  );
-  const code = codesOf(cloud).find((c) => c.username === email)?.code;
-  await client.send(
-    new ConfirmSignUpCommand({ ClientId: pool.clientId, Username: email, ConfirmationCode: code }),
-  );
+  await signUpConfirmed(cloud, client, email, password);
   const auth = await client.send(
     new InitiateAuthCommand({
       ClientId: pool.clientId,

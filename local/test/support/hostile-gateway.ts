@@ -4,11 +4,7 @@
  * headers or bodies), and the gateway as a target of the shared hostile cases.
  */
 import { Agent, request } from 'node:http';
-import {
-  CognitoIdentityProviderClient,
-  ConfirmSignUpCommand,
-  SignUpCommand,
-} from '@aws-sdk/client-cognito-identity-provider';
+import type { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import {
   type ApiTarget,
   parseJson,
@@ -16,7 +12,8 @@ import {
   type WireRequest,
 } from '@tasktracker/api/test-support/hostile';
 import type { LocalCloud } from '../../src/index.js';
-import { codesOf, userPoolOf } from './cloud.js';
+import { localCognitoClient } from '../../src/services/cognito/client.js';
+import { signUpConfirmed, userPoolOf } from './cloud.js';
 import { signInWithSrp } from './srp-sign-in.js';
 import { decodeJwt } from './tokens.js';
 
@@ -38,19 +35,7 @@ export async function signUp(
 ): Promise<SignedInUser> {
   const pool = userPoolOf(cloud);
   const email = `${name}-${Date.now()}-${Math.random().toString(36).slice(2, 8)}@example.com`;
-  await cognito.send(
-    new SignUpCommand({
-      ClientId: pool.clientId,
-      Username: email,
-      Password: PASSWORD,
-      UserAttributes: [{ Name: 'email', Value: email }],
-    }),
-  );
-  const code = codesOf(cloud).find((c) => c.username === email)?.code;
-  if (!code) throw new Error(`The local Cognito shows no code for ${email}.`);
-  await cognito.send(
-    new ConfirmSignUpCommand({ ClientId: pool.clientId, Username: email, ConfirmationCode: code }),
-  );
+  await signUpConfirmed(cloud, cognito, email, PASSWORD);
   const auth = await signInWithSrp(cognito, {
     userPoolId: pool.id,
     clientId: pool.clientId,
@@ -68,11 +53,7 @@ export async function signUp(
 
 /** A Cognito client for the cloud's local Cognito. */
 export function cognitoClient(cloud: LocalCloud): CognitoIdentityProviderClient {
-  return new CognitoIdentityProviderClient({
-    endpoint: cloud.url('cognito'),
-    region: userPoolOf(cloud).region,
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  });
+  return localCognitoClient(cloud.url('cognito'), userPoolOf(cloud).region);
 }
 
 /** One raw request to the gateway. */
