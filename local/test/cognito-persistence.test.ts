@@ -20,7 +20,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { localCognitoClient } from '../src/services/cognito/client.js';
 import { type EnsuredUserPool, LocalCognito } from '../src/services/cognito/index.js';
 import { SPA_USER_POOL } from './support/cognito-pool.js';
-import { signInWithSrp } from './support/srp-sign-in.js';
+import { signInWithSrp } from '../src/services/cognito/srp-client.js';
 
 const REGION = 'us-east-1';
 const PASSWORD = 'Correct-horse-9';

@@ -20,7 +20,7 @@ import { OPERATIONS } from '../src/services/cognito/operations.js';
 import { BUILT_IN_NAMES } from './support/built-in-names.js';
 import { PASSWORD_AUTH_POOL } from './support/cognito-pool.js';
 import { getWithHost } from './support/http.js';
-import { signInWithSrp } from './support/srp-sign-in.js';
+import { signInWithSrp } from '../src/services/cognito/srp-client.js';
 import { decodeJwt } from './support/tokens.js';
 
 const REGION = 'eu-west-1';

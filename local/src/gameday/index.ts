@@ -15,7 +15,6 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { signInWithSrp } from '@tasktracker/local/srp-sign-in';
 import { REPO_ROOT, readStageAssembly } from '../assembly/index.js';
 import { type FaultRegistry, faultsService } from '../faults.js';
 import { DEFAULT_PROFILE_FILE, type LocalCloud, type LocalCloudOptions, startLocalCloud } from '../index.js';
@@ -27,6 +26,7 @@ import type { MetricStore, MetricWriter } from '../services/cloudwatch/metrics.j
 import { cloudwatchService } from '../services/cloudwatch/module.js';
 import { localCognitoClient, signUpAndConfirm } from '../services/cognito/client.js';
 import { cognitoService } from '../services/cognito/module.js';
+import { signInWithSrp } from '../services/cognito/srp-client.js';
 import { lambdaService } from '../services/lambda/module.js';
 import type { LocalSns } from '../services/sns/index.js';
 import { snsService } from '../services/sns/module.js';

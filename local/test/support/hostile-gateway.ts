@@ -14,7 +14,7 @@ import {
 import type { LocalCloud } from '../../src/index.js';
 import { localCognitoClient } from '../../src/services/cognito/client.js';
 import { signUpConfirmed, userPoolOf } from './cloud.js';
-import { signInWithSrp } from './srp-sign-in.js';
+import { signInWithSrp } from '../../src/services/cognito/srp-client.js';
 import { decodeJwt } from './tokens.js';
 
 const PASSWORD = 'Correct-Horse-9-Battery';
