@@ -19,8 +19,8 @@ import {
 import { afterEach, describe, expect, it } from 'vitest';
 import { localCognitoClient } from '../src/services/cognito/client.js';
 import { type EnsuredUserPool, LocalCognito } from '../src/services/cognito/index.js';
-import { SPA_USER_POOL } from './support/cognito-pool.js';
 import { signInWithSrp } from '../src/services/cognito/srp-client.js';
+import { SPA_USER_POOL } from './support/cognito-pool.js';
 
 const REGION = 'us-east-1';
 const PASSWORD = 'Correct-horse-9';

@@ -17,10 +17,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { localCognitoClient } from '../src/services/cognito/client.js';
 import { LocalCognito, type UserPoolSpec } from '../src/services/cognito/index.js';
 import { OPERATIONS } from '../src/services/cognito/operations.js';
+import { signInWithSrp } from '../src/services/cognito/srp-client.js';
 import { BUILT_IN_NAMES } from './support/built-in-names.js';
 import { PASSWORD_AUTH_POOL } from './support/cognito-pool.js';
 import { getWithHost } from './support/http.js';
-import { signInWithSrp } from '../src/services/cognito/srp-client.js';
 import { decodeJwt } from './support/tokens.js';
 
 const REGION = 'eu-west-1';

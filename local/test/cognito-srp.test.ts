@@ -13,8 +13,8 @@ import { CognitoJwtVerifier } from 'aws-jwt-verify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { localCognitoClient, signUpWithEmail } from '../src/services/cognito/client.js';
 import { LocalCognito, type UserPoolSpec } from '../src/services/cognito/index.js';
-import { aliasPoolOf, SPA_USER_POOL } from './support/cognito-pool.js';
 import { initiateSrp, type SrpSignIn, signInWithSrp } from '../src/services/cognito/srp-client.js';
+import { aliasPoolOf, SPA_USER_POOL } from './support/cognito-pool.js';
 
 const REGION = 'eu-west-1';
 const PASSWORD = 'Correct-horse-9';

@@ -17,8 +17,8 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LocalCognito } from '../src/services/cognito/index.js';
-import { PASSWORD_AUTH_POOL } from './support/cognito-pool.js';
 import { claimTimestamp } from '../src/services/cognito/srp-client.js';
+import { PASSWORD_AUTH_POOL } from './support/cognito-pool.js';
 
 const TRIES = 100;
 const WARM_UP = 5;

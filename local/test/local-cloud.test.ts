@@ -15,8 +15,8 @@ import type { LocalCloud } from '../src/index.js';
 import { physicalIdsOf } from '../src/registry.js';
 import { cloudwatchService } from '../src/services/cloudwatch/module.js';
 import { localCognitoClient } from '../src/services/cognito/client.js';
-import { signUpConfirmed, startTestCloud, userPoolOf } from './support/cloud.js';
 import { claimTimestamp, signInWithSrp } from '../src/services/cognito/srp-client.js';
+import { signUpConfirmed, startTestCloud, userPoolOf } from './support/cloud.js';
 import { resignWithForeignKey } from './support/tokens.js';
 
 const PASSWORD = 'Correct-Horse-9-Battery';

@@ -13,8 +13,8 @@ import {
 } from '@tasktracker/api/test-support/hostile';
 import type { LocalCloud } from '../../src/index.js';
 import { localCognitoClient } from '../../src/services/cognito/client.js';
-import { signUpConfirmed, userPoolOf } from './cloud.js';
 import { signInWithSrp } from '../../src/services/cognito/srp-client.js';
+import { signUpConfirmed, userPoolOf } from './cloud.js';
 import { decodeJwt } from './tokens.js';
 
 const PASSWORD = 'Correct-Horse-9-Battery';
