@@ -70,9 +70,12 @@ describe('metrics and logs of a healthy API', () => {
     expect(JSON.stringify(emf?._aws)).toContain('TaskTrackerTest');
   });
 
-  it('flushes a read that counts nothing without a warning, keeping only the cold-start count', async () => {
+  it("flushes a read that counts nothing without a warning, at Lambda's log level too, keeping only the cold-start count", async () => {
     // As Lambda sets it for an on-demand execution environment, where Powertools counts cold starts.
     vi.stubEnv('AWS_LAMBDA_INITIALIZATION_TYPE', 'on-demand');
+    // Lambda's own log-level setting, which the template turns on: Powertools lets it override
+    // every logger's level, so a quiet child logger would not stay quiet here.
+    vi.stubEnv('AWS_LAMBDA_LOG_LEVEL', 'INFO');
     vi.resetModules();
     const api = await loadApi(table);
     captureOutput();
@@ -81,6 +84,24 @@ describe('metrics and logs of a healthy API', () => {
     vi.restoreAllMocks();
     expect(output.join('')).not.toContain('No application metrics to publish');
     expect(jsonLines().filter((line) => 'ColdStart' in line)).toHaveLength(1);
+  });
+
+  it("passes Metrics' other warnings on as the function's own log lines", async () => {
+    // Arrange
+    vi.stubEnv('AWS_LAMBDA_LOG_LEVEL', 'INFO');
+    vi.resetModules();
+    const { metrics } = await import('../src/runtime/observability.js');
+    captureOutput();
+    // Act: a dimension CloudWatch would drop.
+    metrics.addDimension('', 'x');
+    vi.restoreAllMocks();
+    // Assert
+    expect(jsonLines()).toContainEqual(
+      expect.objectContaining({
+        level: 'WARN',
+        message: expect.stringContaining("doesn't meet the requirements"),
+      }),
+    );
   });
 
   it('logs a refused request as one JSON line with its request id and error code', async () => {

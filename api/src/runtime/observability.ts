@@ -16,15 +16,22 @@ const namespace = getStringFromEnv({ key: API_ENV.metricsNamespace });
 
 export const logger = new Logger({ serviceName });
 /**
- * Read routes publish no business metric by design, and Powertools would warn about that on
- * every such invocation; its own option for this is a logger of its choosing, so it gets one
- * that keeps only errors (its warnings are about calls tests already pin down).
+ * Read routes publish no business metric by design, and Powertools warns about that on every such
+ * invocation. Its own answer is a logger of the caller's choosing: this one passes Metrics'
+ * other warnings (a dimension or metric CloudWatch would drop) to the function's logger and drops
+ * that one. A child logger set to ERROR would not do: on Lambda the function's log-level setting
+ * (`AWS_LAMBDA_LOG_LEVEL`, which the template sets) overrides every Powertools logger's level.
  */
-export const metrics = new Metrics({
-  serviceName,
-  namespace,
-  logger: logger.createChild({ logLevel: 'ERROR' }),
-});
+const metricsLogger = {
+  debug: () => {},
+  info: () => {},
+  warn: (message: string) => {
+    if (!message.startsWith('No application metrics to publish')) logger.warn(message);
+  },
+  error: (message: string) => logger.error(message),
+};
+
+export const metrics = new Metrics({ serviceName, namespace, logger: metricsLogger });
 
 /** Business metrics the API emits (CloudWatch EMF, count unit). */
 export type ApiMetric = 'TaskCreated' | 'TaskConflict' | 'IdempotentReplay' | 'UnexpectedError';
