@@ -1,6 +1,6 @@
 /**
  * How function logs read on the console: each line prefixed with the function's name, filtered by
- * `--log-level`, Lambda's own records of a good run only at debug.
+ * `--log-level`, Lambda's own records of a good run and the functions' metrics only at debug.
  */
 import { describe, expect, it } from 'vitest';
 import type { FunctionLogLevel } from '../src/service.js';
@@ -61,6 +61,28 @@ describe('function log lines on the console', () => {
     );
     expect(consoleLine(FUNCTION, event('WARN', failed, 'platform'), 'warn')).toBe(
       '[ListTasksFunction] platform.report {"status":"timeout"}',
+    );
+  });
+
+  it('show a metrics (EMF) record at debug only, as its namespace and values', () => {
+    // As Powertools Metrics writes one at the end of an invocation.
+    const emf = JSON.stringify({
+      _aws: {
+        Timestamp: 1,
+        CloudWatchMetrics: [
+          {
+            Namespace: 'TaskTracker',
+            Dimensions: [['service']],
+            Metrics: [{ Name: 'TaskCreated', Unit: 'Count' }],
+          },
+        ],
+      },
+      service: 'tasktracker-api',
+      TaskCreated: 1,
+    });
+    expect(consoleLine(FUNCTION, event('INFO', emf), 'info')).toBeUndefined();
+    expect(consoleLine(FUNCTION, event('INFO', emf), 'debug')).toBe(
+      '[ListTasksFunction] metrics TaskTracker {"TaskCreated":1}',
     );
   });
 });

@@ -2,7 +2,8 @@
  * How function logs read on the local cloud's console: one line per log event, prefixed with the
  * function's name, filtered by the `--log-level` the developer chose (what the log group receives
  * is the template's `LoggingConfig`, not this). Lambda's own bookkeeping (START, END, REPORT and
- * their JSON records) shows at `debug`; a failed report or init shows at `warn`.
+ * their JSON records) and the functions' metrics (CloudWatch EMF records, which the local
+ * CloudWatch reads) show at `debug`; a failed report or init shows at `warn`.
  */
 import type { FunctionLogLevel } from '../../service.js';
 import type { FunctionConfig } from './index.js';
@@ -49,16 +50,39 @@ export function consoleLine(
   event: LogEvent,
   printLevel: FunctionLogLevel,
 ): string | undefined {
-  // Lambda's records of a run that went well are bookkeeping: debug.
-  const rank = event.source === 'platform' && event.level === 'INFO' ? 0 : EVENT_RANK[event.level];
+  const record = parseObject(event.message);
+  const metrics = record === undefined ? undefined : emfMetrics(record);
+  // Lambda's records of a run that went well, and metrics, are bookkeeping: debug.
+  const bookkeeping = (event.source === 'platform' && event.level === 'INFO') || metrics !== undefined;
+  const rank = bookkeeping ? 0 : EVENT_RANK[event.level];
   if (rank < PRINT_RANK[printLevel]) return undefined;
-  return `[${displayName(logicalId)}] ${readable(event)}`;
+  const text = metrics ?? (record === undefined ? event.message : readable(event.level, record));
+  return `[${displayName(logicalId)}] ${text}`;
 }
 
-/** A JSON line as `LEVEL message {other fields}`; any other line as it is. */
-function readable(event: LogEvent): string {
-  const record = parseObject(event.message);
-  if (record === undefined) return event.message;
+/**
+ * An EMF record as `metrics <namespace> {name: value}`, or undefined when `record` is not one
+ * (EMF: an `_aws` object with `CloudWatchMetrics`, each naming its metrics).
+ */
+function emfMetrics(record: Record<string, unknown>): string | undefined {
+  const aws = record._aws;
+  if (typeof aws !== 'object' || aws === null) return undefined;
+  const directives = (aws as { CloudWatchMetrics?: unknown }).CloudWatchMetrics;
+  if (!Array.isArray(directives)) return undefined;
+  const values = new Map<string, unknown>();
+  const namespaces = new Set<string>();
+  for (const directive of directives as Array<{ Namespace?: unknown; Metrics?: unknown }>) {
+    if (typeof directive?.Namespace === 'string') namespaces.add(directive.Namespace);
+    if (!Array.isArray(directive?.Metrics)) continue;
+    for (const metric of directive.Metrics as Array<{ Name?: unknown }>)
+      if (typeof metric?.Name === 'string' && Object.hasOwn(record, metric.Name))
+        values.set(metric.Name, record[metric.Name]);
+  }
+  return `metrics ${[...namespaces].join(',')} ${JSON.stringify(Object.fromEntries(values))}`;
+}
+
+/** A JSON line as `LEVEL message {other fields}`. */
+function readable(level: LogLevel, record: Record<string, unknown>): string {
   if (typeof record.type === 'string' && record.type.startsWith('platform.'))
     return `${record.type} ${JSON.stringify(record.record ?? {})}`;
   const rest = Object.fromEntries(
@@ -66,7 +90,7 @@ function readable(event: LogEvent): string {
   );
   const message = typeof record.message === 'string' ? record.message : JSON.stringify(record.message ?? '');
   const extra = Object.keys(rest).length === 0 ? '' : ` ${JSON.stringify(rest)}`;
-  return `${event.level} ${message}${extra}`;
+  return `${level} ${message}${extra}`;
 }
 
 /** What changed between two configurations of a function, for the reload's one line. */
