@@ -5,6 +5,7 @@
 import { createHash } from 'node:crypto';
 import {
   CreateTaskInput,
+  IDEMPOTENCY_HEADER,
   ListTasksQuery,
   type Task,
   type TaskPage,
@@ -18,8 +19,6 @@ import { parseWith } from './validation.js';
 /** How long an idempotency key makes a create replayable. */
 export const IDEMPOTENCY_TTL_SECONDS = 24 * 60 * 60;
 
-/** Header name reported when an idempotency key is malformed. */
-const IDEMPOTENCY_FIELD = 'Idempotency-Key';
 /** 1–255 visible ASCII characters, e.g. a UUID. */
 const IDEMPOTENCY_KEY_PATTERN = /^[\x21-\x7E]{1,255}$/;
 
@@ -71,7 +70,7 @@ export class TaskService {
   async create(owner: string, body: unknown, idempotencyKey?: string): Promise<CreateResult> {
     const input = parseWith(CreateTaskInput, body, 'body');
     if (idempotencyKey !== undefined && !IDEMPOTENCY_KEY_PATTERN.test(idempotencyKey)) {
-      throw ValidationError.field(IDEMPOTENCY_FIELD, 'must be 1-255 visible ASCII characters');
+      throw ValidationError.field(IDEMPOTENCY_HEADER, 'must be 1-255 visible ASCII characters');
     }
     const now = this.#now();
     const task = this.#newTask(newTaskId(now.getTime()), input, now);
