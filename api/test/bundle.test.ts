@@ -17,9 +17,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { esbuildOptions, HANDLER_BUNDLE_MAX_BYTES, LAMBDA_NODE_MAJOR } from '../src/bundling.js';
 import { Task } from '../src/contract/index.js';
 import { handlerEntry, ROUTES } from '../src/routes.js';
-import { LOCAL_STORE_AWS_ENV, type LocalTasksTable, startLocalTasksTable } from '../src/store/local-store.js';
 import type { Reply } from './support/api.js';
 import { apiEvent } from './support/events.js';
+import { LOCAL_STORE_AWS_ENV, type LocalTasksTable, startLocalTasksTable } from './support/local-store.js';
 
 /** Runs in a child Node process: imports a bundle per request line and answers with its result. */
 const DRIVER = `

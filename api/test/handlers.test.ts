@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ErrorBody, IDEMPOTENCY_HEADER, TASK_LIMITS, Task } from '../src/contract/index.js';
 import { CAPACITY_BUDGET } from '../src/store/capacity.js';
-import { type LocalTasksTable, startLocalTasksTable } from '../src/store/local-store.js';
 import type { CapacityRecord } from '../src/store/task-store.js';
 import { invoke, loadApi, type Reply } from './support/api.js';
 import { apiEvent, type EventOptions } from './support/events.js';
+import { type LocalTasksTable, startLocalTasksTable } from './support/local-store.js';
 
 let table: LocalTasksTable;
 let api: Awaited<ReturnType<typeof loadApi>>;

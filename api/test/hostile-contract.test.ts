@@ -6,7 +6,6 @@
  * write is lost. `HOSTILE_RUNS` and `HOSTILE_SEED` size and seed the run (`npm run hostile`).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type LocalTasksTable, startLocalTasksTable } from '../src/store/local-store.js';
 import {
   HostileSession,
   hostileSettings,
@@ -16,6 +15,7 @@ import {
   runHostileCases,
   runRegression,
 } from './support/hostile/index.js';
+import { type LocalTasksTable, startLocalTasksTable } from './support/local-store.js';
 
 const settings = hostileSettings();
 let table: LocalTasksTable;

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type LocalTasksTable, startLocalTasksTable } from '../src/store/local-store.js';
+import { type LocalTasksTable, startLocalTasksTable } from './support/local-store.js';
 
 let table: LocalTasksTable;
 

@@ -2,9 +2,9 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ErrorBody } from '../src/contract/index.js';
-import { LOCAL_STORE_AWS_ENV, type LocalTasksTable, startLocalTasksTable } from '../src/store/local-store.js';
 import { invoke, loadApi } from './support/api.js';
 import { apiEvent } from './support/events.js';
+import { LOCAL_STORE_AWS_ENV, type LocalTasksTable, startLocalTasksTable } from './support/local-store.js';
 
 let table: LocalTasksTable;
 let output: string[] = [];

@@ -1,10 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  type LocalTasksTable,
-  localStoreClientConfig,
-  startLocalTasksTable,
-} from '../src/store/local-store.js';
 import { connectDynamoDb, TaskStore } from '../src/store/task-store.js';
+import { type LocalTasksTable, localStoreClientConfig, startLocalTasksTable } from './support/local-store.js';
 import { describeTaskRepositoryContract, sampleTask } from './support/task-repository-contract.js';
 
 async function storeOnLocalTable(table: LocalTasksTable): Promise<TaskStore> {

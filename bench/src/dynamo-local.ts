@@ -1,12 +1,12 @@
 /**
  * The bench's view of a DynamoDB-API store: an SDK client for it, and a recording proxy that
  * asks the store for the consumed capacity of every call passing through it. The store itself
- * is the API's local store (`@tasktracker/api/local-store`), as the tests run it.
+ * is the API's local store (`@tasktracker/api/test-support/local-store`), as the tests run it.
  */
 import { createServer, request as httpRequest, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { LOCAL_STORE_AWS_ENV } from '@tasktracker/api/local-store';
+import { LOCAL_STORE_AWS_ENV } from '@tasktracker/api/test-support/local-store';
 
 function listen(server: Server): Promise<string> {
   return new Promise((resolve, reject) => {

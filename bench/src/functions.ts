@@ -8,12 +8,12 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { Task } from '@tasktracker/api/contract';
 import { API_ENV } from '@tasktracker/api/env';
+import { ROUTES } from '@tasktracker/api/routes';
 import {
   LOCAL_STORE_AWS_ENV,
   type LocalTasksTable,
   startLocalTasksTable,
-} from '@tasktracker/api/local-store';
-import { ROUTES } from '@tasktracker/api/routes';
+} from '@tasktracker/api/test-support/local-store';
 import { lambdaContext } from '@tasktracker/local/proxy-event';
 import { apiEvent, type BenchUser, createRequest, routeById } from './api-events.js';
 import { type FunctionAsset, functionAssets, synthesizeDev } from './assembly.js';

@@ -1,5 +1,5 @@
 import { GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
-import { type LocalTasksTable, startLocalTasksTable } from '@tasktracker/api/local-store';
+import { type LocalTasksTable, startLocalTasksTable } from '@tasktracker/api/test-support/local-store';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { capacityOf, type RecordingProxy, startRecordingProxy, storeClient } from '../src/dynamo-local.js';
 

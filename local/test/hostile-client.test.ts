@@ -9,7 +9,6 @@
 import { createHmac, createPublicKey, type JsonWebKey } from 'node:crypto';
 import type { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { ErrorBody, Task, TaskPage } from '@tasktracker/api/contract';
-import { type LocalTasksTable, startLocalTasksTable } from '@tasktracker/api/local-store';
 import { ROUTES, type Route } from '@tasktracker/api/routes';
 import {
   type ApiTarget,
@@ -23,6 +22,7 @@ import {
   runHostileCases,
   runRegression,
 } from '@tasktracker/api/test-support/hostile';
+import { type LocalTasksTable, startLocalTasksTable } from '@tasktracker/api/test-support/local-store';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { faultsService } from '../src/faults.js';
 import { type LocalCloud, startLocalCloud } from '../src/index.js';

@@ -6,7 +6,7 @@
 import { lambdaContext } from '@tasktracker/local/proxy-event';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import type { ApiHandler } from '../../src/http/handler.js';
-import { LOCAL_STORE_AWS_ENV } from '../../src/store/local-store.js';
+import { LOCAL_STORE_AWS_ENV } from './local-store.js';
 
 /** The API's handlers and the store instance they share. */
 export async function loadApi(env: { tableName: string; endpoint: string }) {

@@ -1,12 +1,12 @@
 /**
  * The tasks table in the local cloud's DynamoDB store (dynalite, taught what DynamoDB answers),
- * on 127.0.0.1, for the API's tests and the benchmarks. Not part of any handler bundle.
+ * on 127.0.0.1, for the API's tests and the benchmarks.
  */
 
 import type { AddressInfo } from 'node:net';
 import { createLocalStoreServer } from '@tasktracker/local/dynamodb-store';
-import { tasksTableDefinition } from './table-schema.js';
-import { connectDynamoDb } from './task-store.js';
+import { tasksTableDefinition } from '../../src/store/table-schema.js';
+import { connectDynamoDb } from '../../src/store/task-store.js';
 
 /** Region and static credentials for talking to the local store (it checks neither). */
 export const LOCAL_STORE_AWS_ENV = {
