@@ -87,6 +87,10 @@ export function parseCli(argv: readonly string[]): CliOptions {
     throw new LocalCloudError(
       `--log-level needs one of ${FUNCTION_LOG_LEVELS.join(', ')}, got "${logLevel}".`,
     );
+  if (values.profile === 'none' && !values.assembly)
+    throw new LocalCloudError(
+      '--profile none has no app to synthesize: pass the cloud assembly to run with --assembly <cdk.out>.',
+    );
   if (values['in-memory'] && values.reset)
     throw new LocalCloudError(
       '--reset and --in-memory do not go together: an in-memory run has nothing to reset.',

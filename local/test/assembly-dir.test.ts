@@ -80,6 +80,14 @@ describe('running an already synthesized cloud assembly', () => {
       (dir: string) => dir,
       /is not a cloud assembly \(it has no manifest\.json\)/,
     ],
+    [
+      'a manifest.json that is not an assembly manifest',
+      (dir: string) => {
+        writeFileSync(join(dir, 'manifest.json'), '{}');
+        return dir;
+      },
+      /is not a cloud assembly: its manifest\.json has no "version"/,
+    ],
   ])('refuses %s with one line', async (_case, pick, message) => {
     const dir = mkdtempSync(join(outdir, 'empty-'));
     const started = start(pick(dir));

@@ -97,6 +97,11 @@ describe('the local cloud CLI', () => {
       '--log-level needs one of debug, info, warn, error, off, got "verbose".',
     ],
     [
+      'no app to run: no profile and no assembly',
+      ['--profile', 'none'],
+      '--profile none has no app to synthesize: pass the cloud assembly to run with --assembly <cdk.out>.',
+    ],
+    [
       'a stage name that is not a name',
       ['--stage', '../..'],
       '--stage needs a stage name (letters, digits, -), got "../..".',

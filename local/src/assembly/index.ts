@@ -116,6 +116,16 @@ function stageOf(
   return { stageName, directory, region: stacks[0]?.region ?? DEFAULT_REGION, stacks };
 }
 
+/** Whether a manifest file is JSON with a string `version`, as every cloud assembly's is. */
+function hasManifestVersion(file: string): boolean {
+  try {
+    const manifest: unknown = JSON.parse(readFileSync(file, 'utf8'));
+    return typeof (manifest as { version?: unknown } | null)?.version === 'string';
+  } catch {
+    return false;
+  }
+}
+
 /**
  * Reads an already synthesized cloud assembly folder (what `cdk synth` writes to `cdk.out`) and
  * the stage `stage` in it; a folder that is not an assembly is a one-line error.
@@ -127,6 +137,10 @@ export function readAssemblyDirectory(directory: string, stage: string): LocalAs
   if (!existsSync(join(folder, 'manifest.json')))
     throw new LocalCloudError(
       `--assembly ${directory} is not a cloud assembly (it has no manifest.json); pass the folder \`cdk synth\` writes, e.g. cdk.out.`,
+    );
+  if (!hasManifestVersion(join(folder, 'manifest.json')))
+    throw new LocalCloudError(
+      `--assembly ${directory} is not a cloud assembly: its manifest.json has no "version" (\`cdk synth\` writes one).`,
     );
   let cloudAssembly: CloudAssembly;
   try {
