@@ -216,7 +216,9 @@ export class HostileSession {
     for (const run of this.runs) {
       const { acknowledged, lost } = await findLostWrites(run);
       if (lost.length > 0)
-        throw new CaseFailure(`${run.target.name} lost acknowledged writes: ${lost.join('; ')}`);
+        throw new CaseFailure(
+          `${run.target.name} lost acknowledged writes (seed ${seed}, ${this.cases} cases; rerun with npm run hostile -- --seed ${seed} --runs ${this.cases}): ${lost.join('; ')}`,
+        );
       targets.push({
         name: run.target.name,
         requests: run.requests,
