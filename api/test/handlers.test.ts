@@ -5,6 +5,7 @@ import type { CapacityRecord } from '../src/store/task-store.js';
 import { invoke, loadApi, type Reply } from './support/api.js';
 import { apiEvent, type EventOptions } from './support/events.js';
 import { type LocalTasksTable, startLocalTasksTable } from './support/local-store.js';
+import { NEW_BUY_MILK } from './support/tasks.js';
 
 let table: LocalTasksTable;
 let api: Awaited<ReturnType<typeof loadApi>>;
@@ -75,14 +76,7 @@ describe('task lifecycle', () => {
     );
     expect(created.status).toBe(201);
     const task = Task.parse(created.body);
-    expect(task).toMatchObject({
-      title: 'Buy milk',
-      notes: '',
-      status: 'todo',
-      dueDate: null,
-      tags: [],
-      version: 1,
-    });
+    expect(task).toMatchObject(NEW_BUY_MILK);
     expect(created.headers.Location).toBe(`/tasks/${task.id}`);
     expect(created.headers['Access-Control-Allow-Origin']).toBe('*');
     expect(created.headers['Idempotent-Replayed']).toBeUndefined();

@@ -11,6 +11,7 @@ import {
 } from '../src/domain/errors.js';
 import { IDEMPOTENCY_TTL_SECONDS, TaskService } from '../src/domain/task-service.js';
 import { InMemoryTaskRepository } from './support/in-memory-task-repository.js';
+import { NEW_BUY_MILK } from './support/tasks.js';
 
 const NOW = new Date('2026-11-24T12:00:00.000Z');
 
@@ -28,14 +29,9 @@ describe('creating a task', () => {
     // Assert
     expect(replayed).toBe(false);
     expect(task).toMatchObject({
-      title: 'Buy milk',
-      notes: '',
-      status: 'todo',
-      dueDate: null,
-      tags: [],
+      ...NEW_BUY_MILK,
       createdAt: NOW.toISOString(),
       updatedAt: NOW.toISOString(),
-      version: 1,
     });
     expect(repository.calls).toEqual(['createTask']);
     expect(await repository.getTask('alice', task.id)).toEqual(task);
