@@ -4,39 +4,22 @@
  * hostile-client suite, where it held the request until API Gateway's 29 s integration timeout
  * (504) and kept the environment's slot for good.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readStageAssembly } from '../src/assembly/index.js';
-import { type LocalCloud, startLocalCloud } from '../src/index.js';
+import { describe, expect, it } from 'vitest';
 import { INIT_LIMIT_MS } from '../src/services/lambda/index.js';
 import { lambdaService } from '../src/services/lambda/module.js';
-import { buildFixtureApp } from './fixtures/app.js';
-import { EPHEMERAL_PORTS } from './support/cloud.js';
+import { useFixtureCloud } from './support/fixture-cloud.js';
 import { alive } from './support/processes.js';
 
-const outdir = mkdtempSync(join(tmpdir(), 'local-cloud-frozen-'));
-let cloud: LocalCloud;
-
-beforeAll(async () => {
-  const assembly = readStageAssembly(buildFixtureApp(outdir).app.synth(), 'dev');
-  cloud = await startLocalCloud({ assembly, inMemory: true, ports: EPHEMERAL_PORTS, log: () => {} });
-}, 60_000);
-
-afterAll(async () => {
-  await cloud?.stop();
-  rmSync(outdir, { recursive: true, force: true });
-});
+const fixture = useFixtureCloud('frozen');
 
 describe('a Lambda environment frozen during its init', () => {
   it("fails the invocation with 502 at Lambda's init limit, not the gateway's 29 s, and is replaced", async () => {
     // Arrange: the function has not run yet, so the request starts a new environment.
-    const lambda = cloud.service(lambdaService);
+    const lambda = fixture.cloud.service(lambdaService);
     const fn = lambda?.configs().find((config) => config.logicalId.startsWith('Fn'));
     if (!lambda || !fn) throw new Error('The fixture has no function Fn.');
     const sentAt = Date.now();
-    const pending = fetch(new URL('public', cloud.url('apigateway')));
+    const pending = fetch(new URL('public', fixture.cloud.url('apigateway')));
     let pid: number | undefined;
     while (pid === undefined) {
       pid = lambda.busyProcessIds(fn.name)[0];
@@ -47,7 +30,7 @@ describe('a Lambda environment frozen during its init', () => {
       process.kill(pid, 'SIGSTOP');
       const frozen = await pending;
       const answeredAfterMs = Date.now() - sentAt;
-      const next = await fetch(new URL('public', cloud.url('apigateway')));
+      const next = await fetch(new URL('public', fixture.cloud.url('apigateway')));
       // Assert
       expect(frozen.status).toBe(502);
       expect(answeredAfterMs).toBeGreaterThanOrEqual(Math.max(INIT_LIMIT_MS, fn.timeoutMs));
