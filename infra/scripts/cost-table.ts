@@ -1,9 +1,10 @@
-/** `npm run cost-table`: rewrites the README's idle-cost table from the configured stages. */
+/** `npm run cost-table`: rewrites the idle-cost table in docs/deploy.md from the configured stages. */
 import { readFileSync, writeFileSync } from 'node:fs';
-import { configuredCostTable, withCostTable } from '../src/cost/readme-table.js';
+import { COST_TABLE_DOC, configuredCostTable, withCostTable } from '../src/cost/cost-table-doc.js';
 
-const readmePath = new URL('../../README.md', import.meta.url);
-const readme = readFileSync(readmePath, 'utf8');
-const updated = withCostTable(readme, configuredCostTable());
-writeFileSync(readmePath, updated);
-console.log(updated === readme ? 'README.md cost table is up to date.' : 'README.md cost table updated.');
+const page = readFileSync(COST_TABLE_DOC, 'utf8');
+const updated = withCostTable(page, configuredCostTable());
+writeFileSync(COST_TABLE_DOC, updated);
+console.log(
+  updated === page ? 'docs/deploy.md cost table is up to date.' : 'docs/deploy.md cost table updated.',
+);

@@ -1,17 +1,17 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { COST_TABLE_DOC, configuredCostTable, withCostTable } from '../src/cost/cost-table-doc.js';
 import { idleCostLines } from '../src/cost/idle-cost.js';
 import { PRICES } from '../src/cost/prices.js';
-import { configuredCostTable, withCostTable } from '../src/cost/readme-table.js';
 
 describe('idle cost', () => {
-  it('the README table is the one the synthesized stages and the dated prices give (npm run cost-table)', () => {
+  it('the table in docs/deploy.md is the one the synthesized stages and the dated prices give (npm run cost-table)', () => {
     // Arrange
-    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    const page = readFileSync(COST_TABLE_DOC, 'utf8');
     // Act
-    const expected = withCostTable(readme, configuredCostTable());
+    const expected = withCostTable(page, configuredCostTable());
     // Assert
-    expect(readme, 'README.md is stale: run `npm run cost-table`').toBe(expected);
+    expect(page, 'the cost table in docs/deploy.md is stale: run `npm run cost-table`').toBe(expected);
   }, 120_000);
 
   it('prices what the templates hold: NAT gateways, their addresses, endpoints per AZ, tasks', () => {

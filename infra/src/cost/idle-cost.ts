@@ -1,7 +1,7 @@
 /**
  * What each stage costs per month with no traffic at all, computed from its synthesized
  * templates (resource counts, sizes, task counts) and the dated unit prices in `prices.ts`. The
- * README's table is this module's output; a test fails when the two differ.
+ * table in docs/deploy.md is this module's output; a test fails when the two differ.
  */
 import type { Prices } from './prices.js';
 
@@ -168,7 +168,7 @@ function flowLogLine(templates: readonly CostTemplate[], albZones: number, price
   };
 }
 
-/** The README table: one row per item, one column per stage, and the totals. */
+/** The idle-cost table: one row per item, one column per stage, and the totals. */
 export function idleCostTable(stages: ReadonlyMap<string, readonly CostLine[]>, prices: Prices): string {
   const names = [...stages.keys()];
   const first = stages.get(names[0] ?? '') ?? [];

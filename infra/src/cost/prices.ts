@@ -1,5 +1,5 @@
 /**
- * AWS list prices (USD, us-east-1, on-demand) behind the README's idle-cost table. Transcribed by
+ * AWS list prices (USD, us-east-1, on-demand) behind the idle-cost table in docs/deploy.md. Transcribed by
  * hand from AWS's public pricing pages on the date below, without network access to re-check
  * them: confirm with the AWS Pricing Calculator for your region before relying on the totals, and
  * update the date with the numbers.
