@@ -465,22 +465,30 @@ describe('faults under load', () => {
     const [tableName] = dynamodb?.tableNames() ?? [];
     if (!tableName) throw new Error('The cloud runs no table.');
     const results: Array<{ key: string; title: string; reply: Reply; sentAt: number; at: number }> = [];
-    const stopAt = Date.now() + 4500;
+    let loading = true;
     const worker = async (w: number) => {
-      for (let i = 0; Date.now() < stopAt; i += 1) {
+      for (let i = 0; loading; i += 1) {
         const key = `outage-${w}-${i}`;
         const sentAt = Date.now();
         const reply = await createTask(user, key, [['Idempotency-Key', key]]);
         results.push({ key, title: key, reply, sentAt, at: Date.now() });
       }
     };
-    // Act: load from 6 clients; the table goes away for 1.5 s in the middle.
+    // Act: load from 6 clients; the table goes away in the middle, for at least 1.5 s and until a
+    // request has been refused (the function's client retries 5 times with backoff, up to ~3 s, so
+    // on a busy machine a short outage can pass unseen), then stays back for 1 s.
     const load = Promise.all(Array.from({ length: 6 }, (_, w) => worker(w)));
     await new Promise((resolve) => setTimeout(resolve, 1000));
     const outage = await faults().inject({ kind: 'dynamodb-unavailable', target: tableName });
+    const outageAt = Date.now();
     await new Promise((resolve) => setTimeout(resolve, 1500));
+    await expect
+      .poll(() => results.some(({ reply }) => reply.status !== 201), { timeout: 20_000 })
+      .toBe(true);
     await faults().clear(outage.id);
     const backAt = Date.now();
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    loading = false;
     await load;
     const failed = results.filter(({ reply }) => reply.status !== 201);
     const retried = await Promise.all(
@@ -489,7 +497,7 @@ describe('faults under load', () => {
     // Assert
     const slowest = Math.max(...failed.map(({ sentAt, at }) => at - sentAt));
     console.log(
-      `table unavailable 1.5 s under load: ${results.length} requests, ${results.length - failed.length} × 201, ${failed.length} × 500 (slowest ${slowest} ms); ${retried.length} retried with their key after`,
+      `table unavailable ${backAt - outageAt} ms under load: ${results.length} requests, ${results.length - failed.length} × 201, ${failed.length} × 500 (slowest ${slowest} ms); ${retried.length} retried with their key after`,
     );
     expect(failed.length).toBeGreaterThan(0);
     for (const { reply } of failed) {
