@@ -26,7 +26,7 @@ export interface Route {
   readonly tableActions: readonly TableAction[];
   /**
    * The function's memory in MB, which on Lambda also sets its CPU share (1,769 MB = one vCPU).
-   * Chosen from the bench's cold-start figures (peak RSS, first-call CPU); see the README.
+   * Chosen from the bench's cold-start figures (peak RSS, first-call CPU); see docs/performance.md.
    */
   readonly memoryMb: number;
 }
