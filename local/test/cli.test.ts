@@ -154,6 +154,7 @@ describe('the local cloud CLI', () => {
     );
   });
 
+  // Two CLI runs, each loading the app profile: seconds of CPU on a busy machine.
   it('with --reset --yes deletes the data but keeps the synthesized app; an unknown stage is one line', () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'local-cloud-reset-'));
     try {
@@ -177,7 +178,7 @@ describe('the local cloud CLI', () => {
     } finally {
       rmSync(dataDir, { recursive: true, force: true });
     }
-  });
+  }, 30_000);
 
   it('starts, serves, and on Ctrl-C stops every process it started', async () => {
     const child = spawn(process.execPath, [...CLI, '--in-memory', ...EPHEMERAL_FLAGS], {
