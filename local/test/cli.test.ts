@@ -76,7 +76,8 @@ function unloadableProfile(dir: string): string {
   return file;
 }
 
-describe('the local cloud CLI', () => {
+// Each test starts the CLI (Node with tsx) at least once: seconds on 2 busy cores, past the default 5 s.
+describe('the local cloud CLI', { timeout: 20_000 }, () => {
   it('rejects an unknown flag with one line and the usage', () => {
     const result = runCli(['--bogus']);
     expect(result.status).toBe(2);
