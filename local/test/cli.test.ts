@@ -76,7 +76,8 @@ function unloadableProfile(dir: string): string {
   return file;
 }
 
-describe('the local cloud CLI', () => {
+// Each test starts the CLI (Node with tsx) at least once: seconds on 2 busy cores, past the default 5 s.
+describe('the local cloud CLI', { timeout: 20_000 }, () => {
   it('rejects an unknown flag with one line and the usage', () => {
     const result = runCli(['--bogus']);
     expect(result.status).toBe(2);
@@ -127,21 +128,42 @@ describe('the local cloud CLI', () => {
     }
   });
 
-  it('tells of a port in use, with its flag, before it loads the app', async () => {
+  it.each([
+    [
+      'a port in use, with its flag',
+      ['api'],
+      (p: number[]) =>
+        `A port is already in use on 127.0.0.1: API Gateway on ${p[0]} (--api-port <port>). Stop what holds it, or choose other ports (0 picks a free one).`,
+    ],
+    [
+      'every port in use in one message, each with its flag',
+      ['api', 'cognito'],
+      (p: number[]) =>
+        `Ports are already in use on 127.0.0.1: Cognito on ${p[1]} (--cognito-port <port>), API Gateway on ${p[0]} (--api-port <port>). Stop what holds them, or choose other ports (0 picks a free one).`,
+    ],
+  ])('tells of %s, before it loads the app', async (_, names, message) => {
+    // Arrange: a server on each port the flags then ask for.
     const dir = mkdtempSync(join(tmpdir(), 'local-cloud-port-'));
-    const holder = createServer();
-    const port = await new Promise<number>((resolve) =>
-      holder.listen(0, '127.0.0.1', () => resolve((holder.address() as { port: number }).port)),
+    const holders = names.map(() => createServer());
+    const ports = await Promise.all(
+      holders.map(
+        (holder) =>
+          new Promise<number>((resolve) =>
+            holder.listen(0, '127.0.0.1', () => resolve((holder.address() as { port: number }).port)),
+          ),
+      ),
     );
     try {
-      const flags = [...EPHEMERAL_FLAGS, '--api-port', String(port)];
+      const flags = [...EPHEMERAL_FLAGS, ...names.flatMap((name, i) => [`--${name}-port`, String(ports[i])])];
+
+      // Act
       const result = runCli(['--in-memory', ...flags, '--profile', unloadableProfile(dir)]);
+
+      // Assert
       expect(result.status).toBe(1);
-      expect(result.stderr.trim()).toBe(
-        `local cloud: A port is already in use on 127.0.0.1: API Gateway on ${port} (--api-port <port>). Stop what holds it, or choose other ports (0 picks a free one).`,
-      );
+      expect(result.stderr.trim()).toBe(`local cloud: ${message(ports)}`);
     } finally {
-      holder.close();
+      for (const holder of holders) holder.close();
       rmSync(dir, { recursive: true, force: true });
     }
   });

@@ -1,16 +1,20 @@
 /**
  * Integration: live reload. A small CDK app in a temporary folder (support/live-app.ts) runs in a
  * watching local cloud on 127.0.0.1 while each test edits it as a developer would: its handler,
- * its routes, a broken save, a change the local cloud cannot make in place.
+ * its routes, its environment and alarm, a broken save, a change the local cloud cannot make in place.
  */
+import { writeFileSync } from 'node:fs';
 import { InitiateAuthCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { DynamoDBClient, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalCloud, startLocalCloud } from '../src/index.js';
+import { cloudwatchService } from '../src/services/cloudwatch/module.js';
 import { localCognitoClient } from '../src/services/cognito/client.js';
 import { dynamodbService } from '../src/services/dynamodb/module.js';
+import { lambdaService } from '../src/services/lambda/module.js';
 import { EPHEMERAL_PORTS, signUpConfirmed, userPoolOf } from './support/cloud.js';
-import { BASELINE, LiveApp } from './support/live-app.js';
+import { BASELINE, INVOCATIONS_ALARM, LiveApp, type LiveAppSource } from './support/live-app.js';
+import { alive } from './support/processes.js';
 
 /** A reload waits for the file event, a build (code) or a synth in a fresh process (infra). */
 const RELOAD_TIMEOUT_MS = 30_000;
@@ -30,8 +34,9 @@ afterEach(async () => {
   }
 });
 
-async function startLiveApp(): Promise<Running> {
-  const app = new LiveApp();
+/** A watching cloud running a new live app; the caller stops it. */
+async function launch(source: LiveAppSource = BASELINE): Promise<Running> {
+  const app = new LiveApp(source);
   const lines: string[] = [];
   const cloud = await startLocalCloud({
     profileFile: app.profileFile,
@@ -40,7 +45,12 @@ async function startLiveApp(): Promise<Running> {
     ports: EPHEMERAL_PORTS,
     log: (line) => lines.push(line),
   });
-  const started = { app, cloud, lines };
+  return { app, cloud, lines };
+}
+
+/** A watching cloud for one test, stopped after it. */
+async function startLiveApp(): Promise<Running> {
+  const started = await launch();
   running.push(started);
   return started;
 }
@@ -48,15 +58,42 @@ async function startLiveApp(): Promise<Running> {
 interface Answer {
   readonly status: number;
   readonly message?: string;
+  readonly route?: string;
+  readonly greeting?: string | null;
   readonly pid?: number;
+  /** The body of an answer other than 200. */
+  readonly text?: string;
 }
 
 async function get(cloud: LocalCloud, path: string, headers: Record<string, string> = {}): Promise<Answer> {
   const response = await fetch(new URL(path, cloud.url('apigateway')), { headers });
   const text = await response.text();
-  if (response.status !== 200) return { status: response.status };
-  const body = JSON.parse(text) as { message: string; pid: number };
-  return { status: 200, message: body.message, pid: body.pid };
+  if (response.status !== 200) return { status: response.status, text };
+  const body = JSON.parse(text) as Required<Omit<Answer, 'status' | 'text'>>;
+  return { status: 200, message: body.message, route: body.route, greeting: body.greeting, pid: body.pid };
+}
+
+/** How many of a route's function environments are running an invocation now. */
+function busyWorkers(cloud: LocalCloud, route: string): number {
+  const lambda = cloud.service(lambdaService);
+  const name = lambda?.configs().find((config) => config.environment.ROUTE === route)?.name;
+  return name === undefined ? 0 : (lambda?.busyProcessIds(name).length ?? 0);
+}
+
+/** Resolves once `check` holds (hooks cannot use `expect.poll`); fails naming `what` after `timeoutMs`. */
+async function until(what: string, timeoutMs: number, check: () => boolean): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`Not within ${timeoutMs} ms: ${what}.`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/** The invocations alarm's state once the local CloudWatch has judged it now. */
+function judgedAlarm(cloud: LocalCloud): string | undefined {
+  const watch = cloud.service(cloudwatchService);
+  watch?.evaluate();
+  return watch?.alarmStates().find((alarm) => alarm.alarmName === INVOCATIONS_ALARM)?.state;
 }
 
 /** A confirmed user's ID token, from the app's own pool. */
@@ -182,4 +219,115 @@ describe('live reload', () => {
       ]);
     expect(await get(cloud, 'hello')).toMatchObject({ status: 200, message: 'v1' });
   }, 90_000);
+});
+
+describe('an infrastructure save applied in place', () => {
+  // One save for the whole block, made while a request to each of two functions is in flight: it
+  // removes a route, changes another's variable and lowers the alarm's threshold. Each test reads
+  // one outcome of that save; none depends on another having run.
+  const BEFORE: LiveAppSource = {
+    ...BASELINE,
+    routes: ['hello', 'gone', 'kept'],
+    greetings: { hello: 'before' },
+    alarmThreshold: 100,
+  };
+  const AFTER: LiveAppSource = {
+    ...BEFORE,
+    routes: ['hello', 'kept'],
+    greetings: { hello: 'after' },
+    alarmThreshold: 1,
+  };
+  let live: Running | undefined;
+  /** Each route's answer before the save (its warm environment's pid). */
+  const warm = new Map<string, Answer>();
+  let alarmBefore: string | undefined;
+  /** The answers of the requests in flight during the reload: `hello`, then `gone`. */
+  let inFlight: Answer[] = [];
+
+  function cloud(): LocalCloud {
+    if (!live) throw new Error('The live app did not start.');
+    return live.cloud;
+  }
+
+  beforeAll(async () => {
+    // Arrange
+    live = await launch(BEFORE);
+    const { app, lines } = live;
+    for (const route of BEFORE.routes) warm.set(route, await get(cloud(), route));
+    alarmBefore = judgedAlarm(cloud());
+    // Settled, not rejected: a request cut off shows in the test that reads it.
+    const held = Promise.allSettled([get(cloud(), 'hello?hold'), get(cloud(), 'gone?hold')]);
+    await until(
+      'both requests reach their functions',
+      10_000,
+      () => busyWorkers(cloud(), 'hello') + busyWorkers(cloud(), 'gone') === 2,
+    );
+
+    // Act
+    app.write(AFTER);
+    await until('the reload is applied', RELOAD_TIMEOUT_MS, () =>
+      lines.some((line) => line.startsWith('[watch] infrastructure: reloaded')),
+    );
+    writeFileSync(app.releaseFile, '');
+    inFlight = (await held).map((settled) =>
+      settled.status === 'fulfilled' ? settled.value : { status: 0, text: String(settled.reason) },
+    );
+  }, 120_000);
+
+  afterAll(async () => {
+    await live?.cloud.stop();
+    live?.app.remove();
+  });
+
+  it('answers the requests in flight during the reload, each as its function did before the save', () => {
+    // Assert
+    expect(inFlight).toEqual([
+      expect.objectContaining({
+        status: 200,
+        route: 'hello',
+        greeting: 'before',
+        pid: warm.get('hello')?.pid,
+      }),
+      expect.objectContaining({ status: 200, route: 'gone', pid: warm.get('gone')?.pid }),
+    ]);
+  });
+
+  it('answers a removed route as API Gateway answers a missing resource, and ends its function', async () => {
+    // Act
+    const answer = await get(cloud(), 'gone');
+
+    // Assert
+    expect(answer).toEqual({ status: 403, text: '{"message":"Missing Authentication Token"}' });
+    const reloaded = live?.lines.find((line) => line.startsWith('[watch] infrastructure: reloaded')) ?? '';
+    expect(reloaded).toContain('- GET /gone');
+    expect(reloaded).toContain('- function gone');
+    await expect.poll(() => alive(warm.get('gone')?.pid ?? 0), { timeout: 3_000 }).toBe(false);
+  });
+
+  it('serves a changed variable from a new environment, and ends the old one', async () => {
+    // Act
+    const answer = await get(cloud(), 'hello');
+
+    // Assert
+    expect(answer).toMatchObject({ status: 200, greeting: 'after' });
+    expect(answer.pid).not.toBe(warm.get('hello')?.pid);
+    await expect.poll(() => alive(warm.get('hello')?.pid ?? 0), { timeout: 3_000 }).toBe(false);
+  });
+
+  it('keeps the warm environment of a function the save did not change', async () => {
+    // Act
+    const answer = await get(cloud(), 'kept');
+
+    // Assert
+    expect(answer).toMatchObject({ status: 200, greeting: null, pid: warm.get('kept')?.pid });
+  });
+
+  it('judges the alarm by its new threshold, on the invocations recorded before the save', () => {
+    // Act
+    const state = judgedAlarm(cloud());
+
+    // Assert
+    expect(alarmBefore).toBe('OK');
+    expect(state).toBe('ALARM');
+  });
 });

@@ -1,8 +1,9 @@
 /**
  * A small CDK app written to a temporary folder inside the repository (so its imports resolve from
  * the repo's node_modules), for the live-reload tests to edit as a developer would: a table, a
- * user pool, a REST API and one `NodejsFunction` per route, each carrying the handler metadata
- * the local cloud rebuilds it from. Its routes, key schema and handler are plain text to replace.
+ * user pool, a REST API, one `NodejsFunction` per route, each carrying the handler metadata
+ * the local cloud rebuilds it from, and an alarm on the first route's invocations. Its routes, key
+ * schema, environment, alarm threshold and handler are plain text to replace.
  */
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -15,22 +16,48 @@ export interface LiveAppSource {
   readonly sortKey: string;
   /** The answer `handler.ts` gives (it imports it from `message.ts`). */
   readonly message: string;
+  /** Each route's `GREETING` variable, which its answer carries (none when absent). */
+  readonly greetings: Readonly<Record<string, string>>;
+  /** The alarm on the first route's invocations (a 1-minute sum) goes off at this many. */
+  readonly alarmThreshold: number;
 }
 
-export const BASELINE: LiveAppSource = { routes: ['hello'], sortKey: 'sk', message: 'v1' };
+export const BASELINE: LiveAppSource = {
+  routes: ['hello'],
+  sortKey: 'sk',
+  message: 'v1',
+  greetings: {},
+  alarmThreshold: 100,
+};
 
-const HANDLER = `import { MESSAGE } from './message.js';
-// The answer names the process: a test tells a warm environment from a new one.
-export const handler = async (event: { path: string }) => ({
-  statusCode: 200,
-  body: JSON.stringify({ message: MESSAGE, route: process.env.ROUTE, pid: process.pid, path: event.path }),
-});
+/** The name of the invocations alarm in the app's template (and so of the local alarm). */
+export const INVOCATIONS_ALARM = 'live-invocations';
+
+const HANDLER = `import { existsSync } from 'node:fs';
+import { MESSAGE } from './message.js';
+// The answer names the process: a test tells a warm environment from a new one. With ?hold the
+// invocation runs until the app's release file exists: a request a test keeps in flight.
+export const handler = async (event: { path: string; queryStringParameters?: Record<string, string> | null }) => {
+  if (event.queryStringParameters?.hold !== undefined)
+    while (!existsSync(process.env.RELEASE_FILE ?? '')) await new Promise((resolve) => setTimeout(resolve, 20));
+  return {
+    statusCode: 200,
+    body: JSON.stringify({
+      message: MESSAGE,
+      route: process.env.ROUTE,
+      greeting: process.env.GREETING ?? null,
+      pid: process.pid,
+      path: event.path,
+    }),
+  };
+};
 `;
 
-function appSource({ routes, sortKey }: LiveAppSource): string {
+function appSource({ routes, sortKey, greetings, alarmThreshold }: LiveAppSource): string {
   return `import { join, relative } from 'node:path';
 import { App, Duration, Stack, Stage } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -39,6 +66,7 @@ import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 const HERE = ${JSON.stringify('%HERE%')};
 const REPO_ROOT = ${JSON.stringify(REPO_ROOT)};
 export const ROUTES = ${JSON.stringify(routes)};
+const GREETINGS = new Map<string, string>(${JSON.stringify(Object.entries(greetings))});
 
 export function buildApp(outdir: string, skipFunctionBundling: boolean): App {
   const app = new App({
@@ -61,14 +89,22 @@ export function buildApp(outdir: string, skipFunctionBundling: boolean): App {
   const bundling = { format: nodejs.OutputFormat.ESM, minify: true, sourceMap: true };
   const entry = join(HERE, 'handler.ts');
   for (const route of [...ROUTES, 'secure']) {
+    const greeting = GREETINGS.get(route);
     const fn = new nodejs.NodejsFunction(stack, route, {
       entry,
       handler: 'handler',
       runtime: lambda.Runtime.NODEJS_20_X,
-      timeout: Duration.seconds(5),
+      // Long enough for a request held in flight across an infra reload (a synth in a fresh process).
+      timeout: Duration.seconds(25),
       projectRoot: REPO_ROOT,
       depsLockFilePath: join(REPO_ROOT, 'package-lock.json'),
-      environment: { ROUTE: route, TABLE_NAME: table.tableName, CLIENT_ID: client.userPoolClientId },
+      environment: {
+        ROUTE: route,
+        TABLE_NAME: table.tableName,
+        CLIENT_ID: client.userPoolClientId,
+        RELEASE_FILE: join(HERE, 'release'),
+        ...(greeting === undefined ? {} : { GREETING: greeting }),
+      },
       bundling,
     });
     (fn.node.defaultChild as lambda.CfnFunction).addMetadata('local-cloud:handler', {
@@ -77,6 +113,13 @@ export function buildApp(outdir: string, skipFunctionBundling: boolean): App {
     });
     const options = route === 'secure' ? { authorizer, authorizationType: apigw.AuthorizationType.COGNITO } : {};
     rest.root.addResource(route).addMethod('GET', new apigw.LambdaIntegration(fn), options);
+    if (route === ROUTES[0])
+      fn.metricInvocations({ period: Duration.minutes(1), statistic: 'Sum' }).createAlarm(stack, 'Invocations', {
+        alarmName: ${JSON.stringify(INVOCATIONS_ALARM)},
+        threshold: ${alarmThreshold},
+        evaluationPeriods: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      });
   }
   return app;
 }
@@ -109,6 +152,11 @@ export class LiveApp {
 
   get handlerFile(): string {
     return join(this.dir, 'handler.ts');
+  }
+
+  /** Requests made with `?hold` answer once this exists. */
+  get releaseFile(): string {
+    return join(this.dir, 'release');
   }
 
   /** Saves the app as `source` says (only the files whose text changes). */
