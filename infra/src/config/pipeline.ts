@@ -5,6 +5,7 @@
  * SSM parameter resolved at deploy time (so an offline synth needs none).
  */
 import { example, findExampleValue } from './examples.js';
+import { ACCOUNT_ID, EMAIL_ADDRESS, REGION_NAME } from './formats.js';
 import { assertStageDeployable, getStageConfig, STAGE_NAMES } from './stages.js';
 
 /** A stage the pipeline deploys, in pipeline order. */
@@ -102,14 +103,11 @@ export function validatePipelineConfig(config: PipelineConfig, knownStages = STA
     }
     seen.add(name);
   }
-  if (
-    config.notificationEmail !== undefined &&
-    !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(config.notificationEmail)
-  ) {
+  if (config.notificationEmail !== undefined && !EMAIL_ADDRESS.test(config.notificationEmail)) {
     fail('notificationEmail', 'must be an e-mail address');
   }
-  if (config.account !== undefined && !/^\d{12}$/.test(config.account)) fail('account', 'must be 12 digits');
-  if (config.region !== undefined && !/^[a-z]{2}(-[a-z]+)+-\d$/.test(config.region)) {
+  if (config.account !== undefined && !ACCOUNT_ID.test(config.account)) fail('account', 'must be 12 digits');
+  if (config.region !== undefined && !REGION_NAME.test(config.region)) {
     fail('region', 'must be a region name like eu-west-1');
   }
   return config;

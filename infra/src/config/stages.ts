@@ -3,6 +3,7 @@
  * nothing below `bin/app.ts` reads the environment or CDK context.
  */
 import { example, findExampleValue } from './examples.js';
+import { ACCOUNT_ID, EMAIL_ADDRESS, REGION_NAME } from './formats.js';
 
 /** What happens to stateful resources (table, user pool, log groups) when a stack is deleted. */
 export type StageRemovalPolicy = 'retain' | 'destroy';
@@ -183,9 +184,6 @@ export class StageConfigError extends Error {
   }
 }
 
-const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
-const REGION = /^[a-z]{2}(-[a-z]+)+-\d$/;
-
 const isPositiveInt = (n: number): boolean => Number.isInteger(n) && n > 0;
 
 /** Checks a stage configuration; throws a {@link StageConfigError} on the first problem. */
@@ -196,8 +194,8 @@ export function validateStageConfig(config: StageConfig): StageConfig {
   if (!/^[a-z][a-z0-9]{0,11}$/.test(config.name)) {
     fail('name', 'must be 1–12 lowercase letters or digits, starting with a letter');
   }
-  if (config.account !== undefined && !/^\d{12}$/.test(config.account)) fail('account', 'must be 12 digits');
-  if (config.region !== undefined && !/^[a-z]{2}(-[a-z]+)+-\d$/.test(config.region)) {
+  if (config.account !== undefined && !ACCOUNT_ID.test(config.account)) fail('account', 'must be 12 digits');
+  if (config.region !== undefined && !REGION_NAME.test(config.region)) {
     fail('region', 'must be a region name like eu-west-1');
   }
   if (!Number.isInteger(config.natGateways) || config.natGateways < 1 || config.natGateways > 2) {
@@ -245,12 +243,13 @@ export function validateStageConfig(config: StageConfig): StageConfig {
   }
   if (config.email) {
     const { from, replyTo, sesVerifiedDomain, sesRegion } = config.email;
-    if (!EMAIL.test(from)) fail('email.from', 'must be an e-mail address');
-    if (replyTo !== undefined && !EMAIL.test(replyTo)) fail('email.replyTo', 'must be an e-mail address');
+    if (!EMAIL_ADDRESS.test(from)) fail('email.from', 'must be an e-mail address');
+    if (replyTo !== undefined && !EMAIL_ADDRESS.test(replyTo))
+      fail('email.replyTo', 'must be an e-mail address');
     if (sesVerifiedDomain !== undefined && !from.endsWith(`@${sesVerifiedDomain}`)) {
       fail('email.sesVerifiedDomain', `must be the domain of email.from (${from})`);
     }
-    if (sesRegion !== undefined && !REGION.test(sesRegion)) {
+    if (sesRegion !== undefined && !REGION_NAME.test(sesRegion)) {
       fail('email.sesRegion', 'must be a region name like eu-west-1');
     }
   }
@@ -285,7 +284,7 @@ function validateAlarmSubscriptions(
   const seen = new Set<string>();
   subscriptions.emails.forEach((email, i) => {
     const key = `alarmSubscriptions.emails[${i}]`;
-    if (!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(email)) fail(key, 'must be an e-mail address');
+    if (!EMAIL_ADDRESS.test(email)) fail(key, 'must be an e-mail address');
     // SNS would keep one subscription per address and protocol; a repeat is a typo.
     if (seen.has(email.toLowerCase())) fail(key, `repeats ${email}`);
     seen.add(email.toLowerCase());
