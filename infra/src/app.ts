@@ -3,10 +3,11 @@ import { DEFAULT_CROSS_STACK_REFERENCES } from 'aws-cdk-lib/cx-api';
 import {
   assertPipelineDeployable,
   PIPELINE_CONFIG,
+  type PipelineConfig,
   refuseContextOverrides,
   validatePipelineConfig,
 } from './config/pipeline.js';
-import { assertStageDeployable, getStageConfig, STAGE_NAMES } from './config/stages.js';
+import { assertStageDeployable, getStageConfig, STAGES, type StageConfigs } from './config/stages.js';
 import { ImageRepositoryStack } from './image-repository.js';
 import { addNagChecks } from './nag.js';
 import { PIPELINE_STACK_ID, PipelineStack } from './pipeline.js';
@@ -15,10 +16,23 @@ import { stageId, TaskTrackerStage } from './stage.js';
 /** Id of the stack holding the web image repository, shared by every stage. */
 export const IMAGES_STACK_ID = 'TaskTracker-Images';
 
+/** What an app is built from: the stages and the pipeline that deploys them. */
+export interface AppConfiguration {
+  /** Every stage's configuration, by stage name. */
+  readonly stages: StageConfigs;
+  /** The pipeline's configuration; its `stages` name entries of `stages`. */
+  readonly pipeline: PipelineConfig;
+}
+
+/** The configuration committed in `infra/src/config`: what the CLI, the pipeline and the local cloud build. */
+export const COMMITTED_CONFIGURATION: AppConfiguration = { stages: STAGES, pipeline: PIPELINE_CONFIG };
+
 export interface BuildAppOptions {
+  /** The configuration to build. @default {@link COMMITTED_CONFIGURATION} */
+  readonly configuration?: AppConfiguration;
   /** Cloud assembly directory. @default CDK's (cdk.out, or the CLI's --output) */
   readonly outdir?: string;
-  /** Stages to build. @default every configured stage */
+  /** Names of the stages to build. @default every configured stage */
   readonly stages?: readonly string[];
   /** Also build the CodePipeline stack. @default false */
   readonly pipeline?: boolean;
@@ -62,13 +76,16 @@ export function buildApp(options: BuildAppOptions = {}): BuiltApp {
     postCliContext: { [DEFAULT_CROSS_STACK_REFERENCES]: ReferenceStrength.WEAK },
   });
   refuseContextOverrides((key) => app.node.tryGetContext(key));
-  const configs = (options.stages ?? STAGE_NAMES).map(getStageConfig);
+  const configuration = options.configuration ?? COMMITTED_CONFIGURATION;
+  const configs = (options.stages ?? Object.keys(configuration.stages)).map((name) =>
+    getStageConfig(name, configuration.stages),
+  );
   const imageTag = options.imageTag ?? 'local';
   const cliEnv = options.env ?? {};
-  const pipelineConfig = validatePipelineConfig(PIPELINE_CONFIG);
+  const pipelineConfig = validatePipelineConfig(configuration.pipeline, configuration.stages);
   if (options.forDeploy) {
     for (const config of configs) assertStageDeployable(config);
-    if (options.pipeline) assertPipelineDeployable(pipelineConfig);
+    if (options.pipeline) assertPipelineDeployable(pipelineConfig, configuration.stages);
   }
   // The image repository lives with the pipeline that pushes to it: the tooling account.
   const toolingAccount = pipelineConfig.account ?? cliEnv.account;

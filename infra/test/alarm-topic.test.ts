@@ -2,11 +2,17 @@ import { Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { AlarmTopic, type AlarmTopicProps } from '../src/alarm-topic.js';
-import { STAGES, type StageConfig, StageConfigError, validateStageConfig } from '../src/config/stages.js';
+import {
+  assertStageDeployable,
+  STAGES,
+  type StageConfig,
+  StageConfigError,
+  validateStageConfig,
+} from '../src/config/stages.js';
+import { BARE_DEV, OWN_PROD } from './support/config-fixtures.js';
 import { testApp } from './support/synth.js';
 
 const prod = STAGES.prod as StageConfig;
-const dev = STAGES.dev as StageConfig;
 
 /** The template of a stack holding only an alarm topic. */
 function topicTemplate(props: Partial<AlarmTopicProps> = {}): Template {
@@ -143,12 +149,20 @@ describe('stage config: alarm subscriptions', () => {
 
     // Act + Assert
     expect(validateStageConfig(httpsOnly)).toBe(httpsOnly);
-    expect(dev.alarmSubscriptions).toBeUndefined();
-    expect(validateStageConfig(dev)).toBe(dev);
+    expect(validateStageConfig(BARE_DEV)).toBe(BARE_DEV);
   });
 
-  it('commits an example address for prod, recognisably one to replace', () => {
-    expect(prod.alarmSubscriptions?.emails).toEqual(['oncall@example.com']);
+  it('refuses to deploy while an alarm address is under a domain reserved for examples', () => {
+    // Arrange: a stage with every other value its own.
+    const config = {
+      ...OWN_PROD,
+      alarmSubscriptions: { emails: ['oncall@acme-corp.io', 'ops@example.org'] },
+    };
+
+    // Act + Assert
+    expect(() => assertStageDeployable(config)).toThrow(
+      'stage "prod": alarmSubscriptions.emails[1] is the committed example "ops@example.org"',
+    );
   });
 
   it.each([

@@ -1,6 +1,7 @@
 import type { CloudAssembly } from 'aws-cdk-lib/cx-api';
 import { describe, expect, it } from 'vitest';
 import { buildApp } from '../src/app.js';
+import { EXAMPLE_CONFIGURATION, OWN_CONFIGURATION } from './support/config-fixtures.js';
 import { NO_BUNDLING } from './support/synth.js';
 
 /** Every context lookup an assembly still needs, nested stage assemblies included. */
@@ -28,17 +29,37 @@ describe('the app for a known account, as the pipeline synthesizes it', () => {
 
   it('refuses a deploy assembly while a built stage holds a committed example value', () => {
     const build = () =>
-      buildApp({ validation: false, stages: ['prod'], forDeploy: true, context: NO_BUNDLING });
+      buildApp({
+        configuration: EXAMPLE_CONFIGURATION,
+        validation: false,
+        stages: ['prod'],
+        forDeploy: true,
+        context: NO_BUNDLING,
+      });
     expect(build).toThrow('stage "prod": domain.name is the committed example "tasks.example.com"');
   });
 
-  it('accepts a deploy assembly of a stage without example values', () => {
+  it('refuses a deploy assembly of the pipeline while its repository is the committed example', () => {
+    const build = () =>
+      buildApp({
+        configuration: EXAMPLE_CONFIGURATION,
+        validation: false,
+        stages: ['dev'],
+        pipeline: true,
+        forDeploy: true,
+        context: NO_BUNDLING,
+      });
+    expect(build).toThrow('pipeline config: repository is the committed example "example-org/tasktracker"');
+  });
+
+  it('accepts a deploy assembly of a stage whose example values were replaced', () => {
     const { stages } = buildApp({
+      configuration: OWN_CONFIGURATION,
       validation: false,
-      stages: ['dev'],
+      stages: ['prod'],
       forDeploy: true,
       context: NO_BUNDLING,
     });
-    expect(Object.keys(stages)).toEqual(['dev']);
+    expect(Object.keys(stages)).toEqual(['prod']);
   });
 });

@@ -8,6 +8,7 @@ import {
   type StageConfig,
   validateStageConfig,
 } from '../src/config/stages.js';
+import { BARE_DEV, EXAMPLE_PROD, OWN_PROD } from './support/config-fixtures.js';
 
 const dev = STAGES.dev as StageConfig;
 const prod = STAGES.prod as StageConfig;
@@ -16,10 +17,6 @@ describe('stage config', () => {
   it('configures dev and prod, both valid', () => {
     expect(STAGE_NAMES).toEqual(['dev', 'prod']);
     for (const name of STAGE_NAMES) expect(getStageConfig(name).name).toBe(name);
-  });
-
-  it('pins no account in code', () => {
-    for (const config of Object.values(STAGES)) expect(config.account).toBeUndefined();
   });
 
   it('retains data and protects the table in prod only', () => {
@@ -55,28 +52,34 @@ describe('stage config', () => {
     );
   });
 
-  it('lets dev run without a domain (HTTP on the load balancer name) and without SES', () => {
-    expect(dev.domain).toBeUndefined();
-    expect(dev.email).toBeUndefined();
+  it('lets a non-production stage run without a domain (HTTP on the load balancer name) and without SES', () => {
+    // Arrange
+    const { domain: _domain, email: _email, ...httpOnly } = BARE_DEV;
+
+    // Act + Assert
+    expect(validateStageConfig(httpOnly)).toBe(httpOnly);
   });
 
   it('refuses to deploy a stage holding a committed example value, naming the stage and key', () => {
-    expect(() => assertStageDeployable(prod)).toThrow(
+    // Arrange: the prod stage as shipped, then with one example value after another replaced.
+    const ownDomain = { domain: OWN_PROD.domain };
+    const ownEmail = { email: { from: 'no-reply@acme-corp.io' } };
+
+    // Act + Assert
+    expect(() => assertStageDeployable(EXAMPLE_PROD)).toThrow(
       'stage "prod": domain.name is the committed example "tasks.example.com": set your own in infra/src/config/stages.ts before deploying',
     );
-    const ownDomain = { name: 'tasks.acme.io', hostedZoneId: 'Z0123456789ABC', zoneName: 'acme.io' };
-    expect(() => assertStageDeployable({ ...prod, domain: ownDomain })).toThrow(
+    expect(() => assertStageDeployable({ ...EXAMPLE_PROD, ...ownDomain })).toThrow(
       'stage "prod": email.from is the committed example "no-reply@example.com"',
     );
-    const ownEmail = { from: 'no-reply@acme.io' };
-    expect(() => assertStageDeployable({ ...prod, domain: ownDomain, email: ownEmail })).toThrow(
+    expect(() => assertStageDeployable({ ...EXAMPLE_PROD, ...ownDomain, ...ownEmail })).toThrow(
       'stage "prod": alarmSubscriptions.emails[0] is the committed example "oncall@example.com"',
     );
-    const ownAlarms = { emails: ['oncall@acme.io'] };
-    expect(() =>
-      assertStageDeployable({ ...prod, domain: ownDomain, email: ownEmail, alarmSubscriptions: ownAlarms }),
-    ).not.toThrow();
-    expect(() => assertStageDeployable(dev)).not.toThrow();
+  });
+
+  it('deploys a stage once every example value is replaced, and a stage that never had any', () => {
+    expect(() => assertStageDeployable(OWN_PROD)).not.toThrow();
+    expect(() => assertStageDeployable(BARE_DEV)).not.toThrow();
   });
 
   it('treats names under domains reserved for documentation as examples, and only those', () => {
@@ -92,6 +95,11 @@ describe('stage config', () => {
 
   it('rejects an unknown stage, listing the valid ones', () => {
     expect(() => getStageConfig('staging')).toThrow('unknown stage "staging" (valid stages: dev, prod)');
+  });
+
+  it('finds no stage in the names every object inherits', () => {
+    for (const name of ['constructor', 'toString', '__proto__'])
+      expect(() => getStageConfig(name), name).toThrow(`unknown stage "${name}"`);
   });
 
   it.each([

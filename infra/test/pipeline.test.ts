@@ -21,6 +21,12 @@ import {
   PipelineStack,
 } from '../src/pipeline.js';
 import { repositoryCdkCliVersion } from '../src/pipeline-steps.js';
+import {
+  COMMITTED_IN_ONE_ENVIRONMENT,
+  EXAMPLE_PIPELINE,
+  EXAMPLE_STAGES,
+  OWN_CONFIGURATION,
+} from './support/config-fixtures.js';
 import { NO_BUNDLING } from './support/synth.js';
 
 const IMAGE_TAG = 'sha-under-test';
@@ -92,10 +98,13 @@ function addCrossAccountPipeline({ app, images }: BuiltApp): PipelineStack {
   });
 }
 
-// Synthesizes the whole app (templates only: the pipeline reads asset hashes, not bundles).
+// Synthesizes the whole app (templates only: the pipeline reads asset hashes, not bundles), every
+// stage in the pipeline's account whatever accounts the committed config pins: the single-account
+// case, which the cross-account pipeline below complements.
 beforeAll(() => {
   outdir = mkdtempSync(join(tmpdir(), 'pipeline-test-'));
   built = buildApp({
+    configuration: COMMITTED_IN_ONE_ENVIRONMENT,
     outdir,
     validation: false,
     pipeline: true,
@@ -387,14 +396,20 @@ describe('pipeline config', () => {
   });
 
   it('refuses to deploy while the repository is the committed example, naming the key', () => {
-    expect(() => assertPipelineDeployable()).toThrow(
+    expect(() => assertPipelineDeployable(EXAMPLE_PIPELINE, EXAMPLE_STAGES)).toThrow(
       'pipeline config: repository is the committed example "example-org/tasktracker": set your own in infra/src/config/pipeline.ts before deploying',
     );
   });
 
   it('refuses to deploy a pipeline whose production stage still has example values', () => {
-    const attempt = () => assertPipelineDeployable({ ...PIPELINE_CONFIG, repository: 'acme/tracker' });
+    const attempt = () =>
+      assertPipelineDeployable({ ...EXAMPLE_PIPELINE, repository: 'acme/tracker' }, EXAMPLE_STAGES);
     expect(attempt).toThrow('stage "prod": domain.name is the committed example "tasks.example.com"');
+  });
+
+  it('deploys a pipeline once the repository and every stage hold their own values', () => {
+    const { pipeline, stages } = OWN_CONFIGURATION;
+    expect(() => assertPipelineDeployable(pipeline, stages)).not.toThrow();
   });
 
   it.each([

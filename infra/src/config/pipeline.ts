@@ -6,7 +6,7 @@
  */
 import { example, findExampleValue } from './examples.js';
 import { ACCOUNT_ID, EMAIL_ADDRESS, REGION_NAME } from './formats.js';
-import { assertStageDeployable, getStageConfig, STAGE_NAMES } from './stages.js';
+import { assertStageDeployable, getStageConfig, STAGES, type StageConfigs } from './stages.js';
 
 /** A stage the pipeline deploys, in pipeline order. */
 export interface PipelineStageEntry {
@@ -80,8 +80,14 @@ export class PipelineConfigError extends Error {
   }
 }
 
-/** Checks a pipeline configuration; throws a {@link PipelineConfigError} on the first problem. */
-export function validatePipelineConfig(config: PipelineConfig, knownStages = STAGE_NAMES): PipelineConfig {
+/**
+ * Checks a pipeline configuration; throws a {@link PipelineConfigError} on the first problem.
+ * @param stages the stage configurations its `stages` name @default the committed `STAGES`
+ */
+export function validatePipelineConfig(
+  config: PipelineConfig,
+  stages: StageConfigs = STAGES,
+): PipelineConfig {
   const fail = (key: string, problem: string): never => {
     throw new PipelineConfigError(key, problem);
   };
@@ -93,12 +99,13 @@ export function validatePipelineConfig(config: PipelineConfig, knownStages = STA
     fail('connectionArnParameter', `must be an SSM parameter path like /tasktracker/pipeline/connection-arn`);
   }
   if (config.stages.length === 0) fail('stages', 'must name at least one stage');
+  const knownStages = Object.keys(stages);
   const seen = new Set<string>();
   for (const { name, approval } of config.stages) {
     if (!knownStages.includes(name))
       fail('stages', `names unknown stage "${name}" (valid stages: ${knownStages.join(', ')})`);
     if (seen.has(name)) fail('stages', `lists stage "${name}" twice`);
-    if (getStageConfig(name).production && !approval) {
+    if (getStageConfig(name, stages).production && !approval) {
       fail('stages', `must require a manual approval before the production stage "${name}"`);
     }
     seen.add(name);
@@ -130,8 +137,12 @@ export function refuseContextOverrides(tryGetContext: (key: string) => unknown):
 /**
  * Refuses to deploy the pipeline while its config, or the config of a stage it deploys, still
  * holds a committed example value; the error names the key.
+ * @param stages the stage configurations its `stages` name @default the committed `STAGES`
  */
-export function assertPipelineDeployable(config: PipelineConfig = PIPELINE_CONFIG): void {
+export function assertPipelineDeployable(
+  config: PipelineConfig = PIPELINE_CONFIG,
+  stages: StageConfigs = STAGES,
+): void {
   const found = findExampleValue(config);
   if (found) {
     throw new PipelineConfigError(
@@ -139,7 +150,7 @@ export function assertPipelineDeployable(config: PipelineConfig = PIPELINE_CONFI
       `is the committed example "${found.value}": set your own in infra/src/config/pipeline.ts before deploying`,
     );
   }
-  for (const { name } of config.stages) assertStageDeployable(getStageConfig(name));
+  for (const { name } of config.stages) assertStageDeployable(getStageConfig(name, stages));
 }
 
 /**

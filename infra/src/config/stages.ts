@@ -120,8 +120,11 @@ export interface StageConfig {
   readonly logLevel: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
 }
 
+/** Stage configurations by stage name. */
+export type StageConfigs = Readonly<Record<string, StageConfig>>;
+
 /** The stages this app deploys. Accounts and regions come from the CLI unless pinned here. */
-export const STAGES: Readonly<Record<string, StageConfig>> = {
+export const STAGES: StageConfigs = {
   dev: {
     name: 'dev',
     production: false,
@@ -302,10 +305,14 @@ function validateAlarmSubscriptions(
 /** The names of the configured stages, in declaration order. */
 export const STAGE_NAMES: readonly string[] = Object.keys(STAGES);
 
-/** The validated configuration of a stage; an unknown name lists the valid ones. */
-export function getStageConfig(name: string): StageConfig {
-  const config = STAGES[name];
-  if (!config) throw new Error(`unknown stage "${name}" (valid stages: ${STAGE_NAMES.join(', ')})`);
+/**
+ * The validated configuration of a stage; an unknown name lists the valid ones.
+ * @param stages where to look the stage up @default the committed `STAGES`
+ */
+export function getStageConfig(name: string, stages: StageConfigs = STAGES): StageConfig {
+  // The name comes from a command line: `constructor` must not find Object's.
+  const config = Object.hasOwn(stages, name) ? stages[name] : undefined;
+  if (!config) throw new Error(`unknown stage "${name}" (valid stages: ${Object.keys(stages).join(', ')})`);
   return validateStageConfig(config);
 }
 
