@@ -8,6 +8,12 @@ import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import {
+  ListSubscriptionsByTopicCommand,
+  paginateListSubscriptionsByTopic,
+  SNSClient,
+  type Subscription,
+} from '@aws-sdk/client-sns';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { TemplateResource } from '../src/assembly/index.js';
 import { physicalIdsOf } from '../src/registry.js';
@@ -49,9 +55,11 @@ const subscription = (Protocol: string, Endpoint: string): TemplateResource => (
   Properties: { TopicArn: { Ref: 'Topic' }, Protocol, Endpoint },
 });
 
+const TOPIC: TemplateResource = { Type: 'AWS::SNS::Topic', Properties: { DisplayName: 'Alarms' } };
+
 function resources(): Record<string, TemplateResource> {
   return {
-    Topic: { Type: 'AWS::SNS::Topic', Properties: { DisplayName: 'Alarms' } },
+    Topic: TOPIC,
     Email: subscription('email', 'oncall@example.com'),
     Hook: subscription('http', hookUrl),
     Remote: subscription('https', 'https://hooks.example.com/sns'),
@@ -229,6 +237,127 @@ describe('the local SNS', () => {
     } finally {
       rmSync(dataDir, { recursive: true, force: true });
     }
+  });
+});
+
+/** The AWS SDK's SNS client, pointed at the local SNS as `AWS_ENDPOINT_URL_SNS` would point it. */
+function clientOf(sns: LocalSns): SNSClient {
+  return new SNSClient({
+    endpoint: sns.endpoint,
+    region: 'eu-west-1',
+    credentials: { accessKeyId: 'AKIDLOCAL', secretAccessKey: 'local' },
+  });
+}
+
+async function listAll(sns: LocalSns, topicArn: string): Promise<Subscription[]> {
+  const listed: Subscription[] = [];
+  for await (const page of paginateListSubscriptionsByTopic(
+    { client: clientOf(sns) },
+    { TopicArn: topicArn },
+  ))
+    listed.push(...(page.Subscriptions ?? []));
+  return listed;
+}
+
+describe('ListSubscriptionsByTopic on the local SNS, called with the AWS SDK', () => {
+  it('lists every subscription as SNS does: PendingConfirmation until its endpoint confirms, then its ARN', async () => {
+    // Arrange: confirm the e-mail address through the link of its confirmation mail.
+    const { sns, topicArn } = await startSns();
+    const mail = sns.messages().find((m) => m.type === 'SubscriptionConfirmation');
+    expect((await fetch(mail?.link ?? '')).status).toBe(200);
+
+    // Act
+    const listed = await clientOf(sns).send(new ListSubscriptionsByTopicCommand({ TopicArn: topicArn }));
+
+    // Assert
+    expect(listed.NextToken).toBeUndefined();
+    expect(listed.Subscriptions).toEqual([
+      {
+        TopicArn: topicArn,
+        Protocol: 'email',
+        Endpoint: 'oncall@example.com',
+        SubscriptionArn: expect.stringMatching(new RegExp(`^${topicArn}:[0-9a-f-]{36}$`)),
+        Owner: '000000000000',
+      },
+      {
+        TopicArn: topicArn,
+        Protocol: 'http',
+        Endpoint: hookUrl,
+        SubscriptionArn: 'PendingConfirmation',
+        Owner: '000000000000',
+      },
+      {
+        TopicArn: topicArn,
+        Protocol: 'https',
+        Endpoint: 'https://hooks.example.com/sns',
+        SubscriptionArn: 'PendingConfirmation',
+        Owner: '000000000000',
+      },
+    ]);
+  });
+
+  it('leaves out a subscription its endpoint unsubscribed, as SNS deletes it', async () => {
+    // Arrange
+    const { sns, topicArn } = await startSns();
+    await confirmAll(sns);
+    const [email] = await listAll(sns, topicArn);
+    await fetch(`${sns.endpoint}/?Action=Unsubscribe&SubscriptionArn=${email?.SubscriptionArn}`);
+
+    // Act
+    const listed = await listAll(sns, topicArn);
+
+    // Assert
+    expect(listed.map((s) => s.Endpoint)).toEqual([hookUrl, 'https://hooks.example.com/sns']);
+  });
+
+  it('answers in pages of 100 with a NextToken, which the SDK paginator follows', async () => {
+    // Arrange: a topic with 150 e-mail subscriptions.
+    const many = Object.fromEntries(
+      Array.from({ length: 150 }, (_, i) => [`Email${i}`, subscription('email', `person${i}@example.com`)]),
+    );
+    const ids = physicalIdsOf(stackAssembly('Monitoring', { Topic: TOPIC, ...many }));
+    const sns = new LocalSns({ ids, port: 0, log: () => {} });
+    stopping.push(sns);
+    await sns.start();
+    const topicArn = ids.ref(firstStack(ids.source), 'Topic') ?? '';
+
+    // Act
+    const first = await clientOf(sns).send(new ListSubscriptionsByTopicCommand({ TopicArn: topicArn }));
+    const all = await listAll(sns, topicArn);
+
+    // Assert
+    expect(first.Subscriptions).toHaveLength(100);
+    expect(first.NextToken).toEqual(expect.any(String));
+    expect(all.map((s) => s.Endpoint)).toEqual(
+      Array.from({ length: 150 }, (_, i) => `person${i}@example.com`),
+    );
+  });
+
+  it.each([
+    [
+      'a topic the template does not declare',
+      { TopicArn: 'arn:aws:sns:eu-west-1:000000000000:nope' },
+      { name: 'NotFoundException', message: 'Topic does not exist', $metadata: { httpStatusCode: 404 } },
+    ],
+    [
+      'a malformed topic ARN',
+      { TopicArn: 'nope' },
+      { name: 'InvalidParameterException', message: 'Invalid parameter: TopicArn' },
+    ],
+    [
+      'a NextToken it did not issue',
+      { NextToken: 'forged' },
+      { name: 'InvalidParameterException', message: 'Invalid parameter: NextToken' },
+    ],
+  ])('refuses %s with SNS’s error', async (_, input, error) => {
+    // Arrange
+    const { sns, topicArn } = await startSns();
+
+    // Act
+    const call = clientOf(sns).send(new ListSubscriptionsByTopicCommand({ TopicArn: topicArn, ...input }));
+
+    // Assert
+    await expect(call).rejects.toMatchObject(error);
   });
 });
 

@@ -5,7 +5,9 @@
  * `<dataDir>/mailbox.jsonl`), HTTP(S) endpoints get SNS's `SubscriptionConfirmation` POST; the link
  * in either is this service's `ConfirmSubscription` URL. Confirmed e-mail subscriptions receive
  * each message in the mailbox, HTTP(S) ones SNS's notification envelope — POSTed to loopback
- * addresses only: the local cloud sends nothing off the machine, and says so.
+ * addresses only: the local cloud sends nothing off the machine, and says so. Its port also
+ * answers `ListSubscriptionsByTopic`, where a subscription not yet confirmed is
+ * `PendingConfirmation` (`query-api.ts`).
  */
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -16,6 +18,7 @@ import type { PhysicalIds } from '../../intrinsics/physical-ids.js';
 import { LoopbackService } from '../../loopback.js';
 import type { ServiceDescription } from '../../service.js';
 import type { MailboxMessage, MailboxView } from '../../views.js';
+import { answerQuery, type ListedSubscription, sendXml, sendXmlError } from './query-api.js';
 
 /** Who publishes, as a topic policy would see it (a service principal on behalf of a resource). */
 export interface Publisher {
@@ -201,6 +204,24 @@ export class LocalSns extends LoopbackService {
   /** Every delivery attempt (mailbox and HTTP), oldest first. */
   deliveryLog(): readonly Delivery[] {
     return this.deliveries;
+  }
+
+  /**
+   * A topic's subscriptions as `ListSubscriptionsByTopic` lists them, in template order: pending
+   * ones as `PendingConfirmation`, unsubscribed ones left out (SNS deletes them); undefined for a
+   * topic the assembly does not declare.
+   */
+  listSubscriptions(topicArn: string): ListedSubscription[] | undefined {
+    if (!this.topics.has(topicArn)) return undefined;
+    return this.subscriptions
+      .filter((s) => s.topicArn === topicArn && this.status(s) !== 'unsubscribed')
+      .map((s) => ({
+        topicArn,
+        protocol: s.protocol,
+        endpoint: s.endpoint,
+        subscriptionArn: this.status(s) === 'confirmed' ? s.arn : 'PendingConfirmation',
+        owner: topicArn.split(':')[4] ?? '',
+      }));
   }
 
   /** Resolves once every HTTP delivery started so far has ended. */
@@ -412,8 +433,10 @@ export class LocalSns extends LoopbackService {
     res.writeHead(500, { 'content-type': 'text/plain' }).end('Internal error.');
   }
 
-  protected override handle(req: IncomingMessage, res: ServerResponse): void {
-    this.answerLink(req, res);
+  protected override async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    // API calls are POSTs (the AWS SDK's query protocol); the links in messages are GETs.
+    if (req.method === 'POST') await answerQuery(req, res, (topicArn) => this.listSubscriptions(topicArn));
+    else this.answerLink(req, res);
   }
 
   /** `GET /?Action=ConfirmSubscription&TopicArn=…&Token=…` and `GET /?Action=Unsubscribe&SubscriptionArn=…`. */
@@ -425,7 +448,7 @@ export class LocalSns extends LoopbackService {
         res,
         400,
         'InvalidAction',
-        'The local SNS answers ConfirmSubscription and Unsubscribe links.',
+        'The local SNS answers ConfirmSubscription and Unsubscribe links (GET) and ListSubscriptionsByTopic (POST).',
       );
     if (action === 'Unsubscribe') {
       const subscription = this.subscriptions.find((s) => s.arn === query.get('SubscriptionArn'));
@@ -521,20 +544,4 @@ export function isLoopbackUrl(url: string): boolean {
 export function stableId(seed: string): string {
   const hex = createHash('sha256').update(seed).digest('hex');
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
-}
-
-function sendXml(res: ServerResponse, action: string, result: string): ServerResponse {
-  return res
-    .writeHead(200, { 'content-type': 'text/xml' })
-    .end(
-      `<${action}Response xmlns="https://sns.amazonaws.com/doc/2010-03-31/"><${action}Result>${result}</${action}Result><ResponseMetadata><RequestId>${randomUUID()}</RequestId></ResponseMetadata></${action}Response>`,
-    );
-}
-
-function sendXmlError(res: ServerResponse, status: number, code: string, message: string): ServerResponse {
-  return res
-    .writeHead(status, { 'content-type': 'text/xml' })
-    .end(
-      `<ErrorResponse xmlns="https://sns.amazonaws.com/doc/2010-03-31/"><Error><Type>Sender</Type><Code>${code}</Code><Message>${message}</Message></Error><RequestId>${randomUUID()}</RequestId></ErrorResponse>`,
-    );
 }
