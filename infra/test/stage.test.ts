@@ -1,3 +1,4 @@
+import { RegionInfo } from 'aws-cdk-lib/region-info';
 import { describe, expect, it } from 'vitest';
 import { PIPELINE_CONFIG } from '../src/config/pipeline.js';
 import { getStageConfig, STAGES } from '../src/config/stages.js';
@@ -80,8 +81,11 @@ describe('the dev stage as a whole', () => {
 
   it('hard-codes no account id in any template: only the accounts the config pins appear', () => {
     // Arrange: none while dev and the pipeline (which holds the image repository) pin none, as
-    // committed; those a user pins once they do.
-    const pinned = [getStageConfig('dev').account, PIPELINE_CONFIG.account].filter((a) => a !== undefined);
+    // committed; those a user pins once they do, and with a pinned region the AWS account that
+    // writes that region's load balancer access logs (CDK's region facts name it in the bucket policy).
+    const { account, region } = getStageConfig('dev');
+    const elbLogWriter = region === undefined ? undefined : RegionInfo.get(region).elbv2Account;
+    const pinned = [account, PIPELINE_CONFIG.account, elbLogWriter].filter((a) => a !== undefined);
 
     // Act
     const accounts = new Set(
