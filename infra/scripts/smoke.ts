@@ -1,8 +1,10 @@
 /**
  * Smoke test of a deployed stage, from the pipeline or a laptop:
- *   npm run smoke -- --stage dev                      (reads the URLs from the stage's stack outputs)
+ *   npm run smoke -- --stage dev                      (reads the URLs from the stage's stack outputs,
+ *                                                      and lists the alarm topic's subscriptions)
  *   npm run smoke -- --web-url <url> --api-url <url>  (the pipeline passes its stack outputs)
- * Exit codes: 0 passed, 1 a check failed or the outputs could not be read, 2 bad arguments.
+ * Exit codes: 0 passed, 1 a check failed, an alarm subscription is pending confirmation or the
+ * outputs could not be read, 2 bad arguments.
  */
 import { parseArgs } from 'node:util';
 import { isHttpUrl } from '@tasktracker/web/runtime-config';
@@ -11,6 +13,7 @@ import {
   type DeployedStack,
   runSmokeChecks,
   type SmokeTargets,
+  stageAlarmTopicArn,
   stageTargetsFromStacks,
 } from '../src/smoke.js';
 
@@ -62,7 +65,40 @@ async function describeStageStacks(stage: string, region: string | undefined): P
   return stacks;
 }
 
-async function resolveTargets(values: Record<string, string | undefined>): Promise<SmokeTargets> {
+/**
+ * Lists the alarm topic's subscriptions, one line each; throws when one is pending confirmation
+ * (its alarms reach nobody) or the list cannot be read.
+ */
+async function checkAlarmSubscriptions(topicArn: string, log: (line: string) => void): Promise<void> {
+  // Loaded only for --stage, like the CloudFormation client.
+  const { SNSClient } = await import('@aws-sdk/client-sns');
+  const { alarmSubscriptions, subscriptionReport } = await import('../src/smoke-subscriptions.js');
+  // The topic's own region: `arn:<partition>:sns:<region>:<account>:<name>`.
+  const client = new SNSClient({ region: topicArn.split(':')[3] ?? '' });
+  let report: ReturnType<typeof subscriptionReport>;
+  try {
+    report = subscriptionReport(await alarmSubscriptions(client, topicArn));
+  } catch (error) {
+    const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
+    throw new Error(`cannot list the subscriptions of the alarm topic ${topicArn}: ${reason}`);
+  } finally {
+    client.destroy();
+  }
+  for (const line of report.lines) log(line);
+  if (report.pending > 0) {
+    throw new Error(
+      `${report.pending} alarm subscription(s) pending confirmation: the stage's alarms do not reach them (see the lines above)`,
+    );
+  }
+}
+
+/** What to probe: the URLs, and with --stage the alarm topic whose subscriptions to list. */
+interface Resolved {
+  readonly targets: SmokeTargets;
+  readonly alarmTopic?: { readonly arn: string | undefined; readonly stage: string };
+}
+
+async function resolveTargets(values: Record<string, string | undefined>): Promise<Resolved> {
   const { stage } = values;
   const webUrl = values['web-url'];
   const apiUrl = values['api-url'];
@@ -75,11 +111,15 @@ async function resolveTargets(values: Record<string, string | undefined>): Promi
     } catch (error) {
       throw new UsageError(error instanceof Error ? error.message : String(error));
     }
-    return stageTargetsFromStacks(stage, await describeStageStacks(stage, region));
+    const stacks = await describeStageStacks(stage, region);
+    return {
+      targets: stageTargetsFromStacks(stage, stacks),
+      alarmTopic: { arn: stageAlarmTopicArn(stage, stacks), stage },
+    };
   }
   if (webUrl === undefined || apiUrl === undefined)
     throw new UsageError('give --stage, or both --web-url and --api-url');
-  return { webUrl: httpUrl('web-url', webUrl), apiUrl: httpUrl('api-url', apiUrl) };
+  return { targets: { webUrl: httpUrl('web-url', webUrl), apiUrl: httpUrl('api-url', apiUrl) } };
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -110,13 +150,20 @@ async function main(argv: string[]): Promise<number> {
   );
   const attempts = positiveInt('attempts', strings.attempts);
   const timeoutMs = positiveInt('timeout-ms', strings['timeout-ms']);
-  const targets = await resolveTargets(strings);
+  const { targets, alarmTopic } = await resolveTargets(strings);
+  const log = (line: string) => console.log(line);
   console.log(`smoke test: web ${targets.webUrl}, api ${targets.apiUrl}`);
   const passed = await runSmokeChecks(targets, {
     ...(attempts === undefined ? {} : { attempts }),
     ...(timeoutMs === undefined ? {} : { timeoutMs }),
-    log: (line) => console.log(line),
+    log,
   });
+  if (alarmTopic?.arn !== undefined) await checkAlarmSubscriptions(alarmTopic.arn, log);
+  else if (alarmTopic) {
+    log(
+      `note alarm subscriptions not checked: no stack of stage "${alarmTopic.stage}" has the AlarmTopicArn output`,
+    );
+  }
   console.log(`smoke test passed: ${passed.length} checks`);
   return 0;
 }

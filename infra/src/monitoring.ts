@@ -1,5 +1,5 @@
 import { TABLE_SCHEMA } from '@tasktracker/api/table-schema';
-import { Duration, Stack, type StackProps, Stage } from 'aws-cdk-lib';
+import { CfnOutput, Duration, Stack, type StackProps, Stage } from 'aws-cdk-lib';
 import type * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
@@ -21,6 +21,7 @@ import {
   type WidgetDefinition,
 } from './config/monitoring.js';
 import type { StageConfig } from './config/stages.js';
+import { STAGE_OUTPUT_KEYS } from './smoke.js';
 
 export interface MonitoringStackProps extends StackProps {
   /** The stage being deployed. */
@@ -52,6 +53,11 @@ export class MonitoringStack extends Stack {
       subscriptions: config.alarmSubscriptions,
     });
     this.alarmTopic = alarmTopic.topic;
+    // The smoke test lists the topic's subscriptions from here, to report unconfirmed ones.
+    new CfnOutput(this, STAGE_OUTPUT_KEYS.alarmTopicArn, {
+      value: this.alarmTopic.topicArn,
+      description: 'The topic every alarm of the stage notifies',
+    });
 
     const alarms: Record<string, cloudwatch.Alarm> = {};
     const alarm = (

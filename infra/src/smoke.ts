@@ -178,8 +178,12 @@ export async function runSmokeChecks(targets: SmokeTargets, options: SmokeOption
   return passed;
 }
 
-/** Output keys (CfnOutput ids) of a stage's stacks that hold the smoke targets. */
-export const STAGE_OUTPUT_KEYS = { webUrl: 'WebUrl', apiUrl: 'ApiUrl' } as const;
+/** Output keys (CfnOutput ids) of a stage's stacks that the smoke test reads. */
+export const STAGE_OUTPUT_KEYS = {
+  webUrl: 'WebUrl',
+  apiUrl: 'ApiUrl',
+  alarmTopicArn: 'AlarmTopicArn',
+} as const;
 
 /** The parts of a CloudFormation DescribeStacks answer the smoke test reads. */
 export interface DeployedStack {
@@ -193,13 +197,7 @@ export interface DeployedStack {
  */
 export function stageTargetsFromStacks(stage: string, stacks: readonly DeployedStack[]): SmokeTargets {
   const prefix = `TaskTracker-${stage}-`;
-  const outputs = new Map<string, string>();
-  for (const stack of stacks) {
-    if (!stack.StackName?.startsWith(prefix)) continue;
-    for (const output of stack.Outputs ?? []) {
-      if (output.OutputKey && output.OutputValue) outputs.set(output.OutputKey, output.OutputValue);
-    }
-  }
+  const outputs = stageOutputs(stage, stacks);
   const read = (key: string): string => {
     const value = outputs.get(key);
     if (value) return value;
@@ -208,4 +206,25 @@ export function stageTargetsFromStacks(stage: string, stacks: readonly DeployedS
     );
   };
   return { webUrl: read(STAGE_OUTPUT_KEYS.webUrl), apiUrl: read(STAGE_OUTPUT_KEYS.apiUrl) };
+}
+
+/**
+ * The ARN of a stage's alarm topic, from its Monitoring stack's output; undefined when no stack
+ * has it (a stage deployed before the output existed).
+ */
+export function stageAlarmTopicArn(stage: string, stacks: readonly DeployedStack[]): string | undefined {
+  return stageOutputs(stage, stacks).get(STAGE_OUTPUT_KEYS.alarmTopicArn);
+}
+
+/** The outputs of a stage's stacks (`TaskTracker-<stage>-*`), by output key. */
+function stageOutputs(stage: string, stacks: readonly DeployedStack[]): Map<string, string> {
+  const prefix = `TaskTracker-${stage}-`;
+  const outputs = new Map<string, string>();
+  for (const stack of stacks) {
+    if (!stack.StackName?.startsWith(prefix)) continue;
+    for (const output of stack.Outputs ?? []) {
+      if (output.OutputKey && output.OutputValue) outputs.set(output.OutputKey, output.OutputValue);
+    }
+  }
+  return outputs;
 }

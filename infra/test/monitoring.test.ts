@@ -3,7 +3,8 @@ import { TABLE_SCHEMA } from '@tasktracker/api/table-schema';
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { type AlarmDefinition, customMetricsNamespace, MONITORING } from '../src/config/monitoring.js';
-import { STAGE_NAMES } from '../src/config/stages.js';
+import { getStageConfig, STAGE_NAMES } from '../src/config/stages.js';
+import { STAGE_OUTPUT_KEYS } from '../src/smoke.js';
 import { devStack } from './support/assembly.js';
 
 const { assembly, template, json } = await devStack('Monitoring');
@@ -178,8 +179,13 @@ describe('monitoring stack: topic and dashboard', () => {
     expect(names.filter((name) => !name.startsWith(prefix ?? '?'))).toEqual([]);
   });
 
-  it('subscribes no e-mail when the stage sets none', () => {
-    template.resourceCountIs('AWS::SNS::Subscription', 0);
+  it('subscribes exactly the endpoints the stage config names (none while it names none)', () => {
+    const { emails = [], httpsEndpoint } = getStageConfig('dev').alarmSubscriptions ?? {};
+    template.resourceCountIs('AWS::SNS::Subscription', emails.length + (httpsEndpoint === undefined ? 0 : 1));
+  });
+
+  it('outputs the alarm topic’s ARN, where the smoke test finds the subscriptions to check', () => {
+    template.hasOutput(STAGE_OUTPUT_KEYS.alarmTopicArn, { Value: topicRef() });
   });
 
   it('graphs average Duration per function and ALB requests per minute', () => {

@@ -1,16 +1,33 @@
 import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { SNSClient } from '@aws-sdk/client-sns';
+import {
+  EMPTY_PROFILE,
+  type LocalCloud,
+  type LocalSns,
+  portSpecs,
+  snsService,
+  startLocalCloud,
+} from '@tasktracker/local';
+import { App, Stack } from 'aws-cdk-lib';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { AlarmTopic } from '../src/alarm-topic.js';
 import {
   joinUrl,
   runSmokeChecks,
   SmokeCheckError,
   type SmokeOptions,
+  STAGE_OUTPUT_KEYS,
+  stageAlarmTopicArn,
   stageTargetsFromStacks,
 } from '../src/smoke.js';
+import { alarmSubscriptions, subscriptionReport } from '../src/smoke-subscriptions.js';
 
 type Reply = { status: number; contentType?: string; body?: string } | 'hang';
 type Handler = (path: string) => Reply;
@@ -110,6 +127,10 @@ describe('stageTargetsFromStacks', () => {
       StackName: 'TaskTracker-dev-Api',
       Outputs: [{ OutputKey: 'ApiUrl', OutputValue: 'https://api.example/prod/' }],
     },
+    {
+      StackName: 'TaskTracker-dev-Monitoring',
+      Outputs: [{ OutputKey: 'AlarmTopicArn', OutputValue: 'arn:aws:sns:eu-west-1:111111111111:dev-alarms' }],
+    },
   ];
 
   it("reads the stage's URLs from its own stacks' outputs", () => {
@@ -117,6 +138,11 @@ describe('stageTargetsFromStacks', () => {
       webUrl: 'http://dev-alb.example',
       apiUrl: 'https://api.example/prod/',
     });
+  });
+
+  it("reads the stage's alarm topic, and none for a stage deployed without that output", () => {
+    expect(stageAlarmTopicArn('dev', stacks)).toBe('arn:aws:sns:eu-west-1:111111111111:dev-alarms');
+    expect(stageAlarmTopicArn('prod', stacks)).toBeUndefined();
   });
 
   it('names the missing output when the stage is not (fully) deployed', () => {
@@ -224,20 +250,23 @@ describe('runSmokeChecks', () => {
   });
 });
 
-describe('smoke CLI (infra/scripts/smoke.ts)', () => {
+/** Runs `infra/scripts/smoke.ts` with `args`, this process's environment plus `env`. */
+async function runSmoke(args: string[], env: NodeJS.ProcessEnv = {}) {
   const script = fileURLToPath(new URL('../scripts/smoke.ts', import.meta.url));
   const tsx = fileURLToPath(new URL('../../node_modules/.bin/tsx', import.meta.url));
-  const run = async (args: string[], env: NodeJS.ProcessEnv = {}) => {
-    try {
-      const { stdout, stderr } = await promisify(execFile)(tsx, [script, ...args], {
-        env: { ...process.env, ...env },
-      });
-      return { code: 0, stdout, stderr };
-    } catch (error) {
-      const failed = error as { code: number; stdout: string; stderr: string };
-      return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
-    }
-  };
+  try {
+    const { stdout, stderr } = await promisify(execFile)(tsx, [script, ...args], {
+      env: { ...process.env, ...env },
+    });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const failed = error as { code: number; stdout: string; stderr: string };
+    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
+  }
+}
+
+describe('smoke CLI (infra/scripts/smoke.ts)', () => {
+  const run = runSmoke;
 
   it('exits 0 and lists each passed check for a healthy stage', async () => {
     const result = await run(['--web-url', baseUrl, '--api-url', `${baseUrl}/prod`]);
@@ -288,3 +317,168 @@ describe('smoke CLI (infra/scripts/smoke.ts)', () => {
     expect(lines.at(-1)).toMatch(/^error: cannot read the outputs of stage "dev".*credentials/i);
   });
 });
+
+describe('subscriptionReport', () => {
+  it('names each pending subscription with how to confirm it, and counts them', () => {
+    // Act
+    const report = subscriptionReport([
+      { protocol: 'email', endpoint: 'oncall@acme-corp.io', confirmed: true },
+      { protocol: 'email', endpoint: 'ops@acme-corp.io', confirmed: false },
+      { protocol: 'https', endpoint: 'https://hooks.acme-corp.io/sns', confirmed: false },
+    ]);
+
+    // Assert
+    expect(report.pending).toBe(2);
+    expect(report.lines).toEqual([
+      'ok   alarm subscription email oncall@acme-corp.io (confirmed)',
+      expect.stringMatching(
+        /^fail alarm subscription email ops@acme-corp\.io is pending confirmation, so alarms do not reach it: open the e-mail "AWS Notification - Subscription Confirmation" that SNS sent to ops@acme-corp\.io and follow its "Confirm subscription" link/,
+      ),
+      expect.stringMatching(
+        /^fail alarm subscription https https:\/\/hooks\.acme-corp\.io\/sns is pending confirmation, so alarms do not reach it: the endpoint must visit the SubscribeURL/,
+      ),
+    ]);
+  });
+
+  it('notes a topic nobody subscribes without failing: a non-production stage may run so', () => {
+    expect(subscriptionReport([])).toEqual({
+      lines: ['note alarm topic: no subscriptions, so its alarms notify nobody'],
+      pending: 0,
+    });
+  });
+});
+
+/**
+ * An alarm topic built by the real construct with the stage config's kind of subscriptions, run by
+ * the local cloud, whose SNS answers ListSubscriptionsByTopic as AWS does.
+ */
+describe('alarm subscriptions read from the local cloud’s SNS', () => {
+  const SUBSCRIBED = {
+    emails: ['oncall@acme-corp.io', 'ops@acme-corp.io'],
+    httpsEndpoint: 'https://hooks.acme-corp.io/sns',
+  };
+  let outdir: string;
+  let cloud: LocalCloud;
+  let sns: LocalSns;
+  let topicArn: string;
+
+  beforeAll(async () => {
+    outdir = mkdtempSync(join(tmpdir(), 'smoke-subscriptions-'));
+    const app = new App({ outdir, builtinCloudFormationValidation: false });
+    const stack = new Stack(app, 'TaskTracker-smoke-Monitoring');
+    new AlarmTopic(stack, 'Alarms', {
+      displayName: 'Smoke alarms',
+      alarmNamePrefix: 'TaskTracker-smoke-',
+      subscriptions: SUBSCRIBED,
+    });
+    app.synth();
+    cloud = await startLocalCloud({
+      assemblyDir: outdir,
+      stage: 'smoke',
+      profile: EMPTY_PROFILE,
+      inMemory: true,
+      ports: Object.fromEntries(portSpecs().map((p) => [p.name, 0])),
+      log: () => {},
+    });
+    const running = cloud.service(snsService);
+    if (!running) throw new Error('the local cloud runs no SNS');
+    sns = running;
+    // Someone on call follows the link in their confirmation e-mail; the others have not yet.
+    const mail = sns
+      .messages()
+      .find((m) => m.type === 'SubscriptionConfirmation' && m.to === SUBSCRIBED.emails[0]);
+    topicArn = mail?.topicArn ?? '';
+    expect((await fetch(mail?.link ?? '')).status).toBe(200);
+  }, 60_000);
+
+  afterAll(async () => {
+    await cloud?.stop();
+    rmSync(outdir, { recursive: true, force: true });
+  });
+
+  it('reports the e-mail and HTTPS subscriptions nobody confirmed, and the confirmed one as ok', async () => {
+    // Arrange
+    const client = new SNSClient({
+      endpoint: cloud.url('sns'),
+      region: topicArn.split(':')[3] ?? '',
+      credentials: { accessKeyId: 'AKIDLOCAL', secretAccessKey: 'local' },
+    });
+
+    // Act
+    const report = subscriptionReport(await alarmSubscriptions(client, topicArn));
+
+    // Assert
+    expect(report.pending).toBe(2);
+    expect(report.lines.map((line) => line.split(' is pending')[0])).toEqual([
+      'ok   alarm subscription email oncall@acme-corp.io (confirmed)',
+      'fail alarm subscription email ops@acme-corp.io',
+      'fail alarm subscription https https://hooks.acme-corp.io/sns',
+    ]);
+  });
+
+  it('makes `npm run smoke -- --stage` print those lines and exit 1, after the HTTP checks pass', async () => {
+    // Arrange: CloudFormation has no local stand-in; this one answers DescribeStacks with the
+    // stage's outputs: the healthy test stage's URLs and the local cloud's alarm topic.
+    const outputs = {
+      Web: { [STAGE_OUTPUT_KEYS.webUrl]: baseUrl },
+      Api: { [STAGE_OUTPUT_KEYS.apiUrl]: `${baseUrl}/prod` },
+      Monitoring: { [STAGE_OUTPUT_KEYS.alarmTopicArn]: topicArn },
+    };
+    const cloudFormation = await describeStacksServer('dev', outputs);
+    try {
+      // Act
+      const result = await runSmoke(['--stage', 'dev', '--attempts', '1'], {
+        AWS_REGION: topicArn.split(':')[3] ?? '',
+        AWS_ACCESS_KEY_ID: 'AKIDLOCAL',
+        AWS_SECRET_ACCESS_KEY: 'local',
+        AWS_ENDPOINT_URL_CLOUDFORMATION: cloudFormation.url,
+        AWS_ENDPOINT_URL_SNS: cloud.url('sns'),
+      });
+
+      // Assert
+      expect(result.code).toBe(1);
+      expect(result.stdout).toContain('ok   api GET /tasks without a token');
+      expect(result.stdout).toContain('ok   alarm subscription email oncall@acme-corp.io (confirmed)');
+      expect(result.stdout).toContain(
+        'fail alarm subscription email ops@acme-corp.io is pending confirmation',
+      );
+      expect(result.stderr.trim().split('\n').at(-1)).toBe(
+        "error: 2 alarm subscription(s) pending confirmation: the stage's alarms do not reach them (see the lines above)",
+      );
+    } finally {
+      await cloudFormation.close();
+    }
+  }, 60_000);
+});
+
+/** A CloudFormation endpoint answering DescribeStacks (query protocol, XML) with stacks `TaskTracker-<stage>-<id>`. */
+async function describeStacksServer(
+  stage: string,
+  outputs: Record<string, Record<string, string>>,
+): Promise<{ url: string; close: () => Promise<void> }> {
+  const members = Object.entries(outputs)
+    .map(
+      ([id, values]) =>
+        `<member><StackName>TaskTracker-${stage}-${id}</StackName><StackStatus>UPDATE_COMPLETE</StackStatus><CreationTime>2026-01-01T00:00:00Z</CreationTime><Outputs>${Object.entries(
+          values,
+        )
+          .map(
+            ([key, value]) =>
+              `<member><OutputKey>${key}</OutputKey><OutputValue>${value}</OutputValue></member>`,
+          )
+          .join('')}</Outputs></member>`,
+    )
+    .join('');
+  const server = createServer((_req, res) => {
+    res
+      .writeHead(200, { 'content-type': 'text/xml' })
+      .end(
+        `<DescribeStacksResponse xmlns="http://cloudformation.amazonaws.com/doc/2010-05-15/"><DescribeStacksResult><Stacks>${members}</Stacks></DescribeStacksResult><ResponseMetadata><RequestId>1</RequestId></ResponseMetadata></DescribeStacksResponse>`,
+      );
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}

@@ -42,6 +42,8 @@ export { portSpecs } from './registry.js';
 export type { LocalService, ReloadOutcome, ServiceDescription, ServiceModule } from './service.js';
 export { cloudwatchService } from './services/cloudwatch/module.js';
 export { type CognitoService, cognitoService } from './services/cognito/module.js';
+export type { LocalSns } from './services/sns/index.js';
+export { snsService } from './services/sns/module.js';
 
 /** The repository's own app profile: the task tracker's CDK app. */
 export const DEFAULT_PROFILE_FILE = join(REPO_ROOT, 'infra/local-cloud.profile.ts');
