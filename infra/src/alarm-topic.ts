@@ -3,7 +3,9 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
+import { EMAIL_ADDRESS, isHttpsUrl } from './config/formats.js';
 import type { AlarmSubscriptionConfig } from './config/stages.js';
+import { checkProps } from './props.js';
 
 export interface AlarmTopicProps {
   /** Shown as the sender of the notifications. */
@@ -28,6 +30,20 @@ export class AlarmTopic extends Construct {
 
   constructor(scope: Construct, id: string, props: AlarmTopicProps) {
     super(scope, id);
+    const emails = props.subscriptions?.emails ?? [];
+    const httpsEndpoint = props.subscriptions?.httpsEndpoint;
+    checkProps(this, [
+      // An empty prefix would let CloudWatch publish for every alarm of the account.
+      props.alarmNamePrefix === '' && 'alarmNamePrefix must not be empty',
+      ...emails.map(
+        (email, i) =>
+          !EMAIL_ADDRESS.test(email) &&
+          `subscriptions.emails[${i}] must be an e-mail address (got "${email}")`,
+      ),
+      httpsEndpoint !== undefined &&
+        !isHttpsUrl(httpsEndpoint) &&
+        `subscriptions.httpsEndpoint must be an https:// URL (got "${httpsEndpoint}")`,
+    ]);
     const stack = Stack.of(this);
     this.alarmNamePrefix = props.alarmNamePrefix;
 
@@ -70,10 +86,9 @@ export class AlarmTopic extends Construct {
       }),
     );
 
-    for (const email of props.subscriptions?.emails ?? []) {
+    for (const email of emails) {
       this.subscribe(`Email ${email}`, sns.SubscriptionProtocol.EMAIL, email);
     }
-    const httpsEndpoint = props.subscriptions?.httpsEndpoint;
     if (httpsEndpoint !== undefined) this.subscribe('Https', sns.SubscriptionProtocol.HTTPS, httpsEndpoint);
   }
 

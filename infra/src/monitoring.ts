@@ -23,9 +23,12 @@ import {
 import type { StageConfig } from './config/stages.js';
 import { STAGE_OUTPUT_KEYS } from './smoke.js';
 
+/** The slice of stage config the monitoring stack uses. */
+export type MonitoringSettings = Pick<StageConfig, 'name' | 'alarmSubscriptions'>;
+
 export interface MonitoringStackProps extends StackProps {
-  /** The stage being deployed. */
-  readonly config: StageConfig;
+  /** The stage's name (metric namespace, dashboard name) and who its alarms notify. */
+  readonly config: MonitoringSettings;
   readonly api: apigateway.RestApi;
   /** The API's route functions, by route id. */
   readonly functions: Readonly<Record<string, RouteFunction>>;

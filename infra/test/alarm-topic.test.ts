@@ -9,6 +9,7 @@ import {
   StageConfigError,
   validateStageConfig,
 } from '../src/config/stages.js';
+import { ConstructPropsError } from '../src/props.js';
 import { BARE_DEV, OWN_PROD } from './support/config-fixtures.js';
 import { testApp } from './support/synth.js';
 
@@ -26,6 +27,20 @@ function topicTemplate(props: Partial<AlarmTopicProps> = {}): Template {
 }
 
 describe('alarm topic', () => {
+  it('refuses subscriptions that are not an e-mail address or an https:// URL, naming each, before creating anything', () => {
+    // Act
+    const build = () =>
+      topicTemplate({
+        subscriptions: { emails: ['ops@acme-corp.io', 'nobody'], httpsEndpoint: 'http://hooks.acme-corp.io' },
+      });
+
+    // Assert
+    expect(build).toThrow(ConstructPropsError);
+    expect(build).toThrow(
+      'Topic/Alarms: subscriptions.emails[1] must be an e-mail address (got "nobody"); subscriptions.httpsEndpoint must be an https:// URL (got "http://hooks.acme-corp.io")',
+    );
+  });
+
   it('lets CloudWatch publish for this account’s alarms with the stage prefix only, and keeps the TLS deny', () => {
     // Arrange + Act
     const template = topicTemplate();

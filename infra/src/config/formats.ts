@@ -11,3 +11,8 @@ export const REGION_NAME = /^[a-z]{2}(-[a-z]+)+-\d$/;
 
 /** An AWS account id: twelve digits. */
 export const ACCOUNT_ID = /^\d{12}$/;
+
+/** Whether `value` is an absolute https:// URL (an endpoint alarms may travel to). */
+export function isHttpsUrl(value: string): boolean {
+  return URL.canParse(value) && new URL(value).protocol === 'https:';
+}

@@ -3,7 +3,7 @@
  * nothing below `bin/app.ts` reads the environment or CDK context.
  */
 import { example, findExampleValue } from './examples.js';
-import { ACCOUNT_ID, EMAIL_ADDRESS, REGION_NAME } from './formats.js';
+import { ACCOUNT_ID, EMAIL_ADDRESS, isHttpsUrl, REGION_NAME } from './formats.js';
 
 /** What happens to stateful resources (table, user pool, log groups) when a stack is deleted. */
 export type StageRemovalPolicy = 'retain' | 'destroy';
@@ -293,8 +293,7 @@ function validateAlarmSubscriptions(
     seen.add(email.toLowerCase());
   });
   const { httpsEndpoint } = subscriptions;
-  const isHttps = (url: string) => URL.canParse(url) && new URL(url).protocol === 'https:';
-  if (httpsEndpoint !== undefined && !isHttps(httpsEndpoint)) {
+  if (httpsEndpoint !== undefined && !isHttpsUrl(httpsEndpoint)) {
     fail(
       'alarmSubscriptions.httpsEndpoint',
       'must be an https:// URL (alarms must not travel in clear text)',
