@@ -276,6 +276,47 @@ describe('pipeline stack', () => {
   });
 
   it.each(['dev', 'prod'])(
+    'deploys each %s stack after every stack whose outputs it reads weakly, which publishes them under the producing resource’s logical id',
+    (name) => {
+      // Arrange: CloudFormation resolves Fn::GetStackOutput when the consumer is created or
+      // updated, never on its own: the producer must be deployed first, and a resource replaced
+      // under a new logical id must rename its output so that each consumer's template changes.
+      const stage = built.stages[name];
+      if (!stage) throw new Error(`no stage ${name}`);
+      const stacks = [stage.network, stage.data, stage.auth, stage.api, stage.web, stage.monitoring];
+      const templates = new Map(
+        stacks.map((s) => [s.stackName, { stack: s, json: Template.fromStack(s).toJSON() }]),
+      );
+      const runOrder = (stackId: string, step: 'Prepare' | 'Deploy') =>
+        actionNamed(`TaskTracker-${name}`, `${stackId}.${step}`).RunOrder as number;
+
+      // Act
+      const reads = [...templates.values()].flatMap(({ stack: consumer, json: template }) =>
+        [...JSON.stringify(template).matchAll(/"Fn::GetStackOutput":(\{[^{}]*\})/g)].map((match) => ({
+          consumer,
+          ref: JSON.parse(String(match[1])) as { StackName: string; OutputName: string },
+        })),
+      );
+
+      // Assert
+      expect(reads.length).toBeGreaterThan(0);
+      for (const { consumer, ref } of reads) {
+        const what = `${consumer.stackName} reads ${ref.StackName}.${ref.OutputName}`;
+        const producer = templates.get(ref.StackName);
+        if (!producer) throw new Error(`${what}: not a stack of the stage`);
+        const output = producer.json.Outputs?.[ref.OutputName];
+        expect(output, what).toBeDefined();
+        const resourceId = output.Value.Ref ?? output.Value['Fn::GetAtt']?.[0];
+        expect(producer.json.Resources[resourceId], what).toBeDefined();
+        expect(ref.OutputName, what).toContain(resourceId);
+        expect(runOrder(producer.stack.node.id, 'Deploy'), what).toBeLessThan(
+          runOrder(consumer.node.id, 'Prepare'),
+        );
+      }
+    },
+  );
+
+  it.each(['dev', 'prod'])(
     'smoke-tests %s after its last deployment with the URLs from its outputs',
     (name) => {
       const stageName = `TaskTracker-${name}`;
