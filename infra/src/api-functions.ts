@@ -1,6 +1,5 @@
 import { relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { HANDLER_BUNDLING } from '@tasktracker/api/bundling';
 import { API_ENV } from '@tasktracker/api/env';
 import { handlerEntry, type Route } from '@tasktracker/api/routes';
 import { TABLE_SCHEMA } from '@tasktracker/api/table-schema';
@@ -8,14 +7,14 @@ import { Duration, Validations } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { customMetricsNamespace } from './config/monitoring.js';
 import type { StageConfig } from './config/stages.js';
+import { HANDLER, HANDLER_BUNDLING_OPTIONS, HANDLER_RUNTIME, handlerCode } from './handler-bundles.js';
 import { removalPolicyOf } from './removal.js';
 
-/** The repository root: esbuild's project root and home of the one lockfile. */
+/** The repository root, which the local cloud resolves handler entries (metadata) against. */
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 /**
@@ -43,7 +42,7 @@ export interface RouteFunctionProps {
 
 /** One route's Lambda function: esbuild-bundled ESM on ARM64, its own log group and table grant. */
 export class RouteFunction extends Construct {
-  public readonly function: nodejs.NodejsFunction;
+  public readonly function: lambda.Function;
   /** The function's log group (retention from the stage config). */
   public readonly logGroup: logs.LogGroup;
 
@@ -64,26 +63,14 @@ export class RouteFunction extends Construct {
     });
     this.logGroup.grantWrite(role);
 
-    // The API's own bundling settings: the bundle its tests run is the one that deploys, with
+    // Bundled with the API's own settings: the bundle its tests run is the one that deploys, with
     // everything it loads inside (no runtime-provided AWS SDK) and the runtime's Node target.
-    const bundling = {
-      format: nodejs.OutputFormat.ESM,
-      target: HANDLER_BUNDLING.target,
-      mainFields: [...HANDLER_BUNDLING.mainFields],
-      minify: HANDLER_BUNDLING.minify,
-      externalModules: [...HANDLER_BUNDLING.externalModules],
-      banner: HANDLER_BUNDLING.banner,
-      sourceMap: true,
-      sourcesContent: false,
-      logLevel: nodejs.LogLevel.ERROR,
-    } satisfies nodejs.BundlingOptions;
-    this.function = new nodejs.NodejsFunction(this, 'Function', {
+    const entry = handlerEntry(route);
+    this.function = new lambda.Function(this, 'Function', {
       role,
-      entry: handlerEntry(route),
-      handler: 'handler',
-      projectRoot: REPO_ROOT,
-      depsLockFilePath: `${REPO_ROOT}package-lock.json`,
-      runtime: lambda.Runtime.NODEJS_24_X,
+      code: handlerCode(entry),
+      handler: HANDLER,
+      runtime: HANDLER_RUNTIME,
       architecture: lambda.Architecture.ARM_64,
       memorySize: route.memoryMb,
       timeout: FUNCTION_TIMEOUT,
@@ -105,11 +92,10 @@ export class RouteFunction extends Construct {
         [API_ENV.corsAllowedOrigin]: props.corsAllowedOrigin,
         NODE_OPTIONS: '--enable-source-maps',
       },
-      bundling,
     });
     (this.function.node.defaultChild as lambda.CfnFunction).addMetadata(LOCAL_HANDLER_METADATA_KEY, {
-      entry: relative(REPO_ROOT, handlerEntry(route)),
-      bundling,
+      entry: relative(REPO_ROOT, entry),
+      bundling: HANDLER_BUNDLING_OPTIONS,
     });
 
     Validations.of(role).acknowledge({
