@@ -201,7 +201,7 @@ function toRows(targets: readonly Target[], samples: Map<string, FreshRun[]>, ru
       metric: `${EMPTY}: fresh Node process, spawn to exit`,
       value: median(emptyWall),
       unit: 'ms',
-      note: `median of ${runs} runs (p90 ${Math.round(percentile(emptyWall, 90))} ms); its import + invocation (${emptyMs.toFixed(1)} ms of CPU, ${median(of(EMPTY).map(inside)).toFixed(1)} ms inside the process) is subtracted from every "added" figure`,
+      note: `median of ${runs} runs (p90 ${Math.round(percentile(emptyWall, 90))} ms); its import + invocation (${emptyMs.toFixed(1)} ms of CPU, ${median(of(EMPTY).map(inside)).toFixed(1)} ms inside the process) is subtracted from every "added" figure; peak RSS ${rssText(peakRss(of(EMPTY)))} (a bare Node process)`,
     },
     {
       area: AREA,
@@ -244,9 +244,28 @@ function toRows(targets: readonly Target[], samples: Map<string, FreshRun[]>, ru
   return rows;
 }
 
+/** Median peak RSS of the function's own process over the runs; null when none could read it. */
+function peakRss(runs: readonly FreshRun[]): number | null {
+  const peaks = runs.flatMap((r) => (r.peakRssMb === null ? [] : [r.peakRssMb]));
+  return peaks.length > 0 ? median(peaks) : null;
+}
+
+const rssText = (rss: number | null) => (rss === null ? 'n/a (needs /proc)' : `${Math.round(rss)} MB`);
+
 function describeRuns(runs: readonly FreshRun[]): string {
   const m = (pick: (r: FreshRun) => number) => Math.round(median(runs.map(pick)));
-  return `CPU time, median of ${runs.length} runs; wall clock inside the process: import ${m((r) => r.loadMs)} ms + first call ${m((r) => r.invokeMs)} ms (CPU ${m((r) => r.loadCpuMs)} + ${m((r) => r.invokeCpuMs)} ms); peak RSS ${m((r) => r.maxRssMb)} MB`;
+  return `CPU time, median of ${runs.length} runs; wall clock inside the process: import ${m((r) => r.loadMs)} ms + first call ${m((r) => r.invokeMs)} ms (CPU ${m((r) => r.loadCpuMs)} + ${m((r) => r.invokeCpuMs)} ms); peak RSS ${rssText(peakRss(runs))}`;
+}
+
+/**
+ * The memory a function should get: the smallest size at which its peak RSS is at most half of
+ * it and its first call's CPU work, stretched by that size's CPU share, stays within the
+ * cold-start budget. Undefined when even one full vCPU is not enough.
+ */
+export function smallestMemoryMb(peakRssMb: number, firstCallCpuMs: number): number | undefined {
+  return MEMORY_STEPS_MB.find(
+    (mb) => peakRssMb <= mb / 2 && firstCallCpuMs / Math.min(1, mb / FULL_VCPU_MB) <= FIRST_CALL_CPU_MAX_MS,
+  );
 }
 
 /**
@@ -261,16 +280,14 @@ function lambdaEstimate(name: string, runs: readonly FreshRun[], emptyMs: number
   const invokeWait = Math.max(0, median(runs.map((r) => r.invokeMs)) - invokeCpu);
   const share = Math.min(1, memoryMb / FULL_VCPU_MB);
   const firstCall = invokeCpu / share + invokeWait;
-  const rss = median(runs.map((r) => r.maxRssMb));
-  const fits = MEMORY_STEPS_MB.find(
-    (mb) => rss <= mb / 2 && invokeCpu / Math.min(1, mb / FULL_VCPU_MB) <= FIRST_CALL_CPU_MAX_MS,
-  );
+  const rss = peakRss(runs);
+  const fits = rss === null ? undefined : smallestMemoryMb(rss, invokeCpu);
   const init = (ms: number) => Math.round(ms + Math.max(0, importAdded));
   return {
     area: AREA,
     metric: `${name}: expected on Lambda at ${memoryMb} MB (init + first call)`,
     value: init(HELLO_WORLD_INIT_MS.high) + firstCall,
     unit: 'ms',
-    note: `init ≈ ${init(HELLO_WORLD_INIT_MS.low)}–${init(HELLO_WORLD_INIT_MS.high)} ms (hello-world ${HELLO_WORLD_INIT_MS.low}–${HELLO_WORLD_INIT_MS.high} ms + ${Math.round(importAdded)} ms import), first call ≈ ${Math.round(firstCall)} ms (${invokeCpu.toFixed(1)} ms CPU at ${(share * 100).toFixed(0)}% of a vCPU + ${Math.round(invokeWait)} ms waiting); peak RSS ${Math.round(rss)} MB of ${memoryMb} MB; smallest memory with RSS ≤ half of it and ≤ ${FIRST_CALL_CPU_MAX_MS} ms of first-call CPU: ${fits ?? `over ${MEMORY_STEPS_MB.at(-1)}`} MB`,
+    note: `init ≈ ${init(HELLO_WORLD_INIT_MS.low)}–${init(HELLO_WORLD_INIT_MS.high)} ms (hello-world ${HELLO_WORLD_INIT_MS.low}–${HELLO_WORLD_INIT_MS.high} ms + ${Math.round(importAdded)} ms import), first call ≈ ${Math.round(firstCall)} ms (${invokeCpu.toFixed(1)} ms CPU at ${(share * 100).toFixed(0)}% of a vCPU + ${Math.round(invokeWait)} ms waiting); peak RSS ${rssText(rss)} of ${memoryMb} MB; smallest memory with RSS ≤ half of it and ≤ ${FIRST_CALL_CPU_MAX_MS} ms of first-call CPU: ${rss === null ? 'n/a' : `${fits ?? `over ${MEMORY_STEPS_MB.at(-1)}`} MB`}`,
   };
 }

@@ -1,6 +1,20 @@
 // Runs in a fresh Node process, as Lambda's init + first invoke would: imports the handler
 // module, invokes it once with the event from the environment, prints one result line, exits.
+import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
+
+// This process's own peak resident memory (VmHWM), in MB; null without Linux's /proc. Not
+// process.resourceUsage().maxRSS: Linux keeps the high-water mark of the process image that
+// exec replaced, which here is the forked copy of the bench itself, so every function would
+// read as large as the bench.
+function peakRssMb() {
+  try {
+    const kb = /^VmHWM:\s+(\d+) kB$/m.exec(readFileSync('/proc/self/status', 'utf8'))?.[1];
+    return kb === undefined ? null : Number(kb) / 1024;
+  } catch {
+    return null;
+  }
+}
 
 const { BENCH_MODULE, BENCH_EXPORT, BENCH_EVENT, BENCH_FUNCTION } = process.env;
 const cpuMs = (usage) => (usage.user + usage.system) / 1000;
@@ -30,7 +44,7 @@ process.stdout.write(
     invokeMs: invoked - loaded,
     loadCpuMs: cpuMs(cpuLoaded) - cpuMs(cpuStart),
     invokeCpuMs: cpuMs(cpuInvoked) - cpuMs(cpuLoaded),
-    maxRssMb: process.resourceUsage().maxRSS / 1024,
+    peakRssMb: peakRssMb(),
     statusCode: result?.statusCode ?? null,
   })}\n`,
   () => process.exit(0),

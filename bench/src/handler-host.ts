@@ -42,8 +42,8 @@ export interface FreshRun {
   readonly loadCpuMs: number;
   /** CPU time of the invocation. */
   readonly invokeCpuMs: number;
-  /** Peak resident memory of the process. */
-  readonly maxRssMb: number;
+  /** Peak resident memory of the child process itself (VmHWM); null without Linux's /proc. */
+  readonly peakRssMb: number | null;
   readonly statusCode: number | null;
 }
 
