@@ -31,7 +31,7 @@ export interface Route {
   readonly memoryMb: number;
 }
 
-/** Task routes: ~56 MB peak RSS, ~13–16 ms of CPU in the first call (≈ 45–55 ms at 0.29 vCPU). */
+/** Task routes: ~53 MB peak RSS, ~12–15 ms of CPU in the first call (≈ 41–52 ms at 0.29 vCPU). */
 const TASK_MEMORY_MB = 512;
 
 export const ROUTES: readonly Route[] = [
@@ -42,7 +42,7 @@ export const ROUTES: readonly Route[] = [
     handlerFile: 'health.ts',
     authorized: false,
     tableActions: [],
-    // No table call: ~3 ms of CPU in its first invocation, ~56 MB peak RSS.
+    // No table call: ~3 ms of CPU in its first invocation, ~49 MB peak RSS.
     memoryMb: 128,
   },
   {
