@@ -3,7 +3,7 @@
  * with the lookups and token issuing every operation shares. Persists through `JsonFile`.
  */
 import { join } from 'node:path';
-import { keyed } from '../../keyed.js';
+import { type Keyed, keyed } from '../../keyed.js';
 import { CognitoError, INCORRECT_CREDENTIALS, invalidParameter, notAuthorized } from './errors.js';
 import {
   hashToken,
@@ -24,6 +24,7 @@ import {
   emptyState,
   JsonFile,
   type KeyState,
+  type StoredClient,
   type StoredPool,
   type StoredSession,
   type StoredUser,
@@ -57,6 +58,14 @@ export interface AuthenticationResult {
   ExpiresIn: number;
   TokenType: 'Bearer';
   RefreshToken?: string;
+}
+
+/** A pool's settings and ids as `planUserPool` computed them, not yet stored. */
+export interface PlannedPool {
+  readonly spec: UserPoolSpec;
+  readonly userPoolId: string;
+  /** Keyed by the client's logical id: the stored clients with the spec's added or updated. */
+  readonly clients: Keyed<StoredClient>;
 }
 
 /** All user pools of one local Cognito, and their persistence. */
@@ -105,27 +114,45 @@ export class CognitoDirectory {
     this.stateFile.write(this.state);
   }
 
-  async ensureUserPool(spec: UserPoolSpec): Promise<StoredPool> {
+  /** Creates the pool and its clients on first sight, otherwise updates their settings from the spec. */
+  ensureUserPool(spec: UserPoolSpec): Promise<StoredPool> {
+    return this.storeUserPool(this.planUserPool(spec));
+  }
+
+  /**
+   * The pool as storing `spec` would leave it: its id and its clients' (new ones drawn now), with
+   * nothing stored, so a live reload can resolve them before it knows it will apply.
+   */
+  planUserPool(spec: UserPoolSpec): PlannedPool {
     this.load();
     const existing = this.state.pools[spec.logicalId];
-    const pool: StoredPool = existing ?? {
-      userPoolId: newUserPoolId(this.options.region),
-      spec,
-      clients: keyed(),
-      users: keyed(),
-      sessions: keyed(),
-    };
     // The template may have changed since the last run: its settings win, ids and users stay.
-    pool.spec = spec;
+    const clients = keyed<StoredClient>();
+    Object.assign(clients, existing?.clients);
     for (const client of spec.clients) {
-      const stored = pool.clients[client.logicalId];
+      const stored = clients[client.logicalId];
       if (stored && (stored.secret !== undefined) === client.generateSecret) continue;
-      pool.clients[client.logicalId] = {
+      clients[client.logicalId] = {
         clientId: stored?.clientId ?? newClientId(),
         ...(client.generateSecret ? { secret: newClientSecret() } : {}),
       };
     }
-    this.state.pools[spec.logicalId] = pool;
+    return { spec, userPoolId: existing?.userPoolId ?? newUserPoolId(this.options.region), clients };
+  }
+
+  /** Stores a planned pool (its users and sessions stay) and generates its signing key on first sight. */
+  async storeUserPool(planned: PlannedPool): Promise<StoredPool> {
+    this.load();
+    const pool: StoredPool = this.state.pools[planned.spec.logicalId] ?? {
+      userPoolId: planned.userPoolId,
+      spec: planned.spec,
+      clients: keyed(),
+      users: keyed(),
+      sessions: keyed(),
+    };
+    pool.spec = planned.spec;
+    pool.clients = planned.clients;
+    this.state.pools[planned.spec.logicalId] = pool;
     await this.ensureSigningKey(pool.userPoolId);
     this.save();
     return pool;

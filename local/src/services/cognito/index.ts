@@ -11,7 +11,7 @@ import { keyed } from '../../keyed.js';
 import { addressedToLoopback, LoopbackServer } from '../../loopback.js';
 import type { LocalService, ServiceDescription } from '../../service.js';
 import { renderCodesPage } from './codes-page.js';
-import { CognitoDirectory } from './directory.js';
+import { CognitoDirectory, type PlannedPool } from './directory.js';
 import { CognitoError } from './errors.js';
 import { OPERATIONS } from './operations.js';
 import type { UserPoolSpec } from './spec.js';
@@ -53,6 +53,11 @@ export interface EnsuredUserPool {
   readonly clientIds: Record<string, string>;
   /** `https://cognito-idp.<region>.amazonaws.com/<userPoolId>`: AWS's issuer, so stock verifiers accept the tokens. */
   readonly issuer: string;
+}
+
+/** A user pool as `ensureUserPool` would report it, before `applyUserPool` stores it. */
+export interface PlannedUserPool extends EnsuredUserPool {
+  readonly plan: PlannedPool;
 }
 
 const TARGET_PREFIX = 'AWSCognitoIdentityProviderService.';
@@ -101,10 +106,26 @@ export class LocalCognito implements LocalService {
    * spec. Ids are keyed by logical id, so they stay the same across runs with the same data folder.
    */
   async ensureUserPool(spec: UserPoolSpec): Promise<EnsuredUserPool> {
-    const pool = await this.directory.ensureUserPool(spec);
+    const planned = this.planUserPool(spec);
+    await this.applyUserPool(planned);
+    const { plan: _stored, ...ensured } = planned;
+    return ensured;
+  }
+
+  /**
+   * What `ensureUserPool` would answer for `spec`, new ids drawn but nothing changed or stored
+   * until `applyUserPool`: a live reload resolves the ids while other services may still refuse it.
+   */
+  planUserPool(spec: UserPoolSpec): PlannedUserPool {
+    const plan = this.directory.planUserPool(spec);
     const clientIds = keyed<string>();
-    for (const [logicalId, client] of Object.entries(pool.clients)) clientIds[logicalId] = client.clientId;
-    return { userPoolId: pool.userPoolId, clientIds, issuer: this.directory.issuer(pool.userPoolId) };
+    for (const [logicalId, client] of Object.entries(plan.clients)) clientIds[logicalId] = client.clientId;
+    return { userPoolId: plan.userPoolId, clientIds, issuer: this.directory.issuer(plan.userPoolId), plan };
+  }
+
+  /** Puts a planned pool in force and stores it. */
+  async applyUserPool(planned: PlannedUserPool): Promise<void> {
+    await this.directory.storeUserPool(planned.plan);
   }
 
   /** The pool's public signing keys, as `/<userPoolId>/.well-known/jwks.json` serves them. */

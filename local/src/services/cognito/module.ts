@@ -16,7 +16,7 @@ import type {
   ServiceModule,
 } from '../../service.js';
 import { readUserPools } from '../../user-pools.js';
-import { type CodeRecord, type EnsuredUserPool, LocalCognito } from './index.js';
+import { type CodeRecord, LocalCognito, type PlannedUserPool } from './index.js';
 
 /** A user pool as it runs locally. */
 export interface RunningUserPool {
@@ -27,12 +27,21 @@ export interface RunningUserPool {
   readonly region: string;
 }
 
+/** A pool of the template as a start or reload would run it, its ids planned. */
+interface TemplatePool {
+  readonly logicalId: string;
+  /** The pool's spec, serialized: what tells a changed pool from an unchanged one. */
+  readonly spec: string;
+  readonly planned: PlannedUserPool;
+  readonly running: RunningUserPool;
+}
+
 /** The local Cognito with the template's pools in it. */
 export class CognitoService implements LocalService {
   private readonly cognito: LocalCognito;
   private readonly running = new Map<string, RunningUserPool>();
-  /** Each pool's spec as last applied and what Cognito answered, by logical id. */
-  private readonly ensured = new Map<string, { readonly spec: string; readonly pool: EnsuredUserPool }>();
+  /** Each pool's spec (serialized) as last applied, by logical id. */
+  private readonly ensured = new Map<string, string>();
 
   constructor(private readonly ctx: ServiceContext) {
     this.cognito = new LocalCognito({
@@ -62,55 +71,64 @@ export class CognitoService implements LocalService {
       throw new LocalCloudError(err.message);
     });
     this.started = true;
-    for (const pool of await this.ensurePools(this.ctx.ids)) this.running.set(pool.id, pool);
+    const planned = this.planPools(this.ctx.ids);
+    await this.applyPools(planned);
   }
 
   /**
    * Infra live reload: the new template's pool settings (password policy, clients, …) apply at
    * once; users, their tokens and the signing keys stay. The pools' ids go into the new assembly's
-   * table now, since the services planned after this one resolve them.
+   * table now, since the services planned after this one resolve them; nothing is stored until
+   * `apply`, so a reload another service refuses leaves the pools as they were.
    */
-  async reload(ctx: ServiceContext): Promise<ReloadPlan> {
-    const before = new Map([...this.ensured].map(([logicalId, { spec }]) => [logicalId, spec]));
-    const pools = await this.ensurePools(ctx.ids);
-    const changes = [...this.ensured]
-      .filter(([logicalId, { spec }]) => before.get(logicalId) !== spec)
-      .map(([logicalId]) => `${before.has(logicalId) ? '' : '+ '}user pool ${logicalId}`);
-    return {
-      changes,
-      apply: () => {
-        this.running.clear();
-        for (const pool of pools) this.running.set(pool.id, pool);
-      },
-    };
+  reload(ctx: ServiceContext): ReloadPlan {
+    const planned = this.planPools(ctx.ids);
+    const changes = planned
+      .filter(({ logicalId, spec }) => this.ensured.get(logicalId) !== spec)
+      .map(({ logicalId }) => `${this.ensured.has(logicalId) ? '' : '+ '}user pool ${logicalId}`);
+    return { changes, apply: () => this.applyPools(planned) };
   }
 
-  /** Creates or updates the template's pools and writes their ids into `ids`. */
-  private async ensurePools(ids: PhysicalIds): Promise<RunningUserPool[]> {
-    const pools: RunningUserPool[] = [];
-    for (const pool of readUserPools(ids)) {
-      const spec = JSON.stringify(pool.spec);
-      // An unchanged pool needs nothing written: its ids are known.
-      const known = this.ensured.get(pool.spec.logicalId);
-      const ensured = known?.spec === spec ? known.pool : await this.cognito.ensureUserPool(pool.spec);
-      this.ensured.set(pool.spec.logicalId, { spec, pool: ensured });
+  /**
+   * The template's pools as they would run, each pool's and client's id written into `ids`; new
+   * ids are drawn, nothing is stored.
+   */
+  private planPools(ids: PhysicalIds): TemplatePool[] {
+    return readUserPools(ids).map((pool) => {
+      const planned = this.cognito.planUserPool(pool.spec);
       const { region } = pool.resource.stack;
-      ids.set(pool.resource.stack, pool.resource.logicalId, ensured.userPoolId, {
-        Arn: `arn:aws:cognito-idp:${region}:${LOCAL_ACCOUNT_ID}:userpool/${ensured.userPoolId}`,
-        ProviderName: `cognito-idp.${region}.amazonaws.com/${ensured.userPoolId}`,
-        ProviderURL: ensured.issuer,
-        UserPoolId: ensured.userPoolId,
+      ids.set(pool.resource.stack, pool.resource.logicalId, planned.userPoolId, {
+        Arn: `arn:aws:cognito-idp:${region}:${LOCAL_ACCOUNT_ID}:userpool/${planned.userPoolId}`,
+        ProviderName: `cognito-idp.${region}.amazonaws.com/${planned.userPoolId}`,
+        ProviderURL: planned.issuer,
+        UserPoolId: planned.userPoolId,
       });
       const clientIds: string[] = [];
       for (const client of pool.clientResources) {
-        const clientId = ensured.clientIds[client.logicalId];
+        const clientId = planned.clientIds[client.logicalId];
         if (clientId === undefined) continue;
         ids.set(client.stack, client.logicalId, clientId, { ClientId: clientId });
         clientIds.push(clientId);
       }
-      pools.push({ id: ensured.userPoolId, clientId: clientIds[0] ?? '', clientIds, region });
+      return {
+        logicalId: pool.spec.logicalId,
+        spec: JSON.stringify(pool.spec),
+        planned,
+        running: { id: planned.userPoolId, clientId: clientIds[0] ?? '', clientIds, region },
+      };
+    });
+  }
+
+  /** Stores the planned pools whose spec changed since last applied, and runs them all. */
+  private async applyPools(pools: readonly TemplatePool[]): Promise<void> {
+    for (const { logicalId, spec, planned } of pools) {
+      // An unchanged pool needs nothing written.
+      if (this.ensured.get(logicalId) === spec) continue;
+      await this.cognito.applyUserPool(planned);
+      this.ensured.set(logicalId, spec);
     }
-    return pools;
+    this.running.clear();
+    for (const { running } of pools) this.running.set(running.id, running);
   }
 
   stop(): Promise<void> {
