@@ -8,7 +8,7 @@
  */
 import { randomUUID, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { LocalService, ServiceDescription, ServiceModule } from './service.js';
+import type { LocalService, ReloadPlan, ServiceDescription, ServiceModule } from './service.js';
 import type { ActiveFault, FaultKindDescription, FaultParameterSpec, FaultsView } from './views.js';
 
 /** The header a state-changing console request must carry, with the token the console holds. */
@@ -53,11 +53,29 @@ export class FaultError extends Error {
 export class FaultRegistry {
   private readonly kinds = new Map<string, FaultKind>();
   private readonly faults = new Map<string, ActiveFault>();
+  /** Kinds defined while held, kept or dropped by `release`. */
+  private held: Map<string, FaultKind> | undefined;
 
   /** Declares a kind a service honours; a second definition of one name is a programming error. */
   define(kind: FaultKind): void {
-    if (this.kinds.has(kind.name)) throw new Error(`The fault kind ${kind.name} is defined twice.`);
-    this.kinds.set(kind.name, kind);
+    if (this.kinds.has(kind.name) || this.held?.has(kind.name))
+      throw new Error(`The fault kind ${kind.name} is defined twice.`);
+    (this.held ?? this.kinds).set(kind.name, kind);
+  }
+
+  /**
+   * Holds back the kinds defined from now on: a live reload creates the services it adds while it
+   * plans, and only a reload that applies may leave their kinds behind.
+   */
+  hold(): void {
+    this.held = new Map();
+  }
+
+  /** Ends `hold`: the held kinds are defined (`keep`) or forgotten. */
+  release(keep: boolean): void {
+    const held = this.held;
+    this.held = undefined;
+    if (keep) for (const kind of held?.values() ?? []) this.define(kind);
   }
 
   /** Validates and activates a fault; refuses a second fault of one kind on one target (409). */
@@ -144,6 +162,19 @@ export class LocalFaults implements LocalService {
   readonly registry = new FaultRegistry();
 
   async start(): Promise<void> {}
+
+  /**
+   * Infra live reload: a service the reload adds defines its kinds when it is created, while the
+   * reload is planned; they count only once it applies.
+   */
+  reload(): ReloadPlan {
+    this.registry.hold();
+    return {
+      changes: [],
+      apply: () => this.registry.release(true),
+      discard: () => this.registry.release(false),
+    };
+  }
 
   /** Clears every fault, so no stress process outlives the cloud. */
   async stop(): Promise<void> {

@@ -269,6 +269,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
           });
         }
       } catch (err) {
+        for (const plan of plans) plan.discard?.();
         if (
           err instanceof ReloadRefused ||
           err instanceof LocalCloudError ||

@@ -57,8 +57,9 @@ export interface LocalService {
   /**
    * Infra live reload: plans how to run a new assembly of the same app in place, keeping what
    * runs (data, warm processes, issued tokens). `ctx` reads the new assembly. Nothing may change
-   * before `apply`, which the local cloud calls only once every service has planned; a change the
-   * service cannot make in place throws a {@link ReloadRefused} naming it. A service without this
+   * before `apply` — neither memory nor the data folder — which the local cloud calls only once
+   * every service has planned (ids a plan needs are drawn, not stored); a change the service
+   * cannot make in place throws a {@link ReloadRefused} naming it, and then no plan applies. A service without this
    * keeps running as long as its own resources are unchanged, and refuses the reload otherwise.
    */
   reload?(ctx: ServiceContext): ReloadPlan | Promise<ReloadPlan>;
@@ -69,6 +70,8 @@ export interface ReloadPlan {
   /** One short phrase per change (`+1 function`, `ListTasks: environment`); empty when none. */
   readonly changes: readonly string[];
   apply(): void | Promise<void>;
+  /** Lets go of what planning held (the reload is refused, or failed): then `apply` is never called. */
+  discard?(): void;
 }
 
 /** What a reload did: applied with its changes, or refused with the reason (nothing changed). */

@@ -2,7 +2,8 @@
  * Infra live reload is all or nothing: every service plans its part before any applies, so a save
  * one service refuses leaves every other service — its memory and its data folder — as it was.
  * A user pool's settings change in the same save as an SSM parameter (which the local SSM cannot
- * change while it runs, and which is planned after Cognito).
+ * change while it runs, and which is planned after Cognito); a service the save adds (DynamoDB)
+ * defines its fault kinds only if the save applies.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,6 +11,7 @@ import { join } from 'node:path';
 import { InvalidPasswordException } from '@aws-sdk/client-cognito-identity-provider';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { LocalAssembly, TemplateResource } from '../src/assembly/index.js';
+import { faultsService } from '../src/faults.js';
 import { EMPTY_PROFILE, type LocalCloud } from '../src/index.js';
 import type { ServiceDescription } from '../src/service.js';
 import { localCognitoClient, signUpWithEmail } from '../src/services/cognito/client.js';
@@ -27,6 +29,8 @@ interface AppShape {
   readonly clients: readonly string[];
   /** The SSM parameter's value. */
   readonly greeting: string;
+  /** Whether the app has a table (and so runs the local DynamoDB, which defines a fault kind). */
+  readonly table?: boolean;
 }
 
 const BEFORE: AppShape = { minimumLength: 8, clients: ['Web'], greeting: 'hello' };
@@ -35,7 +39,7 @@ const STRICTER: AppShape = { ...BEFORE, minimumLength: 16, clients: ['Web', 'Adm
 /** The same, with a parameter change the local SSM refuses. */
 const REFUSED: AppShape = { ...STRICTER, greeting: 'bonjour' };
 
-function appOf({ minimumLength, clients, greeting }: AppShape): LocalAssembly {
+function appOf({ minimumLength, clients, greeting, table = false }: AppShape): LocalAssembly {
   const resources: Record<string, TemplateResource> = {
     Users: {
       Type: 'AWS::Cognito::UserPool',
@@ -50,6 +54,15 @@ function appOf({ minimumLength, clients, greeting }: AppShape): LocalAssembly {
       Properties: { Name: '/reload/greeting', Type: 'String', Value: greeting },
     },
   };
+  if (table)
+    resources.Items = {
+      Type: 'AWS::DynamoDB::Table',
+      Properties: {
+        KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+        AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
+        BillingMode: 'PAY_PER_REQUEST',
+      },
+    };
   for (const client of clients)
     resources[client] = {
       Type: 'AWS::Cognito::UserPoolClient',
@@ -208,5 +221,38 @@ describe('the same user pool change when nothing refuses it', () => {
     await expect(signUp(store.url, clientId, 'stored@example.com')).rejects.toBeInstanceOf(
       InvalidPasswordException,
     );
+  });
+});
+
+describe('a refused reload that adds a service', () => {
+  /** The fault kinds the console offers. */
+  const faultKinds = (cloud: LocalCloud) =>
+    cloud
+      .service(faultsService)
+      ?.registry.describeKinds()
+      .map((kind) => kind.name) ?? [];
+
+  it("leaves out the added service's fault kinds", async () => {
+    // Arrange
+    const { cloud } = await startBefore();
+
+    // Act
+    await cloud.reload(appOf({ ...BEFORE, table: true, greeting: 'bonjour' }));
+
+    // Assert
+    expect(faultKinds(cloud)).not.toContain('dynamodb-throttle');
+  });
+
+  it('applies once the refused part is undone', async () => {
+    // Arrange
+    const { cloud } = await startBefore();
+    await cloud.reload(appOf({ ...BEFORE, table: true, greeting: 'bonjour' }));
+
+    // Act
+    const outcome = await cloud.reload(appOf({ ...BEFORE, table: true }));
+
+    // Assert
+    expect(outcome).toEqual({ applied: true, changes: ['+ DynamoDB'] });
+    expect(faultKinds(cloud)).toContain('dynamodb-throttle');
   });
 });
