@@ -12,6 +12,14 @@ function missingContext(assembly: CloudAssembly): string[] {
   ];
 }
 
+/** The app as a deploy builds it (`forDeploy`: example values refused), without validation or bundling. */
+function deployBuild(
+  configuration: typeof EXAMPLE_CONFIGURATION,
+  options: { readonly stages: readonly string[]; readonly pipeline?: boolean },
+) {
+  return buildApp({ configuration, validation: false, forDeploy: true, context: NO_BUNDLING, ...options });
+}
+
 describe('the app for a known account, as the pipeline synthesizes it', () => {
   it('needs no context lookup: CodeBuild (and a laptop without credentials) could not make one', () => {
     // Arrange
@@ -28,38 +36,17 @@ describe('the app for a known account, as the pipeline synthesizes it', () => {
   }, 120_000);
 
   it('refuses a deploy assembly while a built stage holds a committed example value', () => {
-    const build = () =>
-      buildApp({
-        configuration: EXAMPLE_CONFIGURATION,
-        validation: false,
-        stages: ['prod'],
-        forDeploy: true,
-        context: NO_BUNDLING,
-      });
+    const build = () => deployBuild(EXAMPLE_CONFIGURATION, { stages: ['prod'] });
     expect(build).toThrow('stage "prod": domain.name is the committed example "tasks.example.com"');
   });
 
   it('refuses a deploy assembly of the pipeline while its repository is the committed example', () => {
-    const build = () =>
-      buildApp({
-        configuration: EXAMPLE_CONFIGURATION,
-        validation: false,
-        stages: ['dev'],
-        pipeline: true,
-        forDeploy: true,
-        context: NO_BUNDLING,
-      });
+    const build = () => deployBuild(EXAMPLE_CONFIGURATION, { stages: ['dev'], pipeline: true });
     expect(build).toThrow('pipeline config: repository is the committed example "example-org/tasktracker"');
   });
 
   it('accepts a deploy assembly of a stage whose example values were replaced', () => {
-    const { stages } = buildApp({
-      configuration: OWN_CONFIGURATION,
-      validation: false,
-      stages: ['prod'],
-      forDeploy: true,
-      context: NO_BUNDLING,
-    });
+    const { stages } = deployBuild(OWN_CONFIGURATION, { stages: ['prod'] });
     expect(Object.keys(stages)).toEqual(['prod']);
   });
 });

@@ -63,6 +63,15 @@ function brokenHandler(): string {
   return file;
 }
 
+/** A function in `stack` whose code is the handler at `entry`, bundled as infra bundles the routes. */
+function functionOf(stack: Stack, id: string, entry: string): lambda.Function {
+  return new lambda.Function(stack, id, {
+    code: handlerCode(entry),
+    handler: HANDLER,
+    runtime: HANDLER_RUNTIME,
+  });
+}
+
 describe('handler bundles', () => {
   it.each(ROUTES.map((route) => [route.id, route] as const))(
     "%s deploys its own handler's bundle, byte for byte what a build of it alone produces",
@@ -87,12 +96,7 @@ describe('handler bundles', () => {
     const stack = stackIn({});
     const entry = brokenHandler();
     // Act
-    const build = () =>
-      new lambda.Function(stack, 'Broken', {
-        code: handlerCode(entry),
-        handler: HANDLER,
-        runtime: HANDLER_RUNTIME,
-      });
+    const build = () => functionOf(stack, 'Broken', entry);
     // Assert
     expect(build).toThrow(/broken\.ts:2:/);
   });
@@ -102,12 +106,7 @@ describe('handler bundles', () => {
     const stack = stackIn(NO_BUNDLING);
     const entry = brokenHandler();
     // Act
-    const build = () =>
-      new lambda.Function(stack, 'Skipped', {
-        code: handlerCode(entry),
-        handler: HANDLER,
-        runtime: HANDLER_RUNTIME,
-      });
+    const build = () => functionOf(stack, 'Skipped', entry);
     // Assert
     expect(build).not.toThrow();
   });

@@ -427,6 +427,16 @@ async function readBack(run: TargetRun, task: Task, lane: number, where: string)
   expectEqual(reply.json, task, 'the task read back', where);
 }
 
+/** One reply to judge: the target's run, the case, its wire form and what the lane knew, where it happened. */
+interface Judged {
+  readonly run: TargetRun;
+  readonly c: HostileCase;
+  readonly resolved: Resolved;
+  readonly reply: Reply;
+  readonly laneIndex: number;
+  readonly where: string;
+}
+
 /** Judges one reply against the contract and the lane's model, then updates the model. */
 async function judge(
   run: TargetRun,
@@ -461,9 +471,9 @@ async function judge(
     case 'ListTasks':
       return judgeList(lane, resolved, reply, where);
     case 'CreateTask':
-      return judgeCreate(run, c, resolved, reply, laneIndex, where);
+      return judgeCreate({ run, c, resolved, reply, laneIndex, where });
     case 'UpdateTask':
-      return judgeUpdate(run, c, resolved, reply, laneIndex, where);
+      return judgeUpdate({ run, c, resolved, reply, laneIndex, where });
     default:
       throw new Error(`No judge for ${c.route}.`);
   }
@@ -493,14 +503,8 @@ function judgeList(lane: Lane, resolved: Resolved, reply: Reply, where: string):
     );
 }
 
-async function judgeCreate(
-  run: TargetRun,
-  c: HostileCase,
-  resolved: Resolved,
-  reply: Reply,
-  laneIndex: number,
-  where: string,
-): Promise<void> {
+async function judgeCreate(judged: Judged): Promise<void> {
+  const { run, c, resolved, reply, laneIndex, where } = judged;
   const lane = run.lane(laneIndex);
   const verdict = bodyVerdict(c, resolved.wire, CreateTaskInput);
   if ('status' in verdict) {
@@ -549,14 +553,8 @@ async function judgeCreate(
   await readBack(run, task, laneIndex, where);
 }
 
-async function judgeUpdate(
-  run: TargetRun,
-  c: HostileCase,
-  resolved: Resolved,
-  reply: Reply,
-  laneIndex: number,
-  where: string,
-): Promise<void> {
+async function judgeUpdate(judged: Judged): Promise<void> {
+  const { run, c, resolved, reply, laneIndex, where } = judged;
   const verdict = bodyVerdict(c, resolved.wire, UpdateTaskInput);
   if ('status' in verdict) {
     expectStatus(reply, verdict.status, where);
