@@ -2,30 +2,19 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ErrorBody, IDEMPOTENCY_HEADER, TASK_LIMITS, Task } from '../src/contract/index.js';
 import { CAPACITY_BUDGET } from '../src/store/capacity.js';
 import type { CapacityRecord } from '../src/store/task-store.js';
-import { invoke, loadApi, type Reply } from './support/api.js';
+import { invoke, type Reply, useApiOnTable } from './support/api.js';
 import { apiEvent, type EventOptions } from './support/events.js';
-import { type LocalTasksTable, startLocalTasksTable } from './support/local-store.js';
 import { NEW_BUY_MILK } from './support/tasks.js';
 
-let table: LocalTasksTable;
-let api: Awaited<ReturnType<typeof loadApi>>;
-
-beforeAll(async () => {
-  table = await startLocalTasksTable('tasks-handlers');
-  api = await loadApi(table);
-});
-
-afterAll(async () => {
-  await table?.stop();
-});
+const onTable = useApiOnTable('tasks-handlers');
 
 const call = {
-  health: () => invoke(api.health, apiEvent('GET', '/health')),
-  list: (o: EventOptions) => invoke(api.list, apiEvent('GET', '/tasks', o)),
-  create: (o: EventOptions) => invoke(api.create, apiEvent('POST', '/tasks', o)),
-  get: (o: EventOptions) => invoke(api.get, apiEvent('GET', '/tasks/{id}', o)),
-  update: (o: EventOptions) => invoke(api.update, apiEvent('PATCH', '/tasks/{id}', o)),
-  remove: (o: EventOptions) => invoke(api.remove, apiEvent('DELETE', '/tasks/{id}', o)),
+  health: () => invoke(onTable.api.health, apiEvent('GET', '/health')),
+  list: (o: EventOptions) => invoke(onTable.api.list, apiEvent('GET', '/tasks', o)),
+  create: (o: EventOptions) => invoke(onTable.api.create, apiEvent('POST', '/tasks', o)),
+  get: (o: EventOptions) => invoke(onTable.api.get, apiEvent('GET', '/tasks/{id}', o)),
+  update: (o: EventOptions) => invoke(onTable.api.update, apiEvent('PATCH', '/tasks/{id}', o)),
+  remove: (o: EventOptions) => invoke(onTable.api.remove, apiEvent('DELETE', '/tasks/{id}', o)),
 };
 
 async function createTask(sub: string, body: Record<string, unknown> = { title: 'Buy milk' }): Promise<Task> {
@@ -37,7 +26,7 @@ async function createTask(sub: string, body: Record<string, unknown> = { title: 
 /** The reply and the store capacity the call consumed. */
 async function withCapacity(action: () => Promise<Reply>): Promise<[Reply, CapacityRecord[]]> {
   const records: CapacityRecord[] = [];
-  const stop = api.store.watchCapacity((record) => records.push(record));
+  const stop = onTable.api.store.watchCapacity((record) => records.push(record));
   try {
     return [await action(), records];
   } finally {
@@ -60,12 +49,12 @@ function expectError(reply: Reply, status: number, code: string, field?: string)
 
 describe('GET /health', () => {
   it('answers ok without reading the table', async () => {
-    const before = table.operations.length;
+    const before = onTable.table.operations.length;
     const reply = await call.health();
     expect(reply.status).toBe(200);
     expect(reply.body).toEqual({ status: 'ok' });
     expect(reply.headers['Access-Control-Allow-Origin']).toBe('*');
-    expect(table.operations.length).toBe(before);
+    expect(onTable.table.operations.length).toBe(before);
   });
 });
 
@@ -240,7 +229,7 @@ describe('idempotent create', () => {
     const headers = { [IDEMPOTENCY_HEADER]: 'crash-between-writes' };
     const first = await call.create({ sub: 'crasher', body: { title: 'Half done' }, headers });
     // Leave only the idempotency record, as a crash after the first write would.
-    await api.store.deleteTask('crasher', first.body.id);
+    await onTable.api.store.deleteTask('crasher', first.body.id);
     const retry = await call.create({ sub: 'crasher', body: { title: 'Half done' }, headers });
     expect(retry.status).toBe(201);
     expect(retry.body).toMatchObject({ id: first.body.id, title: 'Half done', version: 1 });
@@ -397,7 +386,10 @@ describe('request validation', () => {
       const reply = await call.create({ sub: 'validator', body, headers: { 'Content-Type': contentType } });
       expectError(reply, 415, 'unsupported_media_type');
     }
-    const noType = await invoke(api.create, { ...apiEvent('POST', '/tasks', { sub: 'validator' }), body });
+    const noType = await invoke(onTable.api.create, {
+      ...apiEvent('POST', '/tasks', { sub: 'validator' }),
+      body,
+    });
     expectError(noType, 415, 'unsupported_media_type');
     const task = await createTask('validator');
     const patch = await call.update({

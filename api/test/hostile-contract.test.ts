@@ -5,37 +5,26 @@
  * and the users' history call for, every accepted task reads back identical, and no acknowledged
  * write is lost. `HOSTILE_RUNS` and `HOSTILE_SEED` size and seed the run (`npm run hostile`).
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useApiOnTable } from './support/api.js';
 import {
   HostileSession,
   hostileSettings,
   inProcessTarget,
-  loadApi,
   REGRESSIONS,
   runHostileCases,
   runRegression,
 } from './support/hostile/index.js';
-import { type LocalTasksTable, startLocalTasksTable } from './support/local-store.js';
 
 const settings = hostileSettings();
-let table: LocalTasksTable;
-let api: Awaited<ReturnType<typeof loadApi>>;
-
-beforeAll(async () => {
-  table = await startLocalTasksTable('tasks-hostile');
-  api = await loadApi(table);
-});
-
-afterAll(async () => {
-  await table?.stop();
-});
+const onTable = useApiOnTable('tasks-hostile');
 
 describe('the handlers against hostile clients', () => {
   it(
     `answer ${settings.cases} generated requests from 8 users as the contract says, never with a 5xx`,
     async () => {
       // Arrange
-      const target = inProcessTarget(api, (lane) => `fuzz-${lane}`);
+      const target = inProcessTarget(onTable.api, (lane) => `fuzz-${lane}`);
       // Act
       const report = await runHostileCases({ targets: [target], lanes: 8, ...settings });
       // Assert
@@ -56,7 +45,7 @@ describe('the handlers on every 5xx ever found', () => {
 
   beforeAll(() => {
     session = new HostileSession(
-      [inProcessTarget(api, (lane) => `regression-${lane}`)],
+      [inProcessTarget(onTable.api, (lane) => `regression-${lane}`)],
       2 * REGRESSIONS.length,
     );
   });

@@ -5,8 +5,9 @@
 
 import { lambdaContext } from '@tasktracker/local/proxy-event';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
+import { afterAll, beforeAll } from 'vitest';
 import type { ApiHandler } from '../../src/http/handler.js';
-import { LOCAL_STORE_AWS_ENV } from './local-store.js';
+import { LOCAL_STORE_AWS_ENV, type LocalTasksTable, startLocalTasksTable } from './local-store.js';
 
 /** The API's handlers and the store instance they share. */
 export async function loadApi(env: { tableName: string; endpoint: string }) {
@@ -34,6 +35,42 @@ export async function loadApi(env: { tableName: string; endpoint: string }) {
     update: update.handler,
     remove: remove.handler,
     store: runtime.taskStore,
+  };
+}
+
+/** The API's handlers, loaded against a table of the local store. */
+export type LoadedApi = Awaited<ReturnType<typeof loadApi>>;
+
+/** A test file's local table and the handlers loaded against it, readable once its tests run. */
+export interface ApiOnTable {
+  readonly table: LocalTasksTable;
+  readonly api: LoadedApi;
+}
+
+/**
+ * Before the file's tests, starts a local table named `tableName` and loads the handlers against
+ * it; after them, stops the table.
+ */
+export function useApiOnTable(tableName: string): ApiOnTable {
+  const state: { table?: LocalTasksTable; api?: LoadedApi } = {};
+  beforeAll(async () => {
+    state.table = await startLocalTasksTable(tableName);
+    state.api = await loadApi(state.table);
+  });
+  afterAll(async () => {
+    await state.table?.stop();
+  });
+  const started = <T>(value: T | undefined): T => {
+    if (value === undefined) throw new Error(`The local table ${tableName} has not started.`);
+    return value;
+  };
+  return {
+    get table() {
+      return started(state.table);
+    },
+    get api() {
+      return started(state.api);
+    },
   };
 }
 
