@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ErrorBody, IDEMPOTENCY_HEADER, TASK_LIMITS, Task } from '../src/contract/index.js';
 import { CAPACITY_BUDGET } from '../src/store/capacity.js';
 import type { CapacityRecord } from '../src/store/task-store.js';
