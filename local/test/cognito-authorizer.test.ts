@@ -4,7 +4,7 @@
  * so each case differs from a valid token in exactly one claim.
  */
 import { generateKeyPairSync, type JsonWebKey, sign } from 'node:crypto';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { CognitoAuthorizer, stringClaims } from '../src/services/apigateway/authorizer.js';
 
 const REGION = 'eu-west-1';
@@ -68,5 +68,90 @@ describe('the local Cognito authorizer', () => {
       ['toString', 'b'],
       ['constructor', 'c'],
     ]);
+  });
+});
+
+/** An authorizer with nothing remembered yet. */
+function freshAuthorizer(clientIds: () => string[] = () => [CLIENT_ID]): CognitoAuthorizer {
+  return new CognitoAuthorizer(
+    { logicalId: 'Authorizer', name: 'Authorizer', userPoolIds: [POOL_ID], headerName: 'Authorization' },
+    { clientIds, jwks: () => ({ keys: [jwk] }) },
+  );
+}
+
+describe('the authorizer remembering accepted tokens', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('refuses a token it accepted once the token has expired', async () => {
+    // Arrange
+    vi.useFakeTimers({ toFake: ['Date'] });
+    const fresh = freshAuthorizer();
+    const expiring = token({ exp: Math.floor(Date.now() / 1000) + 60 });
+    const first = await fresh.verify(expiring, []);
+
+    // Act
+    vi.setSystemTime(Date.now() + 61_000);
+    const later = await fresh.verify(expiring, []);
+
+    // Assert
+    expect(first?.sub).toBe('user-1');
+    expect(later).toBeUndefined();
+  });
+
+  it('keeps refusing a token it refused', async () => {
+    // Arrange
+    const fresh = freshAuthorizer();
+    const foreign = token({ aud: 'some-other-client' });
+
+    // Act
+    const answers = [await fresh.verify(foreign, []), await fresh.verify(foreign, [])];
+
+    // Assert
+    expect(answers).toEqual([undefined, undefined]);
+  });
+
+  it('does not accept an ID token it accepted for a method without scopes on a method with scopes', async () => {
+    // Arrange
+    const fresh = freshAuthorizer();
+    const idToken = token();
+    await fresh.verify(idToken, []);
+
+    // Act
+    const scoped = await fresh.verify(idToken, ['tasks/read']);
+
+    // Assert
+    expect(scoped).toBeUndefined();
+  });
+
+  it('refuses a token it accepted once its app client is no longer one of the pool', async () => {
+    // Arrange
+    let clients = [CLIENT_ID];
+    const fresh = freshAuthorizer(() => clients);
+    const idToken = token();
+    const before = await fresh.verify(idToken, []);
+
+    // Act
+    clients = ['another-client'];
+    const after = await fresh.verify(idToken, []);
+
+    // Assert
+    expect(before?.sub).toBe('user-1');
+    expect(after).toBeUndefined();
+  });
+
+  it('hands out the same claims for a token it accepted before', async () => {
+    // Arrange
+    const fresh = freshAuthorizer();
+    const idToken = token({ email: 'again@example.com' });
+    const first = await fresh.verify(idToken, []);
+
+    // Act
+    const second = await fresh.verify(idToken, []);
+
+    // Assert
+    expect(second).toEqual(first);
+    expect(second?.email).toBe('again@example.com');
   });
 });

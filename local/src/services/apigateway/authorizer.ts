@@ -17,11 +17,29 @@ export interface UserPoolDirectory {
 
 type Verifier = ReturnType<typeof CognitoJwtVerifier.create>;
 
+/**
+ * A token a verifier accepted, with its claims. Its signature, issuer, audience, `token_use` and
+ * scopes cannot change, and a `nbf` it passed stays passed: only `exp` is checked again.
+ */
+interface AcceptedToken {
+  readonly exp: number;
+  readonly claims: Readonly<Record<string, string>>;
+}
+
+/**
+ * Accepted tokens remembered per verifier (the oldest goes first): verifying the RS256 signature
+ * and parsing the token again on every request of a session was the authorizer's whole cost.
+ */
+const ACCEPTED_TOKENS_KEPT = 1_000;
+
 const DAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 
 export class CognitoAuthorizer {
-  private readonly verifiers = new Map<string, Verifier>();
+  private readonly verifiers = new Map<
+    string,
+    { readonly verifier: Verifier; readonly accepted: Map<string, AcceptedToken> }
+  >();
 
   constructor(
     private readonly model: CognitoAuthorizerModel,
@@ -35,7 +53,7 @@ export class CognitoAuthorizer {
   async verify(
     headerValue: string | undefined,
     scopes: readonly string[],
-  ): Promise<Record<string, string> | undefined> {
+  ): Promise<Readonly<Record<string, string>> | undefined> {
     const token = headerValue?.replace(/^Bearer\s+/i, '').trim();
     if (!token) return undefined;
     for (const userPoolId of this.model.userPoolIds) {
@@ -63,8 +81,9 @@ export class CognitoAuthorizer {
           })
         : CognitoJwtVerifier.create({ userPoolId, tokenUse: 'id', clientId: [...clientIds] });
     verifier.cacheJwks(this.pools.jwks(userPoolId) as Parameters<typeof verifier.cacheJwks>[0]);
-    this.verifiers.set(key, verifier);
-    return verifier;
+    const entry = { verifier, accepted: new Map<string, AcceptedToken>() };
+    this.verifiers.set(key, entry);
+    return entry;
   }
 
   get headerName(): string {
@@ -75,17 +94,25 @@ export class CognitoAuthorizer {
     userPoolId: string,
     token: string,
     scopes: readonly string[],
-  ): Promise<Record<string, string> | undefined> {
+  ): Promise<Readonly<Record<string, string>> | undefined> {
     const clientIds = this.pools.clientIds(userPoolId);
     if (clientIds.length === 0) return undefined;
-    const verifier = this.verifierFor(userPoolId, clientIds, scopes);
+    const { verifier, accepted } = this.verifierFor(userPoolId, clientIds, scopes);
+    const known = accepted.get(token);
+    // Only the expiry can turn an accepted token down later, checked as aws-jwt-verify checks it.
+    if (known && known.exp >= Date.now() / 1000) return known.claims;
+    accepted.delete(token);
     let payload: Record<string, unknown>;
     try {
       payload = (await verifier.verify(token)) as Record<string, unknown>;
     } catch {
       return undefined;
     }
-    return typeof payload.exp === 'number' ? stringClaims(payload) : undefined;
+    if (typeof payload.exp !== 'number') return undefined;
+    const claims = Object.freeze(stringClaims(payload));
+    if (accepted.size >= ACCEPTED_TOKENS_KEPT) accepted.delete(accepted.keys().next().value as string);
+    accepted.set(token, { exp: payload.exp, claims });
+    return claims;
   }
 }
 

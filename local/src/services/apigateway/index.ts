@@ -228,7 +228,7 @@ export class LocalApiGateway extends LoopbackService {
     if (!match) return this.sendGatewayError(api, req, res, ERRORS.missingToken);
     const { method } = match;
     if (method.mock) return this.sendMock(method, req, res);
-    let claims: Record<string, string> | undefined;
+    let claims: Readonly<Record<string, string>> | undefined;
     if (method.authorizationType === 'COGNITO_USER_POOLS') {
       const authorizer = method.authorizer ? this.authorizers.get(method.authorizer.logicalId) : undefined;
       claims = await authorizer?.verify(header(req, authorizer.headerName), method.authorizationScopes);
