@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import type { TemplateResource } from '../src/assembly/index.js';
 import { LocalIam } from '../src/iam/index.js';
 import { physicalIdsOf } from '../src/registry.js';
+import type { ServiceContext } from '../src/service.js';
 import { firstStack, stackAssembly } from './support/assembly.js';
 
 const ALLOW_QUERY = {
@@ -211,5 +212,64 @@ describe('the IAM model of a template', () => {
     ];
     // Assert
     expect(results).toEqual([true, false]);
+  });
+});
+
+describe('the decisions IAM remembers', () => {
+  const role = (policies: unknown[]) => ({
+    Runner: {
+      Type: 'AWS::IAM::Role',
+      Properties: { RoleName: 'Runner', AssumeRolePolicyDocument: LAMBDA_TRUST, Policies: policies },
+    },
+  });
+
+  /** Infra live reload of `iam` to a template with these resources. */
+  async function reload(iam: LocalIam, resources: Record<string, TemplateResource>): Promise<void> {
+    const assembly = stackAssembly('App', {
+      Table: { Type: 'AWS::DynamoDB::Table', Properties: { TableName: 'T' } },
+      ...resources,
+    });
+    // IAM's reload reads only the new physical ids (the template and its resolved names).
+    const ctx = { ids: physicalIdsOf(assembly) } as ServiceContext;
+    await iam.reload(ctx).apply();
+  }
+
+  it('denies a call it allowed once a live reload takes the grant away', async () => {
+    // Arrange
+    const { iam } = iamOf(role([{ PolicyName: 'q', PolicyDocument: ALLOW_QUERY }]));
+    const before = query(iam, 'Runner');
+
+    // Act
+    await reload(iam, role([]));
+
+    // Assert
+    expect(before).toBe(true);
+    expect(query(iam, 'Runner')).toBe(false);
+  });
+
+  it('allows a call it denied once a live reload grants it', async () => {
+    // Arrange
+    const { iam } = iamOf(role([]));
+    const before = query(iam, 'Runner');
+
+    // Act
+    await reload(iam, role([{ PolicyName: 'q', PolicyDocument: ALLOW_QUERY }]));
+
+    // Assert
+    expect(before).toBe(false);
+    expect(query(iam, 'Runner')).toBe(true);
+  });
+
+  it('keeps denying a denied call, and counts every denial', () => {
+    // Arrange
+    const { iam, log } = iamOf(role([]));
+
+    // Act
+    const answers = [query(iam, 'Runner'), query(iam, 'Runner'), query(iam, 'Runner')];
+
+    // Assert
+    expect(answers).toEqual([false, false, false]);
+    expect(iam.deniedCalls()).toEqual([expect.objectContaining({ action: 'dynamodb:Query', count: 3 })]);
+    expect(log.filter((line) => line.startsWith('[IAM] DENIED'))).toHaveLength(1);
   });
 });

@@ -19,7 +19,7 @@ import {
 import type { DynamoDbGuard } from '../services/dynamodb/front.js';
 import type { RequestContext } from './conditions.js';
 import { type Decision, evaluate, type Principal } from './evaluate.js';
-import { type IamModel, readIamModel } from './model.js';
+import { type IamModel, type RoleModel, readIamModel } from './model.js';
 
 export type { Principal } from './evaluate.js';
 
@@ -84,10 +84,19 @@ export interface LocalIamOptions {
   readonly log: (line: string) => void;
 }
 
+/**
+ * Decisions remembered for the current model (the oldest goes first): the same principal, action,
+ * resource and context always get the same decision from the same policies, and a function's every
+ * DynamoDB call and every gateway invocation asked for one.
+ */
+const DECISIONS_KEPT = 10_000;
+
 export class LocalIam implements LocalService {
   private current: IamModel;
   private readonly issued = new Map<string, Principal & { kind: 'role-session' }>();
   private readonly denials = new Map<string, DenialRecord>();
+  /** Decisions of `current`, by request; emptied whenever the model is replaced. */
+  private readonly decisions = new Map<string, Decision>();
 
   constructor(private options: LocalIamOptions) {
     this.current = readIamModel(options.ids);
@@ -116,6 +125,7 @@ export class LocalIam implements LocalService {
       apply: () => {
         this.options = { ...this.options, ids: ctx.ids };
         this.current = model;
+        this.decisions.clear();
         for (const line of model.notEvaluated)
           if (!before.notEvaluated.includes(line)) this.options.log(`[IAM] not evaluated: ${line}`);
       },
@@ -165,14 +175,9 @@ export class LocalIam implements LocalService {
   /** Evaluates a call against the template's policies; in `warn` mode a denial is printed, not enforced. */
   authorize(request: AuthorizationRequest): AuthorizationResult {
     if (this.mode === 'off') return { allowed: true };
-    const { principal, resource } = request;
+    const { principal } = request;
     const role = principal.kind === 'role-session' ? this.model.roles.get(principal.roleArn) : undefined;
-    const resourcePolicy = this.model.resourcePolicies.get(resource);
-    const decision = evaluate(request, {
-      identity: role?.policies ?? [],
-      ...(resourcePolicy ? { resource: resourcePolicy.policy } : {}),
-      resourcePolicyRequired: resourcePolicy?.required ?? false,
-    });
+    const decision = this.decide(request, role);
     if (decision.allowed) return decision;
     const notEvaluated = [...decision.notEvaluated, ...(role?.notEvaluated ?? [])];
     if (principal.kind === 'role-session' && role === undefined)
@@ -184,6 +189,23 @@ export class LocalIam implements LocalService {
     };
     this.record(request, denied, notEvaluated);
     return this.mode === 'enforce' ? denied : { allowed: true };
+  }
+
+  /** The model's decision on a request: remembered, or evaluated once. */
+  private decide(request: AuthorizationRequest, role: RoleModel | undefined): Decision {
+    const key = decisionKey(request);
+    const known = this.decisions.get(key);
+    if (known) return known;
+    const resourcePolicy = this.model.resourcePolicies.get(request.resource);
+    const decision = evaluate(request, {
+      identity: role?.policies ?? [],
+      ...(resourcePolicy ? { resource: resourcePolicy.policy } : {}),
+      resourcePolicyRequired: resourcePolicy?.required ?? false,
+    });
+    if (this.decisions.size >= DECISIONS_KEPT)
+      this.decisions.delete(this.decisions.keys().next().value as string);
+    this.decisions.set(key, decision);
+    return decision;
   }
 
   /** The front's guard: each DynamoDB call, as the role session whose access key signed it. */
@@ -337,6 +359,21 @@ export class LocalIam implements LocalService {
       ? `add ${statement} to ${attached.name} (a policy of the role ${role.stackName}/${role.logicalId})`
       : `attach a policy allowing ${statement} to the role ${role.stackName}/${role.logicalId}`;
   }
+}
+
+/**
+ * Everything a decision depends on besides the model: the principal, the action, the resource and
+ * the context's keys and values (in a fixed order, so the same context always gives the same key).
+ */
+function decisionKey(request: AuthorizationRequest): string {
+  const { principal, action, resource, context } = request;
+  const who =
+    principal.kind === 'service'
+      ? [principal.service]
+      : [principal.arn, principal.roleArn, principal.account];
+  const conditions =
+    context === undefined ? [] : Object.entries(context).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return JSON.stringify([principal.kind, who, action, resource, conditions]);
 }
 
 /** The log stream name a local function writes to (any policy that grants streams of its group matches it). */
