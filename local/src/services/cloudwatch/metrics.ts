@@ -66,8 +66,17 @@ export function metricKey(
   return `${namespace}|${metricName}|${dims}`;
 }
 
-/** Datapoints kept per series: alarms and the console look back a few periods at most. */
-const MAX_POINTS = 20_000;
+/**
+ * Datapoints kept per series at least (the newest): alarms and the console look back a few
+ * periods at most.
+ */
+export const DATAPOINTS_KEPT = 20_000;
+/**
+ * How far a series may grow past {@link DATAPOINTS_KEPT} before its oldest points go, all at once:
+ * dropping one point per new one moved the whole array on every datapoint, which under load
+ * became most of the API's cost once a series was full.
+ */
+const TRIM_SLACK = DATAPOINTS_KEPT / 10;
 const THIS_FILE = fileURLToPath(import.meta.url);
 
 export class MetricStore {
@@ -139,7 +148,8 @@ export class MetricStore {
       this.series.set(key, series);
     }
     series.points.push({ time: this.clock(), value, source });
-    if (series.points.length > MAX_POINTS) series.points.splice(0, series.points.length - MAX_POINTS);
+    if (series.points.length > DATAPOINTS_KEPT + TRIM_SLACK)
+      series.points.splice(0, series.points.length - DATAPOINTS_KEPT);
   }
 }
 
