@@ -58,6 +58,20 @@ describe('proxyEvent', () => {
   });
 });
 
+describe('the extended request id', () => {
+  it("is new for every event, in API Gateway's shape, across many events", () => {
+    // Act
+    const ids = Array.from(
+      { length: 1_000 },
+      () => proxyEvent({ httpMethod: 'GET', resource: '/health' }).requestContext.extendedRequestId,
+    );
+
+    // Assert
+    expect(new Set(ids).size).toBe(ids.length);
+    for (const id of ids) expect(id).toMatch(/^[A-Za-z0-9]{1,14}=$/);
+  });
+});
+
 describe('requestTime', () => {
   it("writes API Gateway's day/month/year:time format in UTC", () => {
     expect(requestTime(Date.UTC(2027, 0, 5, 3, 4, 5))).toBe('05/Jan/2027:03:04:05 +0000');
