@@ -4,7 +4,7 @@
  * guards refuse a call with DynamoDB's error before the store sees it.
  */
 
-import { CreateTableCommand, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand, GetItemCommand, PutItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { accessKeyOf, type DynamoDbCall } from '../src/services/dynamodb/front.js';
 import { dynamodbService } from '../src/services/dynamodb/module.js';
@@ -60,6 +60,23 @@ describe('the DynamoDB front', () => {
     expect(none.ConsumedCapacity).toBeUndefined();
     expect(total.ConsumedCapacity).toEqual({ TableName: TABLE, CapacityUnits: 0.5 });
     expect(total.Item?.pk?.S).toBe('a');
+  });
+
+  it("answers a caller that asks for INDEXES with the store's answer, still recording its units", async () => {
+    // Arrange
+    const before = sum('ConsumedReadCapacityUnits', BY_STATUS);
+    const query = queryByStatus('todo').input;
+
+    // Act
+    const answer = await table.client.send(new QueryCommand({ ...query, ReturnConsumedCapacity: 'INDEXES' }));
+
+    // Assert
+    expect(answer.Items?.map((item) => item.pk?.S)).toContain('a');
+    expect(answer.ConsumedCapacity).toMatchObject({
+      TableName: TABLE,
+      GlobalSecondaryIndexes: { [BY_STATUS.GlobalSecondaryIndexName]: { CapacityUnits: 0.5 } },
+    });
+    expect(sum('ConsumedReadCapacityUnits', BY_STATUS)).toBe(before + 0.5);
   });
 
   it('shows guards the operation, IAM action, access key and table or index ARN', async () => {
