@@ -1,8 +1,9 @@
 /**
  * Local API throughput and latency: authenticated GET and POST /tasks through the local
  * cloud's gateway, then the same access pattern sent straight to its DynamoDB-API store,
- * so the gateway's cost shows as a ratio. The local cloud's process-tree memory is
- * sampled for the whole time (measurement 6).
+ * so the gateway's cost shows as a ratio. GET /health (no token, no table) through the gateway
+ * shows the gateway and a Lambda invocation alone, without the function's DynamoDB call. The
+ * local cloud's process-tree memory is sampled for the whole time (measurement 6).
  */
 
 import { ListTablesCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
@@ -151,7 +152,12 @@ export async function measureApiLoad(cloud: LocalCloudProcess, options: LoadOpti
       headers: { ...auth, 'content-type': 'application/json' },
       body: JSON.stringify({ title: 'Load test task' }),
     });
-    rows.push(...loadRows('gateway GET /tasks', getGateway), ...loadRows('gateway POST /tasks', postGateway));
+    const healthGateway = await run('GET /health', options, { url: new URL('health', cloud.urls.api).href });
+    rows.push(
+      ...loadRows('gateway GET /tasks', getGateway),
+      ...loadRows('gateway POST /tasks', postGateway),
+      ...loadRows('gateway GET /health (no token, no table)', healthGateway),
+    );
 
     const target = await storeTarget(cloud, user);
     const queryStore = await run('store Query', options, {

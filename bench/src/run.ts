@@ -95,7 +95,7 @@ export async function runAll(options: BenchOptions): Promise<Row[]> {
       try {
         if (wants('api-load')) {
           progress(
-            `load: ${settings.connections} connections × ${settings.durationSeconds} s per scenario (gateway GET/POST, store Query/PutItem)`,
+            `load: ${settings.connections} connections × ${settings.durationSeconds} s per scenario (gateway GET/POST /tasks and GET /health, store Query/PutItem)`,
           );
           await attempt('API load', rows, () => measureApiLoad(running, settings));
         }
