@@ -6,13 +6,15 @@
  * local cloud's process-tree memory is sampled for the whole time (measurement 6).
  */
 
+import { availableParallelism, loadavg } from 'node:os';
 import { ListTablesCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
 import { TABLE_SCHEMA } from '@tasktracker/api/table-schema';
 import autocannon, { type Result } from 'autocannon';
+import { type CpuSpent, cpuSpent, treeCpu } from './cpu.js';
 import { storeClient } from './dynamo-local.js';
 import type { LocalCloudProcess, SignedInUser } from './local-cloud.js';
 import { sampleTreeMemory } from './memory.js';
-import { notAvailable, type Row } from './report.js';
+import { formatNumber, notAvailable, type Row } from './report.js';
 
 const AREA = 'API load';
 /** Upper bound on requests per scenario, besides the duration: the loads stay bounded. */
@@ -33,11 +35,21 @@ const STORE_HEADERS = {
     'AWS4-HMAC-SHA256 Credential=bench/20260101/us-east-1/dynamodb/aws4_request, SignedHeaders=content-type;host;x-amz-date;x-amz-target, Signature=0000',
 };
 
+/** One scenario's load: autocannon's result and the CPU each side spent on it. */
+interface Load {
+  readonly result: Result;
+  /** The local cloud's process tree. */
+  readonly cloud: CpuSpent;
+  /** This process: the load generator (and the memory sampler). */
+  readonly generatorMs: number;
+}
+
 async function run(
+  cloud: LocalCloudProcess,
   title: string,
   options: LoadOptions,
   spec: Parameters<typeof autocannon>[0],
-): Promise<Result> {
+): Promise<Load> {
   // A short warm-up lets the local Lambda workers start, so the figures are steady state.
   await autocannon({
     ...spec,
@@ -45,16 +57,40 @@ async function run(
     amount: 50,
     title: `${title} warm-up`,
   });
-  return autocannon({
+  const before = treeCpu(cloud.pid);
+  const generator = process.cpuUsage();
+  const result = await autocannon({
     ...spec,
     connections: options.connections,
     duration: options.durationSeconds,
     maxOverallRequests: MAX_REQUESTS,
     title,
   });
+  const { user, system } = process.cpuUsage(generator);
+  return { result, cloud: cpuSpent(before, treeCpu(cloud.pid)), generatorMs: (user + system) / 1000 };
 }
 
-function loadRows(label: string, result: Result): Row[] {
+/** The local cloud's CPU per request, its whole tree, in ms. */
+function cpuPerRequest(load: Load): number {
+  return (load.cloud.rootMs + load.cloud.descendantsMs) / Math.max(load.result.requests.total, 1);
+}
+
+/** CPU per request, the local cloud's whole tree, with where it went. */
+function cpuRow(label: string, load: Load): Row {
+  const requests = Math.max(load.result.requests.total, 1);
+  const per = (ms: number) => `${formatNumber(ms / requests)} ms`;
+  const { rootMs, rootMainThreadMs, descendantsMs } = load.cloud;
+  return {
+    area: AREA,
+    metric: `${label} CPU per request (local cloud and its workers)`,
+    value: cpuPerRequest(load),
+    unit: 'ms',
+    note: `main thread ${per(rootMainThreadMs)}, its other threads (GC, JIT) ${per(rootMs - rootMainThreadMs)}, child processes (Lambda workers) ${per(descendantsMs)}; the load generator ${per(load.generatorMs)}; steadier than req/s on a shared machine`,
+  };
+}
+
+function loadRows(label: string, load: Load): Row[] {
+  const { result } = load;
   const failures = result.non2xx + result.errors;
   const codes = Object.entries(result.statusCodeStats)
     .filter(([code]) => !code.startsWith('2'))
@@ -72,10 +108,12 @@ function loadRows(label: string, result: Result): Row[] {
       budget: 'loadErrors',
       note: `${failures} of ${result.requests.total} requests sent in ${result.duration} s got no 2xx${codes ? ` (${codes})` : ''}${result.errors ? `; ${result.errors} connection errors (${result.timeouts} timeouts)` : ''}`,
     },
+    cpuRow(label, load),
   ];
 }
 
-function ratioRows(label: string, gateway: Result, store: Result): Row[] {
+function ratioRows(label: string, gatewayLoad: Load, storeLoad: Load): Row[] {
+  const [gateway, store] = [gatewayLoad.result, storeLoad.result];
   return [
     {
       area: AREA,
@@ -87,6 +125,12 @@ function ratioRows(label: string, gateway: Result, store: Result): Row[] {
       area: AREA,
       metric: `${label}: store req/s / gateway req/s`,
       value: store.requests.average / Math.max(gateway.requests.average, 0.01),
+      unit: '×',
+    },
+    {
+      area: AREA,
+      metric: `${label}: gateway CPU per request / store CPU per request`,
+      value: cpuPerRequest(gatewayLoad) / Math.max(cpuPerRequest(storeLoad), 0.001),
       unit: '×',
     },
   ];
@@ -137,22 +181,37 @@ async function storeTarget(cloud: LocalCloudProcess, user: SignedInUser) {
   }
 }
 
+/** The machine's load average over the loads: the bench shares its cores with other work. */
+function machineLoadRow(atStart: number): Row {
+  const [oneMinute = 0, fiveMinutes = 0] = loadavg();
+  return {
+    area: AREA,
+    metric: 'machine load average at the end of the loads (1 min)',
+    value: oneMinute,
+    unit: '',
+    note: `${formatNumber(atStart)} at their start, ${formatNumber(fiveMinutes)} over the last 5 min, on ${availableParallelism()} cores: other work on the machine slows every figure above, the gateway's (six busy processes) more than the store's (two)`,
+  };
+}
+
 export async function measureApiLoad(cloud: LocalCloudProcess, options: LoadOptions): Promise<Row[]> {
   const memory = sampleTreeMemory(cloud.pid);
+  const [loadAtStart] = loadavg();
   const rows: Row[] = [];
   try {
     const user = await cloud.signIn();
     await seed(cloud, user);
     const auth = { authorization: user.idToken };
     const tasksUrl = new URL('tasks', cloud.urls.api).href;
-    const getGateway = await run('GET /tasks', options, { url: tasksUrl, headers: auth });
-    const postGateway = await run('POST /tasks', options, {
+    const getGateway = await run(cloud, 'GET /tasks', options, { url: tasksUrl, headers: auth });
+    const postGateway = await run(cloud, 'POST /tasks', options, {
       url: tasksUrl,
       method: 'POST',
       headers: { ...auth, 'content-type': 'application/json' },
       body: JSON.stringify({ title: 'Load test task' }),
     });
-    const healthGateway = await run('GET /health', options, { url: new URL('health', cloud.urls.api).href });
+    const healthGateway = await run(cloud, 'GET /health', options, {
+      url: new URL('health', cloud.urls.api).href,
+    });
     rows.push(
       ...loadRows('gateway GET /tasks', getGateway),
       ...loadRows('gateway POST /tasks', postGateway),
@@ -160,14 +219,14 @@ export async function measureApiLoad(cloud: LocalCloudProcess, options: LoadOpti
     );
 
     const target = await storeTarget(cloud, user);
-    const queryStore = await run('store Query', options, {
+    const queryStore = await run(cloud, 'store Query', options, {
       url: cloud.urls.dynamodb,
       method: 'POST',
       headers: { ...STORE_HEADERS, 'x-amz-target': 'DynamoDB_20120810.Query' },
       body: JSON.stringify(target.query),
     });
     let n = 0;
-    const putStore = await run('store PutItem', options, {
+    const putStore = await run(cloud, 'store PutItem', options, {
       url: cloud.urls.dynamodb,
       requests: [
         {
@@ -196,6 +255,7 @@ export async function measureApiLoad(cloud: LocalCloudProcess, options: LoadOpti
   } catch (err) {
     rows.push(notAvailable(AREA, 'remaining load measurements', (err as Error).message, 'loadErrors'));
   } finally {
+    rows.push(machineLoadRow(loadAtStart ?? 0));
     const peak = memory.stop();
     rows.push({
       area: 'memory',
