@@ -16,6 +16,7 @@ import { EMPTY_PROFILE, type LocalCloud } from '../src/index.js';
 import type { ServiceDescription } from '../src/service.js';
 import { localCognitoClient, signUpWithEmail } from '../src/services/cognito/client.js';
 import { LocalCognito } from '../src/services/cognito/index.js';
+import { lambdaService } from '../src/services/lambda/module.js';
 import { stackAssembly } from './support/assembly.js';
 import { cognitoOf, startTestCloud, userPoolOf } from './support/cloud.js';
 
@@ -254,5 +255,42 @@ describe('a refused reload that adds a service', () => {
     // Assert
     expect(outcome).toEqual({ applied: true, changes: ['+ DynamoDB'] });
     expect(faultKinds(cloud)).toContain('dynamodb-throttle');
+  });
+});
+
+describe("a refused reload that changes a function's inline code", () => {
+  /** A function whose inline code answers `answer`, beside the SSM parameter. */
+  const inlineApp = (answer: number, greeting: string) =>
+    stackAssembly('App', {
+      Fn: {
+        Type: 'AWS::Lambda::Function',
+        Properties: {
+          Handler: 'index.handler',
+          Runtime: 'nodejs20.x',
+          Code: { ZipFile: `exports.handler = async () => ${answer};` },
+        },
+      },
+      Greeting: {
+        Type: 'AWS::SSM::Parameter',
+        Properties: { Name: '/reload/greeting', Type: 'String', Value: greeting },
+      },
+    });
+
+  it('keeps running the old code, even in a new environment', async () => {
+    // Arrange
+    const cloud = await startTestCloud({ assembly: inlineApp(1, 'hello'), profile: EMPTY_PROFILE });
+    cleanups.push(() => cloud.stop());
+    const lambda = cloud.service(lambdaService);
+    const [config] = lambda?.configs() ?? [];
+    if (!lambda || !config) throw new Error('The cloud runs no function.');
+    // Act: the new code and a parameter change the local SSM refuses, in one save.
+    const outcome = await cloud.reload(inlineApp(2, 'bonjour'));
+    // A fresh environment loads the code from its folder again.
+    const answers = await Promise.all([1, 2, 3].map(() => lambda.invoke(config.name, {})));
+    // Assert
+    expect(outcome.applied).toBe(false);
+    expect(answers.map((answer) => (answer.kind === 'result' ? answer.payload : answer.kind))).toEqual([
+      1, 1, 1,
+    ]);
   });
 });

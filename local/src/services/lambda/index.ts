@@ -6,7 +6,7 @@
  * the registry holds for a function make its invocations fail or wait.
  */
 import { type ChildProcess, fork } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -719,11 +719,16 @@ export class LocalLambda implements LocalService {
       runtime: typeof runtime === 'string' ? runtime : undefined,
     };
   }
-  /** The asset folder of `Code.S3Key`, or inline `Code.ZipFile` written to a temp folder. */
+  /**
+   * The asset folder of `Code.S3Key`, or inline `Code.ZipFile` written to a temp folder named after
+   * its content: a reload being planned (and perhaps refused) never rewrites the code a running
+   * function loads, and clouds running a function of the same name never share a file.
+   */
   private codeDirOf(resource: AssemblyResource, name: string, ids: PhysicalIds): string {
     const code = (ids.resolve(resource, 'Code') ?? {}) as { S3Key?: string; ZipFile?: string };
     if (typeof code.ZipFile === 'string') {
-      const dir = join(tmpdir(), 'local-cloud-inline', name);
+      const digest = createHash('sha256').update(code.ZipFile).digest('hex').slice(0, 16);
+      const dir = join(tmpdir(), 'local-cloud-inline', `${name}-${digest}`);
       mkdirSync(dir, { recursive: true });
       writeFileSync(join(dir, 'index.js'), code.ZipFile);
       return dir;
