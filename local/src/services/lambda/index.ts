@@ -208,6 +208,14 @@ class Worker {
   }
 }
 
+/** One invocation in the environment running it: its event, its id and when it started. */
+interface Invocation {
+  readonly worker: Worker;
+  readonly event: unknown;
+  readonly requestId: string;
+  readonly started: number;
+}
+
 /**
  * One function: its warm processes, its queue of waiting invocations and its log stream. A new
  * configuration (new code, environment, …) starts a new generation: invocations from then on get
@@ -257,7 +265,7 @@ class LocalFunction {
     const worker = await this.acquire();
     const started = Date.now();
     const requestId = randomUUID();
-    const outcome = await this.run(worker, event, requestId, started);
+    const outcome = await this.run({ worker, event, requestId, started });
     this.record(outcome);
     // A handler's error leaves the environment warm; a failed init, a timeout or an exit ends it.
     if (outcome.kind === 'result' || (outcome.kind === 'error' && !worker.failedInit)) this.release(worker);
@@ -276,12 +284,8 @@ class LocalFunction {
     this.workers.clear();
   }
 
-  private async run(
-    worker: Worker,
-    event: unknown,
-    requestId: string,
-    started: number,
-  ): Promise<InvokeOutcome> {
+  private async run(invocation: Invocation): Promise<InvokeOutcome> {
+    const { worker, requestId, started } = invocation;
     const durationMs = () => Date.now() - started;
     let init: RuntimeMessage['init'] | 'timeout';
     let timer: NodeJS.Timeout | undefined;
@@ -308,7 +312,7 @@ class LocalFunction {
       this.report(worker, requestId, durationMs(), 'error', errorType);
       return { kind: 'error', errorType, errorMessage, durationMs: durationMs() };
     }
-    const outcome = await this.exchange(worker, event, requestId, started);
+    const outcome = await this.exchange(invocation);
     const status = outcome.kind === 'result' ? 'success' : outcome.kind === 'timeout' ? 'timeout' : 'error';
     const errorType =
       outcome.kind === 'error'
@@ -321,12 +325,8 @@ class LocalFunction {
   }
 
   /** Sends the invocation and waits for its answer, the timeout or the runtime's exit. */
-  private exchange(
-    worker: Worker,
-    event: unknown,
-    requestId: string,
-    started: number,
-  ): Promise<InvokeOutcome> {
+  private exchange(invocation: Invocation): Promise<InvokeOutcome> {
+    const { worker, event, requestId, started } = invocation;
     const durationMs = () => Date.now() - started;
     const { child } = worker;
     worker.requestId = requestId;
