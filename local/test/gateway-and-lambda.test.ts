@@ -112,6 +112,21 @@ describe('the local Lambda behind the local gateway', () => {
     expect(throttles).toContain(1);
   });
 
+  it('records IntegrationLatency for a request its function answered, and none for one refused before it', async () => {
+    // Arrange
+    const integrationPoints = () =>
+      (fixture.cloud.service(cloudwatchService)?.metrics.metrics() ?? [])
+        .filter(({ id }) => id.metricName === 'IntegrationLatency' && !('Stage' in id.dimensions))
+        .flatMap(({ points }) => points).length;
+    const before = integrationPoints();
+    // Act: one request the gateway refuses itself (no such resource), one it passes on.
+    const refused = await call('no/such/path');
+    const answered = await call('limited/echo');
+    // Assert
+    expect([refused.status, answered.status]).toEqual([403, 200]);
+    expect(integrationPoints() - before).toBe(1);
+  });
+
   it("answers 504 past the integration's own timeout (TimeoutInMillis), before the function's", async () => {
     const response = await call('impatient/slow');
     expect(response.status).toBe(504);

@@ -267,10 +267,12 @@ export class LocalApiGateway extends LoopbackService {
       receivedAt,
       sourceIp: req.socket.remoteAddress ?? '127.0.0.1',
     });
+    const invokedAt = Date.now();
     const outcome = await withTimeout(
       this.options.invoke(method.lambdaArn, event),
       method.integrationTimeoutMs,
     );
+    this.recordIntegrationLatency(api, Date.now() - invokedAt);
     if (outcome === undefined) {
       this.options.log(
         `[API Gateway] ${event.requestContext.requestId}: no answer within the integration timeout (${method.integrationTimeoutMs} ms) → 504`,
@@ -364,17 +366,24 @@ export class LocalApiGateway extends LoopbackService {
   }
 
   private recordMetrics(api: RestApiModel, status: number, latencyMs: number): void {
-    const dimensionSets: Array<Record<string, string>> = [
-      { ApiName: api.name },
-      { ApiName: api.name, Stage: api.stageName },
-    ];
-    for (const dims of dimensionSets) {
+    for (const dims of dimensionSets(api)) {
       this.options.metrics.record('AWS/ApiGateway', 'Count', dims, 1);
       this.options.metrics.record('AWS/ApiGateway', '4XXError', dims, status >= 400 && status < 500 ? 1 : 0);
       this.options.metrics.record('AWS/ApiGateway', '5XXError', dims, status >= 500 ? 1 : 0);
       this.options.metrics.record('AWS/ApiGateway', 'Latency', dims, latencyMs);
     }
   }
+
+  /** The time the backend took, for a request the gateway passed to its integration. */
+  private recordIntegrationLatency(api: RestApiModel, integrationMs: number): void {
+    for (const dims of dimensionSets(api))
+      this.options.metrics.record('AWS/ApiGateway', 'IntegrationLatency', dims, integrationMs);
+  }
+}
+
+/** The dimension sets API Gateway publishes each metric under: the API, and the API and stage. */
+function dimensionSets(api: RestApiModel): ReadonlyArray<Record<string, string>> {
+  return [{ ApiName: api.name }, { ApiName: api.name, Stage: api.stageName }];
 }
 
 interface ProxyResult {

@@ -46,7 +46,7 @@ export const apigatewayService: ServiceModule<LocalApiGateway> = {
   // IAM: each invocation is checked against the function's AWS::Lambda::Permissions.
   dependsOn: [cloudwatchService, cognitoService, lambdaService, iamService],
   port: { name: 'api', default: 3000 },
-  metrics: { 'AWS/ApiGateway': ['Count', '4XXError', '5XXError', 'Latency'] },
+  metrics: { 'AWS/ApiGateway': ['Count', '4XXError', '5XXError', 'Latency', 'IntegrationLatency'] },
   create: (ctx) => {
     const lambda = ctx.get(lambdaService);
     const metrics = ctx.get(cloudwatchService)?.metrics.sinkFor('apigateway');
