@@ -4,8 +4,8 @@
  */
 
 import { lambdaContext } from '@tasktracker/local/proxy-event';
+import { startedAroundTests } from '@tasktracker/local/test-hooks';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
-import { afterAll, beforeAll } from 'vitest';
 import type { ApiHandler } from '../../src/http/handler.js';
 import { LOCAL_STORE_AWS_ENV, type LocalTasksTable, startLocalTasksTable } from './local-store.js';
 
@@ -52,26 +52,16 @@ export interface ApiOnTable {
  * it; after them, stops the table.
  */
 export function useApiOnTable(tableName: string): ApiOnTable {
-  const state: { table?: LocalTasksTable; api?: LoadedApi } = {};
-  beforeAll(async () => {
-    state.table = await startLocalTasksTable(tableName);
-    state.api = await loadApi(state.table);
-  });
-  afterAll(async () => {
-    await state.table?.stop();
-  });
-  const started = <T>(value: T | undefined): T => {
-    if (value === undefined) throw new Error(`The local table ${tableName} has not started.`);
-    return value;
-  };
-  return {
-    get table() {
-      return started(state.table);
+  return startedAroundTests(
+    `The local table ${tableName}`,
+    async () => {
+      const table = await startLocalTasksTable(tableName);
+      return { table, api: await loadApi(table) };
     },
-    get api() {
-      return started(state.api);
-    },
-  };
+    ({ table }) => table.stop(),
+    // vitest's own hook timeout, which these hooks had before.
+    10_000,
+  );
 }
 
 /** A handler's response with its JSON body parsed. */
