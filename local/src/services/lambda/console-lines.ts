@@ -2,8 +2,9 @@
  * How function logs read on the local cloud's console: one line per log event, prefixed with the
  * function's name, filtered by the `--log-level` the developer chose (what the log group receives
  * is the template's `LoggingConfig`, not this). Lambda's own bookkeeping (START, END, REPORT and
- * their JSON records) and the functions' metrics (CloudWatch EMF records, which the local
- * CloudWatch reads) show at `debug`; a failed report or init shows at `warn`.
+ * their JSON records) and the functions' metrics (CloudWatch EMF records: still delivered to the
+ * log group, but no reading for a person at the default level) show at `debug`; a failed report or
+ * init shows at `warn`.
  */
 import type { FunctionLogLevel } from '../../service.js';
 import type { FunctionConfig } from './index.js';
