@@ -12,9 +12,9 @@ import {
 } from '@aws-sdk/client-cognito-identity-provider';
 import { signInWithSrp } from '@tasktracker/local/srp-sign-in';
 import type { HostMessage, ParentMessage } from './local-cloud-host.js';
+import { REPO_ROOT } from './run-command.js';
 
 const HOST = fileURLToPath(new URL('./local-cloud-host.ts', import.meta.url));
-const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const START_TIMEOUT_MS = 120_000;
 
 type Ready = Extract<HostMessage, { type: 'ready' }>;
