@@ -7,7 +7,7 @@
 import { readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline/promises';
-import { parseArgs } from 'node:util';
+import { parseFlags } from './cli-flags.js';
 import { LocalCloudError } from './errors.js';
 import { IAM_MODES, type IamMode } from './iam/index.js';
 import {
@@ -58,13 +58,7 @@ interface CliOptions extends LocalCloudOptions {
 
 /** Parses argv; throws LocalCloudError with a one-line message on a bad flag or value. */
 export function parseCli(argv: readonly string[]): CliOptions {
-  let parsed: ReturnType<typeof parse>;
-  try {
-    parsed = parse(argv);
-  } catch (err) {
-    throw new LocalCloudError((err as Error).message.split('\n')[0] ?? 'Bad arguments.');
-  }
-  const { values } = parsed;
+  const values = parse(argv);
   const port = (flag: string, value: string | undefined): number | undefined => {
     if (value === undefined) return undefined;
     const n = Number(value);
@@ -114,25 +108,20 @@ export function parseCli(argv: readonly string[]): CliOptions {
 
 function parse(argv: readonly string[]) {
   const portFlags = Object.fromEntries(PORTS.map((p) => [`${p.name}-port`, { type: 'string' as const }]));
-  return parseArgs({
-    args: [...argv],
-    strict: true,
-    allowPositionals: false,
-    options: {
-      stage: { type: 'string' },
-      assembly: { type: 'string' },
-      profile: { type: 'string' },
-      'in-memory': { type: 'boolean' },
-      reset: { type: 'boolean' },
-      yes: { type: 'boolean', short: 'y' },
-      'data-dir': { type: 'string' },
-      iam: { type: 'string' },
-      'no-watch': { type: 'boolean' },
-      'log-level': { type: 'string' },
-      demo: { type: 'boolean' },
-      ...portFlags,
-      help: { type: 'boolean', short: 'h' },
-    },
+  return parseFlags(argv, {
+    stage: { type: 'string' },
+    assembly: { type: 'string' },
+    profile: { type: 'string' },
+    'in-memory': { type: 'boolean' },
+    reset: { type: 'boolean' },
+    yes: { type: 'boolean', short: 'y' },
+    'data-dir': { type: 'string' },
+    iam: { type: 'string' },
+    'no-watch': { type: 'boolean' },
+    'log-level': { type: 'string' },
+    demo: { type: 'boolean' },
+    ...portFlags,
+    help: { type: 'boolean', short: 'h' },
   });
 }
 

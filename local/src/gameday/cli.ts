@@ -2,7 +2,8 @@
  * `npm run gameday`: proves every seed alarm's path on an in-memory local cloud and prints the
  * table. `--quick` runs the scenarios that need no sustained throughput (what `npm test` runs).
  */
-import { parseArgs } from 'node:util';
+import { parseFlags } from '../cli-flags.js';
+import { LocalCloudError } from '../errors.js';
 import { formatReport, passed, runGameDay } from './index.js';
 
 /** A 60 s alarm period lasts 1.2 s: the ECS alarms' 10 minutes pass in 12 s. */
@@ -19,57 +20,58 @@ const USAGE = `Usage: npm run gameday -- [--quick] [--stage <name>] [--clock <fa
   --clock <factor>       alarm periods last this fraction of their time (default: ${FAST_CLOCK})
   --load-clock <factor>  the same for the capacity and latency scenarios (default: ${LOAD_CLOCK})`;
 
+/** Parses argv; throws LocalCloudError with a one-line message on a bad flag or value. */
+function parseCli(argv: readonly string[]) {
+  const values = parseFlags(argv, {
+    quick: { type: 'boolean' },
+    stage: { type: 'string' },
+    clock: { type: 'string' },
+    'load-clock': { type: 'string' },
+    help: { type: 'boolean' },
+  });
+  return {
+    quick: values.quick ?? false,
+    ...(values.stage ? { stage: values.stage } : {}),
+    clock: factor('--clock', values.clock, FAST_CLOCK),
+    loadClock: factor('--load-clock', values['load-clock'], LOAD_CLOCK),
+    help: values.help ?? false,
+  };
+}
+
+/** A clock factor flag: above 0 and at most 1. */
+function factor(flag: string, value: string | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  const parsed = Number(value);
+  if (parsed > 0 && parsed <= 1) return parsed;
+  throw new LocalCloudError(`${flag} needs a factor above 0 and at most 1, got "${value}".`);
+}
+
 async function main(argv: readonly string[]): Promise<number> {
-  let values: ReturnType<typeof parse>['values'];
+  let args: ReturnType<typeof parseCli>;
   try {
-    values = parse(argv).values;
+    args = parseCli(argv);
   } catch (err) {
-    console.error(`${(err as Error).message.split('\n')[0]}\n${USAGE}`);
+    if (!(err instanceof LocalCloudError)) throw err;
+    console.error(`${err.message}\n${USAGE}`);
     return 2;
   }
-  if (values.help) {
+  if (args.help) {
     console.log(USAGE);
     return 0;
   }
-  const clock = factor('--clock', values.clock, FAST_CLOCK);
-  const loadClock = factor('--load-clock', values['load-clock'], LOAD_CLOCK);
-  if (clock === undefined || loadClock === undefined) return 2;
+  const { clock, loadClock, quick, stage } = args;
   console.log(
     `Game day: alarm periods last ${clock} of their template time (${loadClock} for capacity and latency).`,
   );
   const report = await runGameDay({
     clock,
     loadClock,
-    quick: values.quick ?? false,
-    ...(values.stage ? { stage: values.stage } : {}),
+    quick,
+    ...(stage ? { stage } : {}),
     log: (line) => console.log(line),
   });
   console.log(`\n${formatReport(report)}`);
   return passed(report) ? 0 : 1;
-}
-
-/** A clock factor flag: above 0 and at most 1; undefined (after saying why) otherwise. */
-function factor(flag: string, value: string | undefined, fallback: number): number | undefined {
-  if (value === undefined) return fallback;
-  const parsed = Number(value);
-  if (parsed > 0 && parsed <= 1) return parsed;
-  console.error(`${flag} needs a factor above 0 and at most 1, got "${value}".\n${USAGE}`);
-  return undefined;
-}
-
-function parse(argv: readonly string[]) {
-  return parseArgs({
-    args: [...argv],
-    strict: true,
-    allowPositionals: false,
-    options: {
-      quick: { type: 'boolean' },
-      stage: { type: 'string' },
-      clock: { type: 'string' },
-      'load-clock': { type: 'string' },
-      help: { type: 'boolean' },
-    },
-  });
 }
 
 main(process.argv.slice(2)).then(
