@@ -8,7 +8,7 @@ import { EMPTY_PROFILE } from '../src/index.js';
 import { UnresolvableError } from '../src/intrinsics/index.js';
 import { physicalIdsOf, portSpecs, SERVICE_MODULES, startOrder } from '../src/registry.js';
 import type { LocalService, ServiceModule } from '../src/service.js';
-import { firstStack, stackAssembly } from './support/assembly.js';
+import { firstStack, PK_TABLE, stackAssembly } from './support/assembly.js';
 import { startTestCloud } from './support/cloud.js';
 
 const module = (id: string, dependsOn: ServiceModule<LocalService>[] = []): ServiceModule<LocalService> => ({
@@ -81,18 +81,11 @@ describe('the service registry', () => {
   });
 
   it('lists what it does not emulate and gives functions the endpoint of each service that has one', async () => {
-    const assembly = assemblyOf({
-      Queue: { Type: 'AWS::SQS::Queue' },
-      Table: {
-        Type: 'AWS::DynamoDB::Table',
-        Properties: {
-          KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
-          AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
-          BillingMode: 'PAY_PER_REQUEST',
-        },
-      },
-    });
+    // Arrange
+    const assembly = assemblyOf({ Queue: { Type: 'AWS::SQS::Queue' }, Table: PK_TABLE });
+    // Act
     const cloud = await startTestCloud({ assembly, profile: EMPTY_PROFILE });
+    // Assert
     try {
       expect(cloud.notEmulated()).toEqual([{ logicalId: 'Queue', type: 'AWS::SQS::Queue' }]);
       expect(cloud.endpoints().map((e) => e.id)).toEqual(['dynamodb', 'console']);

@@ -17,7 +17,7 @@ import type { ServiceDescription } from '../src/service.js';
 import { localCognitoClient, signUpWithEmail } from '../src/services/cognito/client.js';
 import { LocalCognito } from '../src/services/cognito/index.js';
 import { lambdaService } from '../src/services/lambda/module.js';
-import { stackAssembly } from './support/assembly.js';
+import { PK_TABLE, stackAssembly } from './support/assembly.js';
 import { cognitoOf, startTestCloud, userPoolOf } from './support/cloud.js';
 
 /** Long enough for the pool before the save, too short for the pool after it. */
@@ -55,15 +55,7 @@ function appOf({ minimumLength, clients, greeting, table = false }: AppShape): L
       Properties: { Name: '/reload/greeting', Type: 'String', Value: greeting },
     },
   };
-  if (table)
-    resources.Items = {
-      Type: 'AWS::DynamoDB::Table',
-      Properties: {
-        KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
-        AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
-        BillingMode: 'PAY_PER_REQUEST',
-      },
-    };
+  if (table) resources.Items = PK_TABLE;
   for (const client of clients)
     resources[client] = {
       Type: 'AWS::Cognito::UserPoolClient',

@@ -13,6 +13,16 @@ export interface AssemblyOptions {
   readonly account?: string;
 }
 
+/** The least a DynamoDB table declares: on demand, keyed by a string `pk`, its name generated. */
+export const PK_TABLE: TemplateResource = {
+  Type: 'AWS::DynamoDB::Table',
+  Properties: {
+    KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+    AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
+    BillingMode: 'PAY_PER_REQUEST',
+  },
+};
+
 /** An assembly of the given templates, keyed by full stack name, in that order. */
 export function assemblyOf(stacks: Record<string, Template>, options: AssemblyOptions = {}): LocalAssembly {
   const { stageName = 'T-dev', region = 'eu-west-1', account } = options;
