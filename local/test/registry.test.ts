@@ -58,6 +58,27 @@ describe('the service registry', () => {
     expect(ctx.getAtt('Table', 'Arn')).toBe('arn:aws:dynamodb:eu-west-1:000000000000:table/tasks');
   });
 
+  it.each([
+    ['the cluster its Cluster Ref names', 'Cluster', 'service/tasks/web'],
+    ['the default cluster when its Cluster Ref names no cluster', 'Queue', 'service/default/web'],
+  ])('reads the Ref of an ECS service as an ARN under %s', (_, clusterRef, resourcePart) => {
+    // Arrange
+    const ids = physicalIdsOf(
+      assemblyOf({
+        Cluster: { Type: 'AWS::ECS::Cluster', Properties: { ClusterName: 'tasks' } },
+        Queue: { Type: 'AWS::SQS::Queue' },
+        Service: {
+          Type: 'AWS::ECS::Service',
+          Properties: { ServiceName: 'web', Cluster: { Ref: clusterRef } },
+        },
+      }),
+    );
+    // Act
+    const ref = ids.context(firstStack(ids.source)).ref('Service');
+    // Assert
+    expect(ref).toBe(`arn:aws:ecs:eu-west-1:000000000000:${resourcePart}`);
+  });
+
   it('fails at start, naming the resource and attribute, when an emulated resource uses one nobody emulates', async () => {
     // Arrange: a function whose environment names a queue the local cloud cannot stand up.
     const assembly = assemblyOf({

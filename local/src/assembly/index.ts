@@ -60,14 +60,38 @@ export function resourcesOf(assembly: LocalAssembly, type?: string): AssemblyRes
   return assembly.stacks.flatMap((stack) =>
     Object.entries(stack.template.Resources ?? {})
       .filter(([, resource]) => type === undefined || resource.Type === type)
-      .map(([logicalId, resource]) => ({
-        stack,
-        logicalId,
-        type: resource.Type,
-        properties: resource.Properties ?? {},
-        metadata: resource.Metadata ?? {},
-      })),
+      .map(([logicalId, resource]) => assemblyResource(stack, logicalId, resource)),
   );
+}
+
+/**
+ * The resource of `type` that `resource`'s property `{ Ref: <logicalId> }` names in its own stack
+ * (a subscription's topic, a listener's load balancer); undefined when the property is no such Ref.
+ */
+export function referencedResource(
+  resource: AssemblyResource,
+  property: string,
+  type: string,
+): AssemblyResource | undefined {
+  const ref = (resource.properties[property] as { Ref?: unknown } | undefined)?.Ref;
+  const resources = resource.stack.template.Resources ?? {};
+  if (typeof ref !== 'string' || !Object.hasOwn(resources, ref)) return undefined;
+  const target = resources[ref];
+  return target?.Type === type ? assemblyResource(resource.stack, ref, target) : undefined;
+}
+
+function assemblyResource(
+  stack: StackTemplate,
+  logicalId: string,
+  resource: TemplateResource,
+): AssemblyResource {
+  return {
+    stack,
+    logicalId,
+    type: resource.Type,
+    properties: resource.Properties ?? {},
+    metadata: resource.Metadata ?? {},
+  };
 }
 
 /**

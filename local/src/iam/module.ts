@@ -3,12 +3,7 @@
  * (Lambda permissions, topic policies, key policies), with `Ref`/`GetAtt` as CloudFormation
  * answers them. Other services list it in `dependsOn` and ask it before doing what AWS authorizes.
  */
-import {
-  generatedName,
-  LOCAL_ACCOUNT_ID,
-  literalProperty,
-  stableSuffix,
-} from '../intrinsics/physical-ids.js';
+import { LOCAL_ACCOUNT_ID, literalProperty, physicalName, stableSuffix } from '../intrinsics/physical-ids.js';
 import type { PhysicalIdRule, ServiceModule } from '../service.js';
 import { LocalIam, POLICY_TYPES } from './index.js';
 
@@ -36,7 +31,7 @@ export const iamService: ServiceModule<LocalIam> = {
   resourceTypes: ['AWS::IAM::Role', ...POLICY_TYPES],
   physicalIds: {
     'AWS::IAM::Role': (resource) => {
-      const name = literalProperty(resource, 'RoleName') ?? generatedName(resource, 64);
+      const name = physicalName(resource, 'RoleName', 64);
       return {
         ref: name,
         attributes: {
@@ -50,7 +45,7 @@ export const iamService: ServiceModule<LocalIam> = {
       attributes: { Id: uniqueId('', resource) },
     }),
     'AWS::IAM::ManagedPolicy': (resource) => {
-      const name = literalProperty(resource, 'ManagedPolicyName') ?? generatedName(resource, 128);
+      const name = physicalName(resource, 'ManagedPolicyName', 128);
       const arn = `arn:aws:iam::${LOCAL_ACCOUNT_ID}:policy${pathOf(resource)}${name}`;
       return { ref: arn, attributes: { PolicyArn: arn, PolicyId: uniqueId('ANPA', resource) } };
     },

@@ -178,3 +178,11 @@ export function literalProperty(resource: AssemblyResource, property: string): s
   const value = resource.properties[property];
   return typeof value === 'string' ? value : undefined;
 }
+
+/**
+ * A resource's name as CloudFormation sets it: the literal name property (`TableName`,
+ * `FunctionName`, …), else the name CloudFormation generates, at most `max` characters.
+ */
+export function physicalName(resource: AssemblyResource, property: string, max?: number): string {
+  return literalProperty(resource, property) ?? generatedName(resource, max);
+}

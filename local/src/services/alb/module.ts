@@ -5,8 +5,8 @@
  * dimension of its metrics) and `TargetGroupFullName`.
  */
 import { createHash } from 'node:crypto';
-import type { AssemblyResource } from '../../assembly/index.js';
-import { generatedName, literalProperty } from '../../intrinsics/physical-ids.js';
+import { type AssemblyResource, referencedResource } from '../../assembly/index.js';
+import { physicalName } from '../../intrinsics/physical-ids.js';
 import type { ServiceModule } from '../../service.js';
 import { cloudwatchService } from '../cloudwatch/module.js';
 import { ecsService } from '../ecs/module.js';
@@ -24,22 +24,7 @@ function elbId(resource: Pick<AssemblyResource, 'stack' | 'logicalId'>): string 
 
 /** `Name`, else CloudFormation's generated name; ELB names are at most 32 characters. */
 function elbName(resource: AssemblyResource): string {
-  return literalProperty(resource, 'Name') ?? generatedName(resource, 32);
-}
-
-/** The load balancer a listener's `LoadBalancerArn: { Ref }` names in its own stack. */
-function referencedLoadBalancer(listener: AssemblyResource): AssemblyResource | undefined {
-  const ref = (listener.properties.LoadBalancerArn as { Ref?: unknown } | undefined)?.Ref;
-  const resources = listener.stack.template.Resources ?? {};
-  if (typeof ref !== 'string' || !Object.hasOwn(resources, ref) || resources[ref]?.Type !== LOAD_BALANCER)
-    return undefined;
-  return {
-    stack: listener.stack,
-    logicalId: ref,
-    type: LOAD_BALANCER,
-    properties: resources[ref]?.Properties ?? {},
-    metadata: {},
-  };
+  return physicalName(resource, 'Name', 32);
 }
 
 export const albService: ServiceModule<LocalLoadBalancer> = {
@@ -66,7 +51,7 @@ export const albService: ServiceModule<LocalLoadBalancer> = {
       };
     },
     'AWS::ElasticLoadBalancingV2::Listener': (resource, arn) => {
-      const balancer = referencedLoadBalancer(resource);
+      const balancer = referencedResource(resource, 'LoadBalancerArn', LOAD_BALANCER);
       const parent = balancer
         ? `app/${elbName(balancer)}/${elbId(balancer)}`
         : `app/unknown/${elbId(resource)}`;

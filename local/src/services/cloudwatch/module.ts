@@ -4,7 +4,7 @@
  * the local SNS.
  */
 import { iamService } from '../../iam/module.js';
-import { generatedName, literalProperty } from '../../intrinsics/physical-ids.js';
+import { physicalName } from '../../intrinsics/physical-ids.js';
 import type { ServiceModule } from '../../service.js';
 import { snsService } from '../sns/module.js';
 import { LocalCloudWatch } from './index.js';
@@ -15,7 +15,7 @@ export const cloudwatchService: ServiceModule<LocalCloudWatch> = {
   resourceTypes: ['AWS::CloudWatch::Alarm', 'AWS::Logs::MetricFilter', 'AWS::Logs::LogGroup'],
   physicalIds: {
     'AWS::Logs::LogGroup': (resource, arn) => {
-      const name = literalProperty(resource, 'LogGroupName') ?? generatedName(resource, 512);
+      const name = physicalName(resource, 'LogGroupName', 512);
       return { ref: name, attributes: { Arn: arn('logs', `log-group:${name}:*`) } };
     },
   },

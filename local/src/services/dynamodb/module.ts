@@ -1,7 +1,7 @@
 /** The registry entry of DynamoDB: tables (and `TableV2`'s global tables) served by dynalite. */
 import { faultsService } from '../../faults.js';
 import { iamService } from '../../iam/module.js';
-import { generatedName, literalProperty } from '../../intrinsics/physical-ids.js';
+import { physicalName } from '../../intrinsics/physical-ids.js';
 import type { PhysicalIdRule, ServiceModule } from '../../service.js';
 import { cloudwatchService } from '../cloudwatch/module.js';
 import { LocalDynamoDb, TABLE_TYPES } from './index.js';
@@ -9,7 +9,7 @@ import { throttleOnFault } from './throttle.js';
 import { unavailableOnFault } from './unavailable.js';
 
 const table: PhysicalIdRule = (resource, arn) => {
-  const name = literalProperty(resource, 'TableName') ?? generatedName(resource);
+  const name = physicalName(resource, 'TableName');
   return {
     ref: name,
     attributes: {

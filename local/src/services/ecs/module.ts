@@ -4,8 +4,9 @@
  * the local API and the app profile's overrides. The cluster and the service that runs it are
  * what its CPU and memory metrics are reported under; stress faults load the task.
  */
+import { referencedResource } from '../../assembly/index.js';
 import { faultsService } from '../../faults.js';
-import { generatedName, literalProperty } from '../../intrinsics/physical-ids.js';
+import { physicalName } from '../../intrinsics/physical-ids.js';
 import { DEFAULT_CONTAINER_METADATA_KEY } from '../../profile.js';
 import type { ServiceModule } from '../../service.js';
 import { apigatewayService } from '../apigateway/module.js';
@@ -14,36 +15,21 @@ import { cognitoService } from '../cognito/module.js';
 import { LocalEcs } from './index.js';
 import { CAN_SAMPLE_TASKS } from './task-usage.js';
 
-/** A cluster's name: its literal `ClusterName`, else CloudFormation's generated one. */
-function clusterNameOf(stack: Parameters<typeof generatedName>[0]['stack'], logicalId: string): string {
-  const cluster = stack.template.Resources?.[logicalId];
-  const properties = cluster?.Properties ?? {};
-  return (
-    literalProperty(
-      { stack, logicalId, type: 'AWS::ECS::Cluster', properties, metadata: {} },
-      'ClusterName',
-    ) ?? generatedName({ stack, logicalId, type: 'AWS::ECS::Cluster', properties, metadata: {} })
-  );
-}
-
 export const ecsService: ServiceModule<LocalEcs> = {
   id: 'ecs',
   name: 'ECS',
   resourceTypes: ['AWS::ECS::TaskDefinition', 'AWS::ECS::Cluster', 'AWS::ECS::Service'],
   physicalIds: {
     'AWS::ECS::Cluster': (resource, arn) => {
-      const name = clusterNameOf(resource.stack, resource.logicalId);
+      const name = physicalName(resource, 'ClusterName');
       return { ref: name, attributes: { Arn: arn('ecs', `cluster/${name}`) } };
     },
     // CloudFormation's Ref of a service is its ARN (`service/<cluster>/<name>`); GetAtt Name its name.
     'AWS::ECS::Service': (resource, arn) => {
-      const name = literalProperty(resource, 'ServiceName') ?? generatedName(resource);
-      const clusterRef = (resource.properties.Cluster as { Ref?: unknown } | undefined)?.Ref;
-      const cluster =
-        typeof clusterRef === 'string' && Object.hasOwn(resource.stack.template.Resources ?? {}, clusterRef)
-          ? clusterNameOf(resource.stack, clusterRef)
-          : 'default';
-      const serviceArn = arn('ecs', `service/${cluster}/${name}`);
+      const name = physicalName(resource, 'ServiceName');
+      const cluster = referencedResource(resource, 'Cluster', 'AWS::ECS::Cluster');
+      const clusterName = cluster ? physicalName(cluster, 'ClusterName') : 'default';
+      const serviceArn = arn('ecs', `service/${clusterName}/${name}`);
       return { ref: serviceArn, attributes: { Name: name, ServiceArn: serviceArn } };
     },
   },

@@ -1,7 +1,7 @@
 /** The registry entry of Lambda: each function's bundled asset in warm local workers. */
 import { faultsService } from '../../faults.js';
 import { iamService } from '../../iam/module.js';
-import { generatedName, literalProperty } from '../../intrinsics/physical-ids.js';
+import { physicalName } from '../../intrinsics/physical-ids.js';
 import type { ServiceModule } from '../../service.js';
 import { cloudwatchService } from '../cloudwatch/module.js';
 import { cognitoService } from '../cognito/module.js';
@@ -16,7 +16,7 @@ export const lambdaService: ServiceModule<LocalLambda> = {
   resourceTypes: ['AWS::Lambda::Function'],
   physicalIds: {
     'AWS::Lambda::Function': (resource, arn) => {
-      const name = literalProperty(resource, 'FunctionName') ?? generatedName(resource, 64);
+      const name = physicalName(resource, 'FunctionName', 64);
       return { ref: name, attributes: { Arn: arn('lambda', `function:${name}`) } };
     },
   },

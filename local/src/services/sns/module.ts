@@ -2,30 +2,14 @@
  * The registry entry of SNS: the template's topics and subscriptions, delivered to the local
  * mailbox and to loopback HTTP(S) endpoints; its port serves the confirmation and unsubscribe links.
  */
-import type { AssemblyResource } from '../../assembly/index.js';
-import { generatedName, literalProperty } from '../../intrinsics/physical-ids.js';
+import { type AssemblyResource, referencedResource } from '../../assembly/index.js';
+import { generatedName, physicalName } from '../../intrinsics/physical-ids.js';
 import type { ServiceModule } from '../../service.js';
 import { LocalSns, stableId } from './index.js';
 
 /** A topic's name: its literal `TopicName`, else CloudFormation's generated one. */
 function topicName(resource: AssemblyResource): string {
-  return literalProperty(resource, 'TopicName') ?? generatedName(resource, 256);
-}
-
-/** The topic a subscription's `TopicArn: { Ref }` names in its own stack, if it does. */
-function referencedTopic(subscription: AssemblyResource): AssemblyResource | undefined {
-  const ref = (subscription.properties.TopicArn as { Ref?: unknown } | undefined)?.Ref;
-  const resources = subscription.stack.template.Resources ?? {};
-  if (typeof ref !== 'string' || !Object.hasOwn(resources, ref)) return undefined;
-  const topic = resources[ref];
-  if (topic?.Type !== 'AWS::SNS::Topic') return undefined;
-  return {
-    stack: subscription.stack,
-    logicalId: ref,
-    type: topic.Type,
-    properties: topic.Properties ?? {},
-    metadata: topic.Metadata ?? {},
-  };
+  return physicalName(resource, 'TopicName', 256);
 }
 
 export const snsService: ServiceModule<LocalSns> = {
@@ -40,7 +24,7 @@ export const snsService: ServiceModule<LocalSns> = {
     },
     // CloudFormation's Ref of a subscription is its ARN: the topic's ARN and a subscription id.
     'AWS::SNS::Subscription': (resource, arn) => {
-      const topic = referencedTopic(resource);
+      const topic = referencedResource(resource, 'TopicArn', 'AWS::SNS::Topic');
       const topicArn = arn('sns', topic ? topicName(topic) : generatedName(resource, 256));
       const subscriptionArn = `${topicArn}:${stableId(`${resource.stack.stackName}/${resource.logicalId}`)}`;
       return { ref: subscriptionArn, attributes: { Arn: subscriptionArn } };
