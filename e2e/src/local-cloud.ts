@@ -1,12 +1,19 @@
 /** The local cloud a test file runs against: in memory, on ephemeral ports of 127.0.0.1. */
 import { cognitoService, portSpecs, startLocalCloud } from '@tasktracker/local';
+import { startedAroundTests } from '@tasktracker/local/test-hooks';
 import type { CloudUnderTest } from './cloud.js';
-import { useForFile } from './suite.js';
+
+/**
+ * How long a file's local cloud may take to start (a synth of the app on two busy cores): the e2e
+ * config's hook timeout, which these hooks had before.
+ */
+export const CLOUD_START_TIMEOUT_MS = 120_000;
 
 /** Starts one local cloud for the calling test file and stops it after the file. */
-export function useLocalCloud() {
+export function useLocalCloud(): CloudUnderTest {
   const log: string[] = [];
-  return useForFile<CloudUnderTest & { stop(): Promise<void> }>(
+  return startedAroundTests<CloudUnderTest & { stop(): Promise<void> }>(
+    'The local cloud',
     async () => {
       try {
         const cloud = await startLocalCloud({
@@ -31,5 +38,6 @@ export function useLocalCloud() {
       }
     },
     (cloud) => cloud.stop(),
+    CLOUD_START_TIMEOUT_MS,
   );
 }

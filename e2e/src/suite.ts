@@ -1,7 +1,7 @@
 /**
- * Per-file lifecycle of a browser test: one browser and (optionally) one local cloud per file,
- * started in `beforeAll` and stopped in `afterAll`; a fresh browser context per test, closed when
- * the test finishes, after a last screenshot if it failed.
+ * Per-file lifecycle of a browser test: one browser per file, started in `beforeAll` and stopped
+ * in `afterAll` (a file's local cloud: local-cloud.ts); a fresh browser context per test, closed
+ * when the test finishes, after a last screenshot if it failed.
  */
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -71,23 +71,6 @@ export function useBrowser() {
         await context.close();
       });
       return { context, page, shots, errors };
-    },
-  };
-}
-
-/** Starts a resource for the whole file and stops it after the file; `current` throws until it is up. */
-export function useForFile<T>(start: () => Promise<T>, stop: (value: T) => Promise<void>) {
-  let value: T | undefined;
-  beforeAll(async () => {
-    value = await start();
-  });
-  afterAll(async () => {
-    if (value !== undefined) await stop(value);
-  });
-  return {
-    get current(): T {
-      if (value === undefined) throw new Error('not started (see the beforeAll error above)');
-      return value;
     },
   };
 }

@@ -4,15 +4,18 @@
  * Screenshots of each page are saved under e2e/test-results/.
  */
 import { cognitoService, portSpecs, startLocalCloud } from '@tasktracker/local';
+import { startedAroundTests } from '@tasktracker/local/test-hooks';
 import { describe, expect, type TestContext, test } from 'vitest';
+import { CLOUD_START_TIMEOUT_MS } from '../src/local-cloud.js';
 import { blockingViolations, ScreenAudit } from '../src/screen-audit.js';
-import { useBrowser, useForFile } from '../src/suite.js';
+import { useBrowser } from '../src/suite.js';
 import { newTestUser, signUpUnconfirmed } from '../src/users.js';
 import { DESKTOP } from '../src/viewports.js';
 
 // The browser first: a machine without Chromium fails before a cloud is started for nothing.
 const browser = useBrowser();
-const cloud = useForFile(
+const cloud = startedAroundTests(
+  'The local cloud',
   () =>
     startLocalCloud({
       inMemory: true,
@@ -22,11 +25,12 @@ const cloud = useForFile(
       alarmPeriodScale: 0.02,
     }),
   (running) => running.stop(),
+  CLOUD_START_TIMEOUT_MS,
 );
 
 /** Calls the API's public health route, so the Lambda and API Gateway metrics have data. */
 async function callHealth(times: number): Promise<void> {
-  const api = cloud.current.url('apigateway');
+  const api = cloud.url('apigateway');
   for (let i = 0; i < times; i++) {
     const response = await fetch(new URL('health', api.endsWith('/') ? api : `${api}/`));
     await response.body?.cancel();
@@ -35,7 +39,7 @@ async function callHealth(times: number): Promise<void> {
 
 /** The console in a fresh page, and the check every page ends with. */
 async function openConsole(ctx: TestContext) {
-  const session = await browser.open(ctx, { baseURL: cloud.current.url('console') });
+  const session = await browser.open(ctx, { baseURL: cloud.url('console') });
   const audit = new ScreenAudit({ page: session.page, shots: session.shots }, DESKTOP);
   /** No serious or critical axe finding on `screen`, and no console error or CSP violation so far. */
   const expectClean = async (screen: string, options?: { readonly fullPage?: boolean }) => {
@@ -87,13 +91,13 @@ describe('the local console', () => {
 
   test('the codes page shows the code the local Cognito sent a new user', async (ctx) => {
     const { page, expectClean } = await openConsole(ctx);
-    const cognito = cloud.current.service(cognitoService);
+    const cognito = cloud.service(cognitoService);
     const pool = cognito?.userPools()[0];
     if (!cognito || !pool) throw new Error('the app has no user pool');
     const user = newTestUser('console');
     await signUpUnconfirmed(
       {
-        urls: { web: '', api: '', cognito: cloud.current.url('cognito') },
+        urls: { web: '', api: '', cognito: cloud.url('cognito') },
         userPool: { id: pool.id, clientId: pool.clientId, region: pool.region },
         confirmationCodes: () => cognito.confirmationCodes(),
       },
@@ -159,7 +163,7 @@ describe('the local console', () => {
   });
 
   test('works from the keyboard: skip link, navigation, and the diagram’s zoom button', async (ctx) => {
-    const { page, errors } = await browser.open(ctx, { baseURL: cloud.current.url('console') });
+    const { page, errors } = await browser.open(ctx, { baseURL: cloud.url('console') });
     await page.goto('/');
 
     await page.keyboard.press('Tab');

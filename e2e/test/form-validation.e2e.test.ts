@@ -11,7 +11,7 @@ const browser = useBrowser();
 const cloud = useLocalCloud();
 
 test('a weak password on sign-up shows the password policy message', async (ctx) => {
-  const { page, shots, errors } = await browser.open(ctx, { baseURL: cloud.current.urls.web });
+  const { page, shots, errors } = await browser.open(ctx, { baseURL: cloud.urls.web });
   const app = new TaskTrackerApp(page);
 
   await app.open();
@@ -26,8 +26,8 @@ test('a weak password on sign-up shows the password policy message', async (ctx)
 
 test('an empty title shows the field error and adds nothing', async (ctx) => {
   const user = newTestUser();
-  await signUpConfirmed(cloud.current, user);
-  const { page, shots, errors, app } = await openSignedIn(browser, cloud.current, ctx, user);
+  await signUpConfirmed(cloud, user);
+  const { page, shots, errors, app } = await openSignedIn(browser, cloud, ctx, user);
   await app.field('Title').fill('   ');
   await app.button('Add task').click();
 
@@ -49,8 +49,8 @@ test('an empty title shows the field error and adds nothing', async (ctx) => {
 describe.each(VIEWPORTS)('at $name width', (viewport) => {
   test(`a field error clears once the field is filled in (${viewport.name})`, async (ctx) => {
     const user = newTestUser();
-    await signUpConfirmed(cloud.current, user);
-    const { page, shots, errors, app } = await openSignedIn(browser, cloud.current, ctx, user, { viewport });
+    await signUpConfirmed(cloud, user);
+    const { page, shots, errors, app } = await openSignedIn(browser, cloud, ctx, user, { viewport });
     const title = app.field('Title');
     await app.button('Add task').click();
     await page.getByText('Title is required.', { exact: true }).waitFor();

@@ -5,10 +5,11 @@
 import { readFile, stat } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { startedAroundTests } from '@tasktracker/local/test-hooks';
 import { expect, test } from 'vitest';
 import { runAxe } from '../src/accessibility.js';
 import { launchChromium } from '../src/browser.js';
-import { useBrowser, useForFile } from '../src/suite.js';
+import { useBrowser } from '../src/suite.js';
 
 const PAGE = `<!doctype html><html><head><title>Harness</title></head><body>
 <h1>Harness page</h1><label>Title <input id="t"></label>
@@ -42,14 +43,15 @@ function serveHarnessPage(): Promise<Server> {
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
 }
 
-const site = useForFile(
+const site = startedAroundTests(
+  'The harness page',
   serveHarnessPage,
   (server) => new Promise<void>((resolve) => server.close(() => resolve())),
 );
 const browser = useBrowser();
 
 test('saves numbered screenshots and reports console errors and CSP violations', async (ctx) => {
-  const { port } = site.current.address() as AddressInfo;
+  const { port } = site.address() as AddressInfo;
   const { page, shots, errors } = await browser.open(ctx, { baseURL: `http://127.0.0.1:${port}` });
 
   await page.goto('/');
@@ -73,7 +75,7 @@ test('saves numbered screenshots and reports console errors and CSP violations',
 });
 
 test('axe-core runs under a strict CSP and reports what fails a screen', async (ctx) => {
-  const { port } = site.current.address() as AddressInfo;
+  const { port } = site.address() as AddressInfo;
   const { page, errors } = await browser.open(ctx, { baseURL: `http://127.0.0.1:${port}` });
 
   await page.goto('/inaccessible');

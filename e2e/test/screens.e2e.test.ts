@@ -26,10 +26,10 @@ const PROVOKED = [
 
 describe.each(VIEWPORTS)('at $name width', (viewport) => {
   test(`every screen fits ${viewport.width} px, keeps the header on one line and has no serious axe violations`, async (ctx) => {
-    const { page, shots, errors } = await browser.open(ctx, { baseURL: cloud.current.urls.web, viewport });
+    const { page, shots, errors } = await browser.open(ctx, { baseURL: cloud.urls.web, viewport });
     const app = new TaskTrackerApp(page);
     const audit = new ScreenAudit({ page, shots }, viewport);
-    const codesPage = localCodesUrl(cloud.current);
+    const codesPage = localCodesUrl(cloud);
     // An address with nothing to break at: the kind that used to push the page past the window.
     const user = newTestUser('margaret_hamilton_apollo_guidance');
     const check = async (screen: string, options: { fullPage?: boolean } = {}) => {
@@ -102,9 +102,9 @@ describe.each(VIEWPORTS)('at $name width', (viewport) => {
     await page.getByText('Title is required.').waitFor();
     await check('edit, title missing');
 
-    const token = await idTokenFor(cloud.current, user);
-    const offsite = (await listTasks(cloud.current, token)).find((t) => t.title === 'Plan the offsite');
-    await updateTask(cloud.current, token, offsite?.id ?? '', {
+    const token = await idTokenFor(cloud, user);
+    const offsite = (await listTasks(cloud, token)).find((t) => t.title === 'Plan the offsite');
+    await updateTask(cloud, token, offsite?.id ?? '', {
       version: offsite?.version ?? 0,
       title: 'Plan the offsite in May',
     });

@@ -14,18 +14,18 @@ const cloud = useLocalCloud();
 
 test('saving over a task changed elsewhere shows the conflict and reloads the current version', async (ctx) => {
   const user = newTestUser();
-  await signUpConfirmed(cloud.current, user);
-  const { shots, errors, app } = await openSignedIn(browser, cloud.current, ctx, user);
+  await signUpConfirmed(cloud, user);
+  const { shots, errors, app } = await openSignedIn(browser, cloud, ctx, user);
   await app.addTask({ title: 'Plan the offsite' });
   await app.startEditing('Plan the offsite');
   await shots.take('edit form open');
 
   // Another device renames the task while the form is open.
-  const token = await idTokenFor(cloud.current, user);
-  const [task] = await listTasks(cloud.current, token);
+  const token = await idTokenFor(cloud, user);
+  const [task] = await listTasks(cloud, token);
   expect(task?.title).toBe('Plan the offsite');
   if (!task) return;
-  await updateTask(cloud.current, token, task.id, {
+  await updateTask(cloud, token, task.id, {
     version: task.version,
     title: 'Plan the offsite in May',
   });
@@ -35,7 +35,7 @@ test('saving over a task changed elsewhere shows the conflict and reloads the cu
   await expect.poll(() => app.alert.textContent()).toContain('changed since you opened it');
   await shots.take('conflict shown');
   // Nothing was overwritten: the server still has the other device's title.
-  expect((await listTasks(cloud.current, token))[0]?.title).toBe('Plan the offsite in May');
+  expect((await listTasks(cloud, token))[0]?.title).toBe('Plan the offsite in May');
 
   await app.button('Reload').click();
   await expect.poll(() => app.field('Title').inputValue()).toBe('Plan the offsite in May');

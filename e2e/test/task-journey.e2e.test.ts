@@ -13,7 +13,7 @@ const browser = useBrowser();
 const cloud = useLocalCloud();
 
 test('a new user signs up, confirms, signs in, manages tasks and signs out', async (ctx) => {
-  const { page, shots, errors } = await browser.open(ctx, { baseURL: cloud.current.urls.web });
+  const { page, shots, errors } = await browser.open(ctx, { baseURL: cloud.urls.web });
   const app = new TaskTrackerApp(page);
   const user = newTestUser();
 
@@ -26,7 +26,7 @@ test('a new user signs up, confirms, signs in, manages tasks and signs out', asy
   expect(await app.field('Email').inputValue()).toBe(user.email);
   await shots.take('confirmation code asked');
 
-  await app.confirm(confirmationCodeFor(cloud.current, user.email));
+  await app.confirm(confirmationCodeFor(cloud, user.email));
   await app.heading('Sign in').waitFor();
   await expect.poll(() => app.notice.textContent()).toContain('Your account is confirmed');
   await shots.take('account confirmed');
@@ -100,13 +100,13 @@ test('a new user signs up, confirms, signs in, manages tasks and signs out', asy
 test('after confirming and signing in, the tasks screen drops the sign-in notice', async (ctx) => {
   // Regression: the list used to render while the URL was still /signin and kept that route's
   // notice ("Your account is confirmed. Sign in to continue.") in its state.
-  const { page } = await browser.open(ctx, { baseURL: cloud.current.urls.web });
+  const { page } = await browser.open(ctx, { baseURL: cloud.urls.web });
   const app = new TaskTrackerApp(page);
   const user = newTestUser();
-  await signUpUnconfirmed(cloud.current, user);
+  await signUpUnconfirmed(cloud, user);
 
   await page.goto(`/confirm?email=${encodeURIComponent(user.email)}`);
-  await app.confirm(confirmationCodeFor(cloud.current, user.email));
+  await app.confirm(confirmationCodeFor(cloud, user.email));
   await app.signIn(user);
 
   expect(await page.getByText('Sign in to continue').count()).toBe(0);

@@ -20,9 +20,9 @@ const LONG_NOTES = `Agenda:\n${Array.from({ length: 40 }, (_, i) => `item ${i + 
 /** A confirmed user who already has `tasks`, created through the API (the list is the subject here). */
 async function userWithTasks(tasks: readonly CreateTaskInput[]): Promise<TestUser> {
   const user = newTestUser();
-  await signUpConfirmed(cloud.current, user);
-  const token = await idTokenFor(cloud.current, user);
-  for (const task of tasks) await createTask(cloud.current, token, task);
+  await signUpConfirmed(cloud, user);
+  const token = await idTokenFor(cloud, user);
+  for (const task of tasks) await createTask(cloud, token, task);
   return user;
 }
 
@@ -33,7 +33,7 @@ describe.each(VIEWPORTS)('at $name width', (viewport) => {
       { title: 'Plan the offsite', notes: LONG_NOTES },
       { title: 'Order the cake', status: 'done', dueDate: '2001-04-01' },
     ]);
-    const { page, shots, errors, app } = await openSignedIn(browser, cloud.current, ctx, user, { viewport });
+    const { page, shots, errors, app } = await openSignedIn(browser, cloud, ctx, user, { viewport });
 
     expect(await app.task('Renew the passport').textContent()).toContain('Photo booth first.');
     const excerpt = await app
@@ -65,7 +65,7 @@ describe.each(VIEWPORTS)('at $name width', (viewport) => {
 
   test(`an empty list says why and what to do (${viewport.name})`, async (ctx) => {
     const user = await userWithTasks([{ title: 'Water the plants' }]);
-    const { page, shots, errors, app } = await openSignedIn(browser, cloud.current, ctx, user, { viewport });
+    const { page, shots, errors, app } = await openSignedIn(browser, cloud, ctx, user, { viewport });
     await app.filterByStatus('Done');
     await page.getByText('No tasks are “Done”.').waitFor();
     await shots.take('no task matches the filter');
@@ -85,7 +85,7 @@ describe.each(VIEWPORTS)('at $name width', (viewport) => {
 
   test(`a notice reports the last action once and is gone after a reload (${viewport.name})`, async (ctx) => {
     const user = await userWithTasks([{ title: 'Book the venue' }, { title: 'Send invitations' }]);
-    const { page, shots, errors, app } = await openSignedIn(browser, cloud.current, ctx, user, { viewport });
+    const { page, shots, errors, app } = await openSignedIn(browser, cloud, ctx, user, { viewport });
     await app.startEditing('Book the venue');
     await app.field('Title').fill('Book the venue for June');
     await app.button('Save').click();

@@ -5,17 +5,21 @@
  * a temporary copy of web/, which the test edits; the real source tree is never written.
  */
 import { type AppProfile, DEFAULT_PROFILE_FILE, portSpecs, startLocalCloud } from '@tasktracker/local';
+import { startedAroundTests } from '@tasktracker/local/test-hooks';
 import { expect, test } from 'vitest';
-import { useBrowser, useForFile } from '../src/suite.js';
+import { CLOUD_START_TIMEOUT_MS } from '../src/local-cloud.js';
+import { useBrowser } from '../src/suite.js';
 import { WebCopy } from '../src/web-copy.js';
 
 // The browser first: a machine without Chromium fails before a cloud is started for nothing.
 const browser = useBrowser();
-const web = useForFile(
+const web = startedAroundTests(
+  'The copy of web/',
   async () => new WebCopy(),
   async (copy) => copy.remove(),
 );
-const cloud = useForFile(
+const cloud = startedAroundTests(
+  'The local cloud',
   async () => {
     const { profile } = (await import(DEFAULT_PROFILE_FILE)) as { profile: AppProfile };
     if (!profile.devServer) throw new Error('the app profile names no dev server');
@@ -25,15 +29,16 @@ const cloud = useForFile(
       ports: Object.fromEntries(portSpecs().map((p) => [p.name, 0])),
       log: () => undefined,
       // The app's own profile (synth, functions, containers), its dev server serving the copy.
-      profile: { ...profile, devServer: { ...profile.devServer, directory: web.current.directory } },
+      profile: { ...profile, devServer: { ...profile.devServer, directory: web.directory } },
     });
   },
   (running) => running.stop(),
+  CLOUD_START_TIMEOUT_MS,
 );
 
 test('a saved component updates the open page in place, over a WebSocket through the load balancer', async (ctx) => {
   // Arrange
-  const webUrl = cloud.current.url('alb');
+  const webUrl = cloud.url('alb');
   const { page } = await browser.open(ctx, { baseURL: webUrl });
   const framesThroughLoadBalancer: string[] = [];
   page.on('websocket', (socket) => {
@@ -46,7 +51,7 @@ test('a saved component updates the open page in place, over a WebSocket through
   await page.evaluate('window.notReloaded = true');
 
   // Act
-  web.current.edit('src/components/AuthScreens.tsx', 'title="Sign in"', 'title="Sign in (edited)"');
+  web.edit('src/components/AuthScreens.tsx', 'title="Sign in"', 'title="Sign in (edited)"');
 
   // Assert
   await expect.poll(() => page.locator('h1').first().textContent()).toBe('Sign in (edited)');
