@@ -82,6 +82,25 @@ export type ReloadOutcome =
 /** A plan that changes nothing. */
 export const UNCHANGED: ReloadPlan = { changes: [], apply: () => {} };
 
+/** The plan that makes `changes` by calling `apply`; {@link UNCHANGED} when there are none. */
+export function planOf(changes: readonly string[], apply: ReloadPlan['apply']): ReloadPlan {
+  return changes.length === 0 ? UNCHANGED : { changes, apply };
+}
+
+/**
+ * A plan's lines for what came and went between two sets of names: `+ <kind> <name>` for each
+ * name only `after` has, then `- <kind> <name>` for each only `before` has (no kind: `+ <name>`).
+ */
+export function addedAndRemoved(before: Iterable<string>, after: Iterable<string>, kind?: string): string[] {
+  const was = new Set(before);
+  const is = new Set(after);
+  const line = (sign: string, name: string) => (kind ? `${sign} ${kind} ${name}` : `${sign} ${name}`);
+  return [
+    ...[...is].filter((name) => !was.has(name)).map((name) => line('+', name)),
+    ...[...was].filter((name) => !is.has(name)).map((name) => line('-', name)),
+  ];
+}
+
 /**
  * Thrown while planning a reload: the new assembly changes something the local service cannot
  * change in place (a table's key schema). The old cloud keeps running.

@@ -7,7 +7,13 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { LOCAL_ACCOUNT_ID, type PhysicalIds } from '../../intrinsics/physical-ids.js';
 import { LoopbackService } from '../../loopback.js';
-import { type ReloadPlan, type ServiceContext, type ServiceDescription, UNCHANGED } from '../../service.js';
+import {
+  addedAndRemoved,
+  type ReloadPlan,
+  type ServiceContext,
+  type ServiceDescription,
+  UNCHANGED,
+} from '../../service.js';
 import type { ApiRequest, RequestsView } from '../../views.js';
 import type { MetricSink } from '../cloudwatch/metrics.js';
 import type { InvokeOutcome } from '../lambda/index.js';
@@ -93,12 +99,10 @@ export class LocalApiGateway extends LoopbackService {
    */
   reload(ctx: ServiceContext): ReloadPlan {
     const models = readRestApis(ctx.ids);
-    const before = new Set(this.models.flatMap((api) => api.methods.map(methodName)));
-    const after = new Set(models.flatMap((api) => api.methods.map(methodName)));
-    const changes = [
-      ...[...after].filter((m) => !before.has(m)).map((m) => `+ ${m}`),
-      ...[...before].filter((m) => !after.has(m)).map((m) => `- ${m}`),
-    ];
+    const changes = addedAndRemoved(
+      this.models.flatMap((api) => api.methods.map(methodName)),
+      models.flatMap((api) => api.methods.map(methodName)),
+    );
     const same = serialized(models) === serialized(this.models);
     if (same) return UNCHANGED;
     if (changes.length === 0) changes.push('API Gateway: methods changed');

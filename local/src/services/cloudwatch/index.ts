@@ -7,11 +7,12 @@
 import { type AssemblyResource, resourcesOf } from '../../assembly/index.js';
 import { generatedName, LOCAL_ACCOUNT_ID, type PhysicalIds } from '../../intrinsics/physical-ids.js';
 import {
+  addedAndRemoved,
   type LocalService,
+  planOf,
   type ReloadPlan,
   type ServiceContext,
   type ServiceDescription,
-  UNCHANGED,
 } from '../../service.js';
 import type {
   Alarm,
@@ -90,30 +91,25 @@ export class LocalCloudWatch implements LocalService {
     const before = new Map(this.alarms.map((alarm) => [alarm.alarmName, JSON.stringify(alarm)]));
     const after = new Map(setup.alarms.map((alarm) => [alarm.alarmName, JSON.stringify(alarm)]));
     const changes = [
-      ...[...after.keys()].filter((name) => !before.has(name)).map((name) => `+ alarm ${name}`),
-      ...[...before.keys()].filter((name) => !after.has(name)).map((name) => `- alarm ${name}`),
+      ...addedAndRemoved(before.keys(), after.keys(), 'alarm'),
       ...[...after]
         .filter(([name, alarm]) => before.has(name) && before.get(name) !== alarm)
         .map(([name]) => `alarm ${name}`),
     ];
     const filtersChanged = JSON.stringify(setup.filters) !== JSON.stringify(this.filters);
     if (filtersChanged) changes.push(`${setup.filters.length} metric filters`);
-    if (changes.length === 0) return UNCHANGED;
-    return {
-      changes,
-      apply: async () => {
-        this.metrics.setFilters(setup.filters);
-        this.filters = setup.filters;
-        this.alarms = setup.alarms;
-        this.expressions = setup.expressions;
-        for (const alarm of this.alarms) {
-          if (!this.states.has(alarm.alarmName)) this.states.set(alarm.alarmName, 'INSUFFICIENT_DATA');
-          if (!this.histories.has(alarm.alarmName)) this.histories.set(alarm.alarmName, []);
-        }
-        await this.stop();
-        await this.start();
-      },
-    };
+    return planOf(changes, async () => {
+      this.metrics.setFilters(setup.filters);
+      this.filters = setup.filters;
+      this.alarms = setup.alarms;
+      this.expressions = setup.expressions;
+      for (const alarm of this.alarms) {
+        if (!this.states.has(alarm.alarmName)) this.states.set(alarm.alarmName, 'INSUFFICIENT_DATA');
+        if (!this.histories.has(alarm.alarmName)) this.histories.set(alarm.alarmName, []);
+      }
+      await this.stop();
+      await this.start();
+    });
   }
 
   /** The filters, alarms and compiled metric math of an assembly. */

@@ -18,12 +18,13 @@ import { LocalCloudError } from '../../errors.js';
 import { LOCAL_ACCOUNT_ID, type PhysicalIds } from '../../intrinsics/physical-ids.js';
 import { closeServer, listenOnLoopback } from '../../loopback.js';
 import {
+  addedAndRemoved,
   type LocalService,
+  planOf,
   type ReloadPlan,
   ReloadRefused,
   type ServiceContext,
   type ServiceDescription,
-  UNCHANGED,
 } from '../../service.js';
 import type { MetricSink } from '../cloudwatch/metrics.js';
 import { DynamoDbFront, type DynamoDbGuard } from './front.js';
@@ -80,18 +81,12 @@ export class LocalDynamoDb implements LocalService {
           `the table ${name} changes ${change}; to apply it locally, restart with --reset (deletes the local data).`,
         );
     }
-    const added = [...after.keys()].filter((name) => !before.has(name));
-    const removed = [...before.keys()].filter((name) => !after.has(name));
-    if (added.length === 0 && removed.length === 0) return UNCHANGED;
-    return {
-      changes: [...added.map((name) => `+ table ${name}`), ...removed.map((name) => `- table ${name}`)],
-      apply: async () => {
-        this.options = { ...this.options, ids: ctx.ids };
-        this.tables = tables;
-        if (this.storeUrl !== undefined) await this.createTables(this.storeUrl);
-        this.setShapes();
-      },
-    };
+    return planOf(addedAndRemoved(before.keys(), after.keys(), 'table'), async () => {
+      this.options = { ...this.options, ids: ctx.ids };
+      this.tables = tables;
+      if (this.storeUrl !== undefined) await this.createTables(this.storeUrl);
+      this.setShapes();
+    });
   }
 
   private setShapes(): void {
