@@ -49,13 +49,18 @@ describe('the service registry', () => {
     expect(new Set(endpoints).size).toBe(endpoints.length);
   });
 
-  it("reads Ref and GetAtt of an owned type by its module's rule", () => {
-    const ids = physicalIdsOf(
-      assemblyOf({ Table: { Type: 'AWS::DynamoDB::Table', Properties: { TableName: 'tasks' } } }),
-    );
+  it.each([
+    ['AWS::DynamoDB::Table', { TableName: 'tasks' }, 'tasks', 'dynamodb:eu-west-1:000000000000:table/tasks'],
+    ['AWS::Lambda::Function', { FunctionName: 'fn' }, 'fn', 'lambda:eu-west-1:000000000000:function:fn'],
+    ['AWS::Logs::LogGroup', { LogGroupName: '/fn' }, '/fn', 'logs:eu-west-1:000000000000:log-group:/fn:*'],
+    ['AWS::ECS::Cluster', { ClusterName: 'web' }, 'web', 'ecs:eu-west-1:000000000000:cluster/web'],
+  ])("reads Ref and GetAtt Arn of an %s by its module's rule", (type, properties, ref, arn) => {
+    // Arrange
+    const ids = physicalIdsOf(assemblyOf({ Named: { Type: type, Properties: properties } }));
+    // Act
     const ctx = ids.context(firstStack(ids.source));
-    expect(ctx.ref('Table')).toBe('tasks');
-    expect(ctx.getAtt('Table', 'Arn')).toBe('arn:aws:dynamodb:eu-west-1:000000000000:table/tasks');
+    // Assert
+    expect([ctx.ref('Named'), ctx.getAtt('Named', 'Arn')]).toEqual([ref, `arn:aws:${arn}`]);
   });
 
   it.each([

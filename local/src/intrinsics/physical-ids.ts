@@ -186,3 +186,19 @@ export function literalProperty(resource: AssemblyResource, property: string): s
 export function physicalName(resource: AssemblyResource, property: string, max?: number): string {
   return literalProperty(resource, property) ?? generatedName(resource, max);
 }
+
+/**
+ * The rule of a type whose `Ref` is its {@link physicalName} (at most `max` characters) and whose
+ * `GetAtt Arn` is built from that name: `arn:aws:<service>:<region>:<account>:<resourcePart(name)>`.
+ */
+export function refIsName(
+  nameProperty: string,
+  service: string,
+  resourcePart: (name: string) => string,
+  max?: number,
+): PhysicalIdRule {
+  return (resource, arn) => {
+    const name = physicalName(resource, nameProperty, max);
+    return { ref: name, attributes: { Arn: arn(service, resourcePart(name)) } };
+  };
+}

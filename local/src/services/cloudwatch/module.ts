@@ -4,7 +4,7 @@
  * the local SNS.
  */
 import { iamService } from '../../iam/module.js';
-import { physicalName } from '../../intrinsics/physical-ids.js';
+import { refIsName } from '../../intrinsics/physical-ids.js';
 import type { ServiceModule } from '../../service.js';
 import { snsService } from '../sns/module.js';
 import { LocalCloudWatch } from './index.js';
@@ -14,10 +14,7 @@ export const cloudwatchService: ServiceModule<LocalCloudWatch> = {
   name: 'CloudWatch',
   resourceTypes: ['AWS::CloudWatch::Alarm', 'AWS::Logs::MetricFilter', 'AWS::Logs::LogGroup'],
   physicalIds: {
-    'AWS::Logs::LogGroup': (resource, arn) => {
-      const name = physicalName(resource, 'LogGroupName', 512);
-      return { ref: name, attributes: { Arn: arn('logs', `log-group:${name}:*`) } };
-    },
+    'AWS::Logs::LogGroup': refIsName('LogGroupName', 'logs', (name) => `log-group:${name}:*`, 512),
   },
   // Alarm actions publish as cloudwatch.amazonaws.com: IAM judges them against the topic's policies.
   dependsOn: [iamService, snsService],

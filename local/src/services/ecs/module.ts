@@ -6,7 +6,7 @@
  */
 import { referencedResource } from '../../assembly/index.js';
 import { faultsService } from '../../faults.js';
-import { physicalName } from '../../intrinsics/physical-ids.js';
+import { physicalName, refIsName } from '../../intrinsics/physical-ids.js';
 import { DEFAULT_CONTAINER_METADATA_KEY } from '../../profile.js';
 import type { ServiceModule } from '../../service.js';
 import { apigatewayService } from '../apigateway/module.js';
@@ -20,10 +20,7 @@ export const ecsService: ServiceModule<LocalEcs> = {
   name: 'ECS',
   resourceTypes: ['AWS::ECS::TaskDefinition', 'AWS::ECS::Cluster', 'AWS::ECS::Service'],
   physicalIds: {
-    'AWS::ECS::Cluster': (resource, arn) => {
-      const name = physicalName(resource, 'ClusterName');
-      return { ref: name, attributes: { Arn: arn('ecs', `cluster/${name}`) } };
-    },
+    'AWS::ECS::Cluster': refIsName('ClusterName', 'ecs', (name) => `cluster/${name}`),
     // CloudFormation's Ref of a service is its ARN (`service/<cluster>/<name>`); GetAtt Name its name.
     'AWS::ECS::Service': (resource, arn) => {
       const name = physicalName(resource, 'ServiceName');

@@ -1,7 +1,7 @@
 /** The registry entry of Lambda: each function's bundled asset in warm local workers. */
 import { faultsService } from '../../faults.js';
 import { iamService } from '../../iam/module.js';
-import { physicalName } from '../../intrinsics/physical-ids.js';
+import { refIsName } from '../../intrinsics/physical-ids.js';
 import type { ServiceModule } from '../../service.js';
 import { cloudwatchService } from '../cloudwatch/module.js';
 import { cognitoService } from '../cognito/module.js';
@@ -15,10 +15,7 @@ export const lambdaService: ServiceModule<LocalLambda> = {
   name: 'Lambda',
   resourceTypes: ['AWS::Lambda::Function'],
   physicalIds: {
-    'AWS::Lambda::Function': (resource, arn) => {
-      const name = physicalName(resource, 'FunctionName', 64);
-      return { ref: name, attributes: { Arn: arn('lambda', `function:${name}`) } };
-    },
+    'AWS::Lambda::Function': refIsName('FunctionName', 'lambda', (name) => `function:${name}`, 64),
   },
   // Environments may name pools and clients, whose ids Cognito assigns at start.
   // Each function runs as its execution role: IAM issues its credentials and judges its logs.
