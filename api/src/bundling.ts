@@ -8,18 +8,13 @@ import type { BuildOptions } from 'esbuild';
 export const LAMBDA_NODE_MAJOR = 24;
 
 export const HANDLER_BUNDLING = {
-  /** ESM output (the task handlers wire their DynamoDB client with a top-level await). */
+  /** ESM output, as the deployed `index.mjs`. */
   format: 'esm',
   /** The deployed runtime's Node.js, so esbuild keeps the syntax that runtime runs natively. */
   target: `node${LAMBDA_NODE_MAJOR}`,
   minify: true,
   /** Prefer packages' ESM builds: smaller bundles, better tree-shaking. */
   mainFields: ['module', 'main'],
-  /**
-   * aws-lite is CommonJS and calls require() for Node built-ins inside functions; an ESM bundle
-   * has no require unless the banner provides one.
-   */
-  banner: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
   /**
    * Nothing is left external: each bundle carries exactly what it loads, at the lockfile's
    * versions, instead of the runtime's AWS SDK (which the handlers no longer import).
@@ -36,7 +31,6 @@ export function esbuildOptions(): BuildOptions {
     target: HANDLER_BUNDLING.target,
     minify: HANDLER_BUNDLING.minify,
     mainFields: [...HANDLER_BUNDLING.mainFields],
-    banner: { js: HANDLER_BUNDLING.banner },
     external: [...HANDLER_BUNDLING.externalModules],
     logLevel: 'silent',
   };

@@ -1,10 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectDynamoDb, TaskStore } from '../src/store/task-store.js';
+import { connectDynamoDb } from '../src/store/dynamodb-client.js';
+import { TaskStore } from '../src/store/task-store.js';
 import { type LocalTasksTable, localStoreClientConfig, startLocalTasksTable } from './support/local-store.js';
 import { describeTaskRepositoryContract, sampleTask } from './support/task-repository-contract.js';
 
 async function storeOnLocalTable(table: LocalTasksTable): Promise<TaskStore> {
-  const client = await connectDynamoDb(localStoreClientConfig(table.endpoint));
+  const client = connectDynamoDb(localStoreClientConfig(table.endpoint));
   return new TaskStore({ client, tableName: table.tableName });
 }
 

@@ -32,7 +32,6 @@ export const HANDLER_BUNDLING_OPTIONS = {
   mainFields: [...HANDLER_BUNDLING.mainFields],
   minify: HANDLER_BUNDLING.minify,
   externalModules: [...HANDLER_BUNDLING.externalModules],
-  banner: HANDLER_BUNDLING.banner,
   sourceMap: true,
   sourcesContent: false,
   logLevel: nodejs.LogLevel.ERROR,

@@ -66,7 +66,6 @@ describe('api stack: functions', () => {
         target: HANDLER_BUNDLING.target,
         minify: HANDLER_BUNDLING.minify,
         externalModules: [...HANDLER_BUNDLING.externalModules],
-        banner: HANDLER_BUNDLING.banner,
       });
     },
   );

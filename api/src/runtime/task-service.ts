@@ -6,12 +6,11 @@
 import { getStringFromEnv } from '@aws-lambda-powertools/commons/utils/env';
 import { TaskService } from '../domain/task-service.js';
 import { API_ENV } from '../env.js';
-import { connectDynamoDb, TaskStore } from '../store/task-store.js';
+import { connectDynamoDb } from '../store/dynamodb-client.js';
+import { TaskStore } from '../store/task-store.js';
 import { logger } from './observability.js';
 
-const client = await connectDynamoDb({
-  endpoint: getStringFromEnv({ key: API_ENV.dynamodbEndpoint, defaultValue: '' }),
-});
+const client = connectDynamoDb();
 
 /** The store the handlers share; tests and benchmarks watch its consumed capacity. */
 export const taskStore = new TaskStore({ client, tableName: getStringFromEnv({ key: API_ENV.tableName }) });

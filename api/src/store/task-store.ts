@@ -3,16 +3,10 @@
  * knows item keys (built from TABLE_SCHEMA). Every read is a GetItem or a Query; every call asks
  * for its consumed capacity so tests and benchmarks can hold each operation to a budget.
  *
- * It talks to DynamoDB through aws-lite (`@aws-lite/client` + its DynamoDB plugin): bundled, it
- * loads in a fraction of the AWS SDK v3's time at cold start (docs/performance.md has the
- * figures), signs with the function's own credentials from the standard environment variables,
- * and marshals items to and from DynamoDB JSON.
+ * It talks to DynamoDB through its own small client (`dynamodb-client.ts`: the JSON protocol,
+ * SigV4 with the function's own credentials, the AWS SDK's retries), and writes and reads items
+ * in DynamoDB JSON (`attribute-value.ts`).
  */
-import { unmarshallDynamoDB } from '@aws-lambda-powertools/commons/utils/unmarshallDynamoDB';
-import awsLite, { type AwsLiteClient, type AwsLiteConfig } from '@aws-lite/client';
-import dynamodb from '@aws-lite/dynamodb';
-// Types `client.DynamoDB` (the plugin's methods) on the aws-lite client; nothing at run time.
-import type {} from '@aws-lite/dynamodb-types';
 import type { Task, TaskPage, TaskStatus } from '../contract/index.js';
 import { decodeCursor, encodeCursor } from '../domain/cursor.js';
 import type {
@@ -24,24 +18,9 @@ import type {
   TaskRepository,
   UpdateOutcome,
 } from '../domain/task-repository.js';
+import { type AttributeMap, marshall, unmarshall } from './attribute-value.js';
+import { type DynamoDbClient, DynamoDbError } from './dynamodb-client.js';
 import { TABLE_SCHEMA } from './table-schema.js';
-
-/** An aws-lite client with the DynamoDB plugin loaded. */
-export type DynamoDbClient = AwsLiteClient;
-
-/**
- * A DynamoDB client for this process. Region and credentials come from the standard AWS
- * environment variables (a function's own role on Lambda); `endpoint` points it elsewhere, e.g.
- * at the local store.
- */
-export function connectDynamoDb(
-  config: Pick<AwsLiteConfig, 'endpoint' | 'region' | 'accessKeyId' | 'secretAccessKey'> = {},
-): Promise<DynamoDbClient> {
-  const defined = Object.fromEntries(
-    Object.entries(config).filter(([, value]) => value !== undefined && value !== ''),
-  );
-  return awsLite({ ...defined, plugins: [dynamodb], autoloadPlugins: false });
-}
 
 /** The store operations whose capacity is reported. */
 export type StoreOperation =
@@ -80,7 +59,7 @@ interface ConsumedCapacity {
   readonly GlobalSecondaryIndexes?: Record<string, { readonly CapacityUnits?: number }>;
 }
 
-/** What the store reads of a DynamoDB answer; aws-lite has already unmarshalled items. */
+/** What the store reads of a DynamoDB answer (items in DynamoDB JSON). */
 interface Answer {
   readonly Item?: Record<string, unknown>;
   readonly Items?: Record<string, unknown>[];
@@ -102,7 +81,8 @@ function taskKey(owner: string, id: string): Record<string, string> {
   return { [PK]: userKey(owner), [SK]: taskSortKey(id) };
 }
 
-function toTask(item: Record<string, unknown>): Task {
+function toTask(stored: Record<string, unknown>): Task {
+  const item = unmarshall(stored);
   return {
     id: item.id as string,
     title: item.title as string,
@@ -116,7 +96,8 @@ function toTask(item: Record<string, unknown>): Task {
   };
 }
 
-function toIdempotencyRecord(item: Record<string, unknown>): IdempotencyRecord {
+function toIdempotencyRecord(stored: Record<string, unknown>): IdempotencyRecord {
+  const item = unmarshall(stored);
   return {
     taskId: item.taskId as string,
     requestHash: item.requestHash as string,
@@ -126,14 +107,13 @@ function toIdempotencyRecord(item: Record<string, unknown>): IdempotencyRecord {
 
 /**
  * The failed condition's item, when `error` is a ConditionalCheckFailedException: `{ item }` with
- * the item as stored (asked for with ReturnValuesOnConditionCheckFailure: ALL_OLD), or with no
- * item when none existed. Undefined for any other error.
+ * the item as stored, in DynamoDB JSON (asked for with ReturnValuesOnConditionCheckFailure:
+ * ALL_OLD), or with no item when none existed. Undefined for any other error.
  */
 function conditionFailure(error: unknown): { item?: Record<string, unknown> } | undefined {
-  if (!(error instanceof Error) || error.name !== 'ConditionalCheckFailedException') return undefined;
-  // aws-lite copies the error body's fields onto the error; it does not unmarshal this one.
-  const raw = (error as Error & { Item?: Parameters<typeof unmarshallDynamoDB>[0] }).Item;
-  return raw === undefined ? {} : { item: unmarshallDynamoDB(raw) as Record<string, unknown> };
+  if (!(error instanceof DynamoDbError) || error.name !== 'ConditionalCheckFailedException') return undefined;
+  const item = error.body.Item;
+  return typeof item === 'object' && item !== null ? { item: item as Record<string, unknown> } : {};
 }
 
 /** A user's tasks and idempotency records in the tasks table. */
@@ -154,9 +134,9 @@ export class TaskStore implements TaskRepository {
   }
 
   async getTask(owner: string, id: string, consistent = false): Promise<Task | undefined> {
-    const out = (await this.#client.DynamoDB.GetItem({
+    const out = (await this.#client.send('GetItem', {
       TableName: this.#tableName,
-      Key: taskKey(owner, id),
+      Key: marshall(taskKey(owner, id)),
       ConsistentRead: consistent,
       ReturnConsumedCapacity: 'INDEXES',
     })) as Answer;
@@ -168,19 +148,19 @@ export class TaskStore implements TaskRepository {
     const status = request.status;
     const startId = request.cursor === undefined ? undefined : decodeCursor(owner, status, request.cursor);
     const byStatus = status !== undefined;
-    const out = (await this.#client.DynamoDB.Query({
+    const out = (await this.#client.send('Query', {
       TableName: this.#tableName,
       ...(byStatus
         ? {
             IndexName: statusIndex.name,
             KeyConditionExpression: '#pk = :pk',
             ExpressionAttributeNames: { '#pk': statusIndex.partitionKey },
-            ExpressionAttributeValues: { ':pk': statusKey(owner, status) },
+            ExpressionAttributeValues: marshall({ ':pk': statusKey(owner, status) }),
           }
         : {
             KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :prefix)',
             ExpressionAttributeNames: { '#pk': PK, '#sk': SK },
-            ExpressionAttributeValues: { ':pk': userKey(owner), ':prefix': TASK_PREFIX },
+            ExpressionAttributeValues: marshall({ ':pk': userKey(owner), ':prefix': TASK_PREFIX }),
           }),
       ...(startId === undefined ? {} : { ExclusiveStartKey: this.#startKey(owner, status, startId) }),
       ScanIndexForward: false,
@@ -242,9 +222,14 @@ export class TaskStore implements TaskRepository {
     },
   ): Promise<Record<string, unknown> | undefined> {
     try {
-      const out = (await this.#client.DynamoDB.PutItem({
+      const { Item, ExpressionAttributeValues, ...condition } = put;
+      const out = (await this.#client.send('PutItem', {
         TableName: this.#tableName,
-        ...put,
+        Item: marshall(Item),
+        ...condition,
+        ...(ExpressionAttributeValues
+          ? { ExpressionAttributeValues: marshall(ExpressionAttributeValues) }
+          : {}),
         ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
         ReturnConsumedCapacity: 'INDEXES',
       })) as Answer;
@@ -283,13 +268,13 @@ export class TaskStore implements TaskRepository {
       sets.push('#gsi1pk = :gsi1pk');
     }
     try {
-      const out = (await this.#client.DynamoDB.UpdateItem({
+      const out = (await this.#client.send('UpdateItem', {
         TableName: this.#tableName,
-        Key: taskKey(owner, id),
+        Key: marshall(taskKey(owner, id)),
         UpdateExpression: `SET ${sets.join(', ')}`,
         ConditionExpression: 'attribute_exists(#pk) AND #version = :expected',
         ExpressionAttributeNames: names,
-        ExpressionAttributeValues: values,
+        ExpressionAttributeValues: marshall(values),
         ReturnValues: 'ALL_NEW',
         // A stale edit answers with the task as stored: the 409 needs no second read.
         ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
@@ -307,9 +292,9 @@ export class TaskStore implements TaskRepository {
 
   async deleteTask(owner: string, id: string): Promise<boolean> {
     try {
-      const out = (await this.#client.DynamoDB.DeleteItem({
+      const out = (await this.#client.send('DeleteItem', {
         TableName: this.#tableName,
-        Key: taskKey(owner, id),
+        Key: marshall(taskKey(owner, id)),
         ConditionExpression: 'attribute_exists(#pk)',
         ExpressionAttributeNames: { '#pk': PK },
         ReturnConsumedCapacity: 'INDEXES',
@@ -337,17 +322,14 @@ export class TaskStore implements TaskRepository {
     for (const listener of this.#listeners) listener(record);
   }
 
-  /** The key a Query starts after, in DynamoDB JSON (aws-lite marshals only items and values). */
-  #startKey(owner: string, status: TaskStatus | undefined, id: string): Record<string, { S: string }> {
-    const key: Record<string, { S: string }> = {
-      [PK]: { S: userKey(owner) },
-      [SK]: { S: taskSortKey(id) },
-    };
-    if (status === undefined) return key;
-    return {
+  /** The key a Query starts after, in DynamoDB JSON: the table's key, and the index's when it reads one. */
+  #startKey(owner: string, status: TaskStatus | undefined, id: string): AttributeMap {
+    const key = taskKey(owner, id);
+    if (status === undefined) return marshall(key);
+    return marshall({
       ...key,
-      [statusIndex.partitionKey]: { S: statusKey(owner, status) },
-      [statusIndex.sortKey]: { S: taskSortKey(id) },
-    };
+      [statusIndex.partitionKey]: statusKey(owner, status),
+      [statusIndex.sortKey]: taskSortKey(id),
+    });
   }
 }

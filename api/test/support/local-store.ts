@@ -5,8 +5,8 @@
 
 import type { AddressInfo } from 'node:net';
 import { createLocalStoreServer } from '@tasktracker/local/dynamodb-store';
+import { connectDynamoDb, type DynamoDbClientConfig } from '../../src/store/dynamodb-client.js';
 import { tasksTableDefinition } from '../../src/store/table-schema.js';
-import { connectDynamoDb } from '../../src/store/task-store.js';
 
 /** Region and static credentials for talking to the local store (it checks neither). */
 export const LOCAL_STORE_AWS_ENV = {
@@ -16,12 +16,14 @@ export const LOCAL_STORE_AWS_ENV = {
 } as const;
 
 /** Client settings for the local store at `endpoint`, independent of this process's environment. */
-export function localStoreClientConfig(endpoint: string) {
+export function localStoreClientConfig(endpoint: string): DynamoDbClientConfig {
   return {
     endpoint,
     region: LOCAL_STORE_AWS_ENV.AWS_REGION,
-    accessKeyId: LOCAL_STORE_AWS_ENV.AWS_ACCESS_KEY_ID,
-    secretAccessKey: LOCAL_STORE_AWS_ENV.AWS_SECRET_ACCESS_KEY,
+    credentials: {
+      accessKeyId: LOCAL_STORE_AWS_ENV.AWS_ACCESS_KEY_ID,
+      secretAccessKey: LOCAL_STORE_AWS_ENV.AWS_SECRET_ACCESS_KEY,
+    },
   };
 }
 
@@ -54,8 +56,8 @@ export async function startLocalTasksTable(tableName = 'tasks'): Promise<LocalTa
       server.closeAllConnections();
     });
   try {
-    const client = await connectDynamoDb(localStoreClientConfig(endpoint));
-    await client.DynamoDB.CreateTable(tasksTableDefinition(tableName));
+    const client = connectDynamoDb(localStoreClientConfig(endpoint));
+    await client.send('CreateTable', tasksTableDefinition(tableName));
   } catch (error) {
     await stop();
     throw error;

@@ -1,0 +1,359 @@
+/**
+ * A DynamoDB client for the store: DynamoDB's JSON 1.0 protocol over Node's own `http`/`https`,
+ * signed with Signature Version 4 by `node:crypto`, with keep-alive connections and the AWS SDK's
+ * standard retry strategy. It exists because a function's DynamoDB client was most of its CPU
+ * per request (docs/performance.md has the measurements); it sends exactly the operations and
+ * parameters it is given, in DynamoDB JSON, and answers with DynamoDB's own JSON.
+ *
+ * Like the AWS SDKs it takes region and credentials from the standard environment variables (on
+ * Lambda, the function's own role: `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`,
+ * `AWS_SESSION_TOKEN`) and its endpoint from `AWS_ENDPOINT_URL_DYNAMODB`, then
+ * `AWS_ENDPOINT_URL`, then the region's public endpoint.
+ */
+import { createHash, createHmac } from 'node:crypto';
+import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import { API_ENV } from '../env.js';
+
+/** DynamoDB's API version, the prefix of every `X-Amz-Target`. */
+const TARGET_PREFIX = 'DynamoDB_20120810.';
+const CONTENT_TYPE = 'application/x-amz-json-1.0';
+const SIGNED_HEADERS_BASE = ['content-type', 'host', 'x-amz-date'] as const;
+
+/** Static credentials, as an execution role hands them to a function. */
+export interface AwsCredentials {
+  readonly accessKeyId: string;
+  readonly secretAccessKey: string;
+  readonly sessionToken?: string;
+}
+
+export interface DynamoDbClientConfig {
+  /**
+   * Base URL of the DynamoDB API, e.g. the local store's `http://127.0.0.1:8000`.
+   * @default `AWS_ENDPOINT_URL_DYNAMODB`, else `AWS_ENDPOINT_URL`, else `https://dynamodb.<region>.amazonaws.com`
+   */
+  readonly endpoint?: string;
+  /** @default `AWS_REGION`, else `AWS_DEFAULT_REGION` */
+  readonly region?: string;
+  /** @default `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY` and `AWS_SESSION_TOKEN` */
+  readonly credentials?: AwsCredentials;
+  /**
+   * Attempts per call, the first included (the AWS SDK's standard retry mode).
+   * @default 3
+   */
+  readonly maxAttempts?: number;
+  /** The clock, for signing; tests fix it. @default Date.now */
+  readonly now?: () => number;
+  /** Waits between attempts; tests replace it. @default setTimeout */
+  readonly sleep?: (ms: number) => Promise<void>;
+}
+
+/** An error DynamoDB answered with (or the connection failed with), as the AWS SDKs name them. */
+export class DynamoDbError extends Error {
+  /** HTTP status, or undefined when no answer came (a connection error). */
+  readonly statusCode: number | undefined;
+  /** DynamoDB's request id (`x-amzn-RequestId`), for support cases and logs. */
+  readonly requestId: string | undefined;
+  /** The whole error body, e.g. `Item` of a ConditionalCheckFailedException asked for with ALL_OLD. */
+  readonly body: Readonly<Record<string, unknown>>;
+  /** Attempts made before giving up. */
+  readonly attempts: number;
+
+  constructor(
+    name: string,
+    message: string,
+    details: {
+      statusCode?: number;
+      requestId?: string;
+      body?: Record<string, unknown>;
+      attempts: number;
+      cause?: unknown;
+    },
+  ) {
+    super(message, details.cause === undefined ? undefined : { cause: details.cause });
+    this.name = name;
+    this.statusCode = details.statusCode;
+    this.requestId = details.requestId;
+    this.body = details.body ?? {};
+    this.attempts = details.attempts;
+  }
+}
+
+/** Sends DynamoDB operations; answers are DynamoDB JSON, as the API returns them. */
+export interface DynamoDbClient {
+  /** Region the client signs for. */
+  readonly region: string;
+  /** Endpoint it sends to. */
+  readonly endpoint: string;
+  /** Calls `operation` (`GetItem`, `Query`, …) with `input` in DynamoDB JSON. */
+  send<Output = Record<string, unknown>>(operation: string, input: object): Promise<Output>;
+}
+
+/** Error types the AWS SDK retries as throttling (smithy's `THROTTLING_ERROR_CODES`). */
+const THROTTLING_ERRORS: ReadonlySet<string> = new Set([
+  'BandwidthLimitExceeded',
+  'EC2ThrottledException',
+  'LimitExceededException',
+  'PriorRequestNotComplete',
+  'ProvisionedThroughputExceededException',
+  'RequestLimitExceeded',
+  'RequestThrottled',
+  'RequestThrottledException',
+  'SlowDown',
+  'ThrottledException',
+  'Throttling',
+  'ThrottlingException',
+  'TooManyRequestsException',
+  'TransactionInProgressException',
+]);
+/** Error types and statuses it retries as transient, and connection errors it retries. */
+const TRANSIENT_ERRORS: ReadonlySet<string> = new Set([
+  'TimeoutError',
+  'RequestTimeout',
+  'RequestTimeoutException',
+]);
+const TRANSIENT_STATUSES: ReadonlySet<number> = new Set([500, 502, 503, 504]);
+const CONNECTION_ERRORS: ReadonlySet<string> = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT']);
+
+/** The standard retry mode's backoff: full jitter under base × 2^attempt, capped at 20 s. */
+const RETRY_BASE_MS = 100;
+const THROTTLING_RETRY_BASE_MS = 500;
+const MAX_RETRY_DELAY_MS = 20_000;
+/** The standard retry mode's quota: a client stops retrying once failures drain it. */
+const RETRY_QUOTA = 500;
+const RETRY_COST = 5;
+const TIMEOUT_RETRY_COST = 10;
+
+/** Reads a required setting from the environment, naming the variable when it is missing. */
+function fromEnv(names: readonly string[], what: string): string {
+  for (const name of names) {
+    const value = process.env[name];
+    if (value !== undefined && value !== '') return value;
+  }
+  throw new Error(`DynamoDB client: no ${what}; set ${names.join(' or ')}`);
+}
+
+function credentialsFromEnv(): AwsCredentials {
+  const sessionToken = process.env.AWS_SESSION_TOKEN;
+  return {
+    accessKeyId: fromEnv(['AWS_ACCESS_KEY_ID'], 'access key'),
+    secretAccessKey: fromEnv(['AWS_SECRET_ACCESS_KEY'], 'secret key'),
+    ...(sessionToken ? { sessionToken } : {}),
+  };
+}
+
+/** DynamoDB's public endpoint in `region` (`amazonaws.com.cn` in the China partition). */
+export function regionalEndpoint(region: string): string {
+  const suffix = region.startsWith('cn-') ? 'amazonaws.com.cn' : 'amazonaws.com';
+  return `https://dynamodb.${region}.${suffix}`;
+}
+
+function endpointFrom(config: DynamoDbClientConfig, region: string): URL {
+  const configured =
+    config.endpoint || process.env[API_ENV.dynamodbEndpoint] || process.env.AWS_ENDPOINT_URL || undefined;
+  const raw = configured ?? regionalEndpoint(region);
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new Error(`DynamoDB client: endpoint '${raw}' is not a URL`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new Error(`DynamoDB client: endpoint '${raw}' must be http:// or https://`);
+  }
+  return url;
+}
+
+const sha256Hex = (data: string): string => createHash('sha256').update(data, 'utf8').digest('hex');
+const hmac = (key: string | Buffer, data: string): Buffer =>
+  createHmac('sha256', key).update(data, 'utf8').digest();
+
+/** `YYYYMMDDTHHMMSSZ`, SigV4's timestamp. */
+export function amzDate(epochMs: number): string {
+  return new Date(epochMs)
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}/, '');
+}
+
+/** What SigV4 signs of a DynamoDB call. */
+export interface SigningInput {
+  readonly host: string;
+  readonly region: string;
+  readonly target: string;
+  readonly body: string;
+  readonly date: string;
+  readonly credentials: AwsCredentials;
+}
+
+/**
+ * Signs a DynamoDB call with Signature Version 4: the request headers, `Authorization` included.
+ * The signing key depends only on the secret, the day and the region, so it is derived once a day.
+ */
+export class SigV4Signer {
+  #keyFor = '';
+  #key: Buffer = Buffer.alloc(0);
+
+  sign(input: SigningInput): Record<string, string> {
+    const { host, region, target, body, date, credentials } = input;
+    const day = date.slice(0, 8);
+    const headers: Record<string, string> = {
+      'content-type': CONTENT_TYPE,
+      host,
+      'x-amz-date': date,
+      ...(credentials.sessionToken ? { 'x-amz-security-token': credentials.sessionToken } : {}),
+      'x-amz-target': target,
+    };
+    // Already in the lower-case, sorted order SigV4 wants.
+    const names = credentials.sessionToken
+      ? [...SIGNED_HEADERS_BASE, 'x-amz-security-token', 'x-amz-target']
+      : [...SIGNED_HEADERS_BASE, 'x-amz-target'];
+    const signedHeaders = names.join(';');
+    const canonicalHeaders = names
+      .map((name) => `${name}:${headers[name]?.trim().replace(/\s+/g, ' ')}\n`)
+      .join('');
+    const canonicalRequest = `POST\n/\n\n${canonicalHeaders}\n${signedHeaders}\n${sha256Hex(body)}`;
+    const scope = `${day}/${region}/dynamodb/aws4_request`;
+    const stringToSign = `AWS4-HMAC-SHA256\n${date}\n${scope}\n${sha256Hex(canonicalRequest)}`;
+    const signature = createHmac('sha256', this.#signingKey(credentials.secretAccessKey, day, region))
+      .update(stringToSign, 'utf8')
+      .digest('hex');
+    headers.authorization = `AWS4-HMAC-SHA256 Credential=${credentials.accessKeyId}/${scope}, SignedHeaders=${signedHeaders}, Signature=${signature}`;
+    return headers;
+  }
+
+  #signingKey(secret: string, day: string, region: string): Buffer {
+    const keyFor = `${secret}\0${day}\0${region}`;
+    if (keyFor !== this.#keyFor) {
+      this.#key = hmac(hmac(hmac(hmac(`AWS4${secret}`, day), region), 'dynamodb'), 'aws4_request');
+      this.#keyFor = keyFor;
+    }
+    return this.#key;
+  }
+}
+
+interface Answer {
+  readonly statusCode: number;
+  readonly requestId: string | undefined;
+  readonly text: string;
+}
+
+/** The error an answer carries: `__type` names it (`com.amazonaws.dynamodb.v20120810#Name`). */
+function errorOf(answer: Answer, attempts: number): DynamoDbError {
+  let body: Record<string, unknown> = {};
+  try {
+    const parsed: unknown = JSON.parse(answer.text);
+    if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)) {
+      body = parsed as Record<string, unknown>;
+    }
+  } catch {
+    // Not JSON (a proxy's HTML page, an empty 5xx): the status alone names it.
+  }
+  const type = typeof body.__type === 'string' ? body.__type : '';
+  const name = type.slice(type.indexOf('#') + 1) || `HTTP ${answer.statusCode}`;
+  const message = body.message ?? body.Message;
+  return new DynamoDbError(
+    name,
+    typeof message === 'string' ? message : `DynamoDB answered ${answer.statusCode}`,
+    {
+      statusCode: answer.statusCode,
+      ...(answer.requestId === undefined ? {} : { requestId: answer.requestId }),
+      body,
+      attempts,
+    },
+  );
+}
+
+/** How long to wait before attempt `attempt + 1`, or undefined when the error is not retried. */
+function retryBase(error: DynamoDbError): number | undefined {
+  if (THROTTLING_ERRORS.has(error.name)) return THROTTLING_RETRY_BASE_MS;
+  if (TRANSIENT_ERRORS.has(error.name) || CONNECTION_ERRORS.has(error.name)) return RETRY_BASE_MS;
+  if (error.statusCode !== undefined && TRANSIENT_STATUSES.has(error.statusCode)) return RETRY_BASE_MS;
+  return undefined;
+}
+
+/** A DynamoDB client for this process (see the module comment for where settings come from). */
+export function connectDynamoDb(config: DynamoDbClientConfig = {}): DynamoDbClient {
+  const region = config.region || fromEnv(['AWS_REGION', 'AWS_DEFAULT_REGION'], 'region');
+  const credentials = config.credentials ?? credentialsFromEnv();
+  const url = endpointFrom(config, region);
+  const secure = url.protocol === 'https:';
+  const send = secure ? httpsRequest : httpRequest;
+  const agent = secure ? new HttpsAgent({ keepAlive: true }) : new HttpAgent({ keepAlive: true });
+  const port = url.port === '' ? undefined : Number(url.port);
+  const maxAttempts = config.maxAttempts ?? 3;
+  const now = config.now ?? Date.now;
+  const sleep = config.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  const signer = new SigV4Signer();
+  // The standard retry mode's token bucket: retries spend it, successes refill it.
+  let quota = RETRY_QUOTA;
+
+  function attempt(target: string, body: string): Promise<Answer> {
+    const headers = signer.sign({ host: url.host, region, target, body, date: amzDate(now()), credentials });
+    return new Promise((resolve, reject) => {
+      const req = send(
+        {
+          host: url.hostname,
+          port,
+          method: 'POST',
+          path: '/',
+          agent,
+          headers: { ...headers, 'content-length': Buffer.byteLength(body) },
+        },
+        (res: IncomingMessage) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (chunk: Buffer) => chunks.push(chunk));
+          res.on('error', reject);
+          res.on('end', () => {
+            const requestId = res.headers['x-amzn-requestid'];
+            resolve({
+              statusCode: res.statusCode ?? 0,
+              requestId: typeof requestId === 'string' ? requestId : undefined,
+              text: Buffer.concat(chunks).toString('utf8'),
+            });
+          });
+        },
+      );
+      req.on('error', reject);
+      req.end(body);
+    });
+  }
+
+  async function call<Output>(
+    operation: string,
+    input: object,
+    attempts: number,
+    spent: number,
+  ): Promise<Output> {
+    const target = `${TARGET_PREFIX}${operation}`;
+    let error: DynamoDbError;
+    try {
+      const answer = await attempt(target, JSON.stringify(input));
+      if (answer.statusCode >= 200 && answer.statusCode < 300) {
+        // A call that needed no retry adds one to the quota; a retried one gives its cost back.
+        quota = Math.min(RETRY_QUOTA, quota + (spent || 1));
+        return JSON.parse(answer.text) as Output;
+      }
+      error = errorOf(answer, attempts);
+    } catch (cause) {
+      const code = (cause as NodeJS.ErrnoException).code ?? 'NetworkingError';
+      error = new DynamoDbError(code, `${operation} to ${url.origin} failed: ${(cause as Error).message}`, {
+        attempts,
+        cause,
+      });
+    }
+    const base = retryBase(error);
+    const cost =
+      error.name === 'ETIMEDOUT' || TRANSIENT_ERRORS.has(error.name) ? TIMEOUT_RETRY_COST : RETRY_COST;
+    if (base === undefined || attempts >= maxAttempts || quota < cost) throw error;
+    quota -= cost;
+    await sleep(Math.random() * Math.min(MAX_RETRY_DELAY_MS, base * 2 ** (attempts - 1)));
+    return call(operation, input, attempts + 1, cost);
+  }
+
+  return {
+    region,
+    endpoint: url.origin,
+    send: (operation, input) => call(operation, input, 1, 0),
+  };
+}
