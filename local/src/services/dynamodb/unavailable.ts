@@ -1,7 +1,7 @@
 /**
  * The `dynamodb-unavailable` fault: while it is active on a table, the front answers every call on
  * it as DynamoDB does when it cannot serve a request — HTTP 500 `InternalServerError`, which the
- * AWS SDK and aws-lite retry with backoff before giving up — and nothing reaches the store, so no
+ * AWS SDK and the API's store retry with backoff before giving up — and nothing reaches the store, so no
  * write is half-done. The local cloud's log says when the table became unavailable, when it came
  * back and how many calls it refused in between.
  */
