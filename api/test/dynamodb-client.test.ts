@@ -9,6 +9,7 @@ import {
   connectDynamoDb,
   type DynamoDbClientConfig,
   DynamoDbError,
+  errorCode,
   regionalEndpoint,
   SigV4Signer,
 } from '../src/store/dynamodb-client.js';
@@ -128,8 +129,11 @@ describe('SigV4Signer', () => {
 interface ScriptedReply {
   readonly status?: number;
   readonly body?: string | Record<string, unknown>;
+  readonly headers?: Record<string, string>;
   /** Drop the connection without answering. */
   readonly reset?: boolean;
+  /** Take the request and never answer. */
+  readonly hang?: boolean;
 }
 
 let server: Server | undefined;
@@ -140,7 +144,12 @@ afterEach(async () => {
 });
 
 async function scriptedDynamoDb(replies: readonly ScriptedReply[], repeatLast = false) {
-  const seen: { target: string | undefined; authorization: string | undefined; body: string }[] = [];
+  const seen: {
+    target: string | undefined;
+    authorization: string | undefined;
+    token: string | undefined;
+    body: string;
+  }[] = [];
   server = createServer((req: IncomingMessage, res: ServerResponse) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
@@ -148,6 +157,7 @@ async function scriptedDynamoDb(replies: readonly ScriptedReply[], repeatLast = 
       seen.push({
         target: req.headers['x-amz-target'] as string | undefined,
         authorization: req.headers.authorization,
+        token: req.headers['x-amz-security-token'] as string | undefined,
         body: Buffer.concat(chunks).toString('utf8'),
       });
       const unscripted = !repeatLast && seen.length > replies.length;
@@ -158,10 +168,12 @@ async function scriptedDynamoDb(replies: readonly ScriptedReply[], repeatLast = 
         req.socket.destroy();
         return;
       }
+      if (reply.hang) return;
       const body = typeof reply.body === 'string' ? reply.body : JSON.stringify(reply.body ?? {});
       res.writeHead(reply.status ?? 200, {
         'content-type': 'application/x-amz-json-1.0',
         'x-amzn-requestid': `req-${seen.length}`,
+        ...reply.headers,
       });
       res.end(body);
     });
@@ -180,11 +192,13 @@ const THROTTLED = {
 };
 const CREDENTIALS = { accessKeyId: 'AKIDTEST', secretAccessKey: 'secret' };
 
+/** A client at `endpoint` whose jitter is always half its range, recording each wait in `delays`. */
 function clientAt(endpoint: string, delays: number[], extra: Partial<DynamoDbClientConfig> = {}) {
   return connectDynamoDb({
     endpoint,
     region: 'us-east-1',
     credentials: CREDENTIALS,
+    random: () => 0.5,
     sleep: async (ms) => {
       delays.push(ms);
     },
@@ -207,26 +221,40 @@ describe('connectDynamoDb', () => {
         authorization: expect.stringMatching(
           /^AWS4-HMAC-SHA256 Credential=AKIDTEST\/\d{8}\/us-east-1\/dynamodb\//,
         ),
+        token: undefined,
         body: '{"TableName":"t","Key":{"pk":{"S":"a"}}}',
       },
     ]);
   });
 
-  it('retries throttling with backoff and succeeds within three attempts', async () => {
+  it('retries throttling after a jittered backoff from 1 s, doubling', async () => {
     // Arrange
-    const { endpoint, seen } = await scriptedDynamoDb([THROTTLED, THROTTLED, { body: { Count: 0 } }]);
+    const { endpoint, seen } = await scriptedDynamoDb([THROTTLED, { status: 429 }, { body: { Count: 0 } }]);
     const delays: number[] = [];
     // Act
     const out = await clientAt(endpoint, delays).send('Query', { TableName: 't' });
     // Assert
     expect(out).toEqual({ Count: 0 });
     expect(seen).toHaveLength(3);
-    expect(delays).toHaveLength(2);
-    expect(delays[0]).toBeLessThan(500);
-    expect(delays[1]).toBeLessThan(1000);
+    expect(delays).toEqual([500, 1000]);
   });
 
-  it('gives up after three attempts with DynamoDB’s error, its status and request id', async () => {
+  it('retries a server error after a jittered backoff from 25 ms, doubling', async () => {
+    // Arrange
+    const { endpoint } = await scriptedDynamoDb([
+      { status: 500 },
+      { status: 503 },
+      { status: 504 },
+      { body: {} },
+    ]);
+    const delays: number[] = [];
+    // Act
+    await clientAt(endpoint, delays).send('Query', { TableName: 't' });
+    // Assert
+    expect(delays).toEqual([12, 25, 50]);
+  });
+
+  it('gives up after four attempts with DynamoDB’s error, its status and request id', async () => {
     // Arrange
     const { endpoint } = await scriptedDynamoDb([THROTTLED], true);
     // Act
@@ -239,8 +267,8 @@ describe('connectDynamoDb', () => {
       name: 'ProvisionedThroughputExceededException',
       message: THROTTLED.body.message,
       statusCode: 400,
-      requestId: 'req-3',
-      attempts: 3,
+      requestId: 'req-4',
+      attempts: 4,
     });
   });
 
@@ -283,10 +311,50 @@ describe('connectDynamoDb', () => {
       .send('Query', { TableName: 't' })
       .catch((e: unknown) => e);
     // Assert
-    expect(error).toMatchObject({ name: 'HTTP 503', statusCode: 503, attempts: 3 });
+    expect(error).toMatchObject({ name: 'HTTP 503', statusCode: 503, attempts: 4 });
   });
 
-  it('stops retrying once failures drain the retry quota, as the SDK’s standard mode does', async () => {
+  it('drops an attempt that gets no answer and retries it as a TimeoutError', async () => {
+    // Arrange
+    const { endpoint, seen } = await scriptedDynamoDb([{ hang: true }], true);
+    // Act
+    const error = await clientAt(endpoint, [], { attemptTimeoutMs: 50 })
+      .send('Query', { TableName: 't' })
+      .catch((e: unknown) => e);
+    // Assert
+    expect(error).toMatchObject({ name: 'TimeoutError', attempts: 4 });
+    expect(seen).toHaveLength(4);
+  });
+
+  it('names an error given only in the x-amzn-ErrorType header', async () => {
+    // Arrange
+    const { endpoint } = await scriptedDynamoDb([
+      {
+        status: 400,
+        body: '',
+        headers: { 'x-amzn-errortype': 'ValidationException:http://internal.amazon.com/' },
+      },
+    ]);
+    // Act
+    const error = await clientAt(endpoint, [])
+      .send('Query', { TableName: 't' })
+      .catch((e: unknown) => e);
+    // Assert
+    expect(error).toMatchObject({ name: 'ValidationException', statusCode: 400, attempts: 1 });
+  });
+
+  it('stops retrying server errors sooner than throttling: each retry costs 14 of the quota', async () => {
+    // Arrange
+    const { endpoint, seen } = await scriptedDynamoDb([{ status: 503 }], true);
+    const client = clientAt(endpoint, [], { maxAttempts: 1_000 });
+    // Act
+    const error = await client.send('Query', { TableName: 't' }).catch((e: unknown) => e);
+    // Assert: 35 retries cost 490; a 36th would need 14 of the 10 left.
+    expect(error).toMatchObject({ name: 'HTTP 503', attempts: 36 });
+    expect(seen).toHaveLength(36);
+  });
+
+  it('stops retrying throttling once it drained the retry quota (500, at 5 a retry)', async () => {
     // Arrange: a quota of 500 pays for 100 throttling retries at 5 each.
     const { endpoint, seen } = await scriptedDynamoDb([THROTTLED], true);
     const client = clientAt(endpoint, [], { maxAttempts: 1_000 });
@@ -307,7 +375,7 @@ describe('connectDynamoDb', () => {
       .send('Query', { TableName: 't' })
       .catch((e: unknown) => e);
     // Assert
-    expect(error).toMatchObject({ name: 'ECONNREFUSED', statusCode: undefined, attempts: 3 });
+    expect(error).toMatchObject({ name: 'ECONNREFUSED', statusCode: undefined, attempts: 4 });
     expect((error as Error).message).toContain(`Query to ${endpoint} failed`);
   });
 });
@@ -335,6 +403,7 @@ describe('connectDynamoDb settings', () => {
     expect(client.region).toBe('eu-west-3');
     expect(client.endpoint).toBe(endpoint);
     expect(seen[0]?.authorization).toContain('Credential=AKIDFROMENV/');
+    expect(seen[0]?.token).toBe('token');
     expect(seen[0]?.authorization).toContain('/eu-west-3/dynamodb/aws4_request');
   });
 
@@ -367,5 +436,20 @@ describe('connectDynamoDb settings', () => {
     const start = () => connectDynamoDb();
     // Assert
     expect(start).toThrow(`DynamoDB client: ${message}`);
+  });
+});
+
+describe('errorCode', () => {
+  it.each([
+    ['com.amazonaws.dynamodb.v20120810#ConditionalCheckFailedException', 'ConditionalCheckFailedException'],
+    ['com.amazon.coral.validate#ValidationException', 'ValidationException'],
+    ['ThrottlingException:http://internal.amazon.com/coral/', 'ThrottlingException'],
+    ['AccessDeniedException,SomethingElse', 'AccessDeniedException'],
+    ['ResourceNotFoundException', 'ResourceNotFoundException'],
+  ])('reads %s as %s, as the AWS SDK does', (raw, name) => {
+    // Act
+    const code = errorCode(raw);
+    // Assert
+    expect(code).toBe(name);
   });
 });

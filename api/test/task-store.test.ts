@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectDynamoDb } from '../src/store/dynamodb-client.js';
 import { TaskStore } from '../src/store/task-store.js';
@@ -53,5 +55,110 @@ describe('TaskStore cursors', () => {
     // Assert
     expect(afterHerOldest.items.map((t) => t.id)).toEqual([alice[0]?.id]);
     expect(afterBobsTask.items.map((t) => t.id)).toEqual(alice.map((t) => t.id).reverse());
+  });
+});
+
+/**
+ * A loopback proxy to the local store that forwards every call but drops the connection instead of
+ * answering the first call of `operation`: the write is done, its answer lost.
+ */
+async function losingFirstAnswerOf(operation: string, upstream: string) {
+  let lost = false;
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', async () => {
+      const answer = await fetch(upstream, {
+        method: 'POST',
+        headers: req.headers as Record<string, string>,
+        body: Buffer.concat(chunks),
+      });
+      const text = await answer.text();
+      if (!lost && req.headers['x-amz-target'] === `DynamoDB_20120810.${operation}`) {
+        lost = true;
+        req.socket.destroy();
+        return;
+      }
+      res.writeHead(answer.status, { 'content-type': 'application/x-amz-json-1.0' });
+      res.end(text);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  return {
+    endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+describe('TaskStore when an answer is lost and the call retried', () => {
+  let table: LocalTasksTable;
+
+  beforeAll(async () => {
+    table = await startLocalTasksTable('tasks-lost-answers');
+  });
+
+  afterAll(async () => {
+    await table?.stop();
+  });
+
+  it('reports an update whose retry finds its own write as updated, not as a conflict', async () => {
+    // Arrange
+    const task = sampleTask();
+    await (await storeOnLocalTable(table)).createTask('carol', task);
+    const proxy = await losingFirstAnswerOf('UpdateItem', table.endpoint);
+    const client = connectDynamoDb({
+      ...localStoreClientConfig(proxy.endpoint),
+      sleep: async () => undefined,
+    });
+    const store = new TaskStore({ client, tableName: table.tableName });
+    // Act
+    const outcome = await store.updateTask(
+      'carol',
+      task.id,
+      task.version,
+      { title: 'renamed' },
+      '2030-01-01T00:00:00.000Z',
+    );
+    await proxy.close();
+    // Assert
+    expect(outcome).toMatchObject({
+      status: 'updated',
+      task: { title: 'renamed', version: task.version + 1 },
+    });
+  });
+
+  it('still reports a conflict when the retry finds another writer’s change', async () => {
+    // Arrange: the lost answer was for carol's write; the stored item then differs from what she sent.
+    const task = sampleTask();
+    const direct = await storeOnLocalTable(table);
+    await direct.createTask('carol', task);
+    const proxy = await losingFirstAnswerOf('UpdateItem', table.endpoint);
+    const client = connectDynamoDb({
+      ...localStoreClientConfig(proxy.endpoint),
+      sleep: async () => {
+        await direct.updateTask(
+          'carol',
+          task.id,
+          task.version + 1,
+          { title: 'theirs' },
+          '2030-01-02T00:00:00.000Z',
+        );
+      },
+    });
+    const store = new TaskStore({ client, tableName: table.tableName });
+    // Act
+    const outcome = await store.updateTask(
+      'carol',
+      task.id,
+      task.version,
+      { title: 'mine' },
+      '2030-01-01T00:00:00.000Z',
+    );
+    await proxy.close();
+    // Assert
+    expect(outcome).toMatchObject({
+      status: 'stale',
+      current: { title: 'theirs', version: task.version + 2 },
+    });
   });
 });

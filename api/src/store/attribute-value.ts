@@ -21,10 +21,7 @@ export function toAttributeValue(value: unknown, path = 'value'): AttributeValue
   if (typeof value === 'string') return { S: value };
   if (typeof value === 'boolean') return { BOOL: value };
   if (value === null) return { NULL: true };
-  if (typeof value === 'number') {
-    if (!Number.isFinite(value)) throw new TypeError(`${path}: DynamoDB cannot store the number ${value}`);
-    return { N: String(value) };
-  }
+  if (typeof value === 'number') return { N: numberText(value, path) };
   if (Array.isArray(value)) return { L: value.map((member, i) => toAttributeValue(member, `${path}[${i}]`)) };
   if (typeof value === 'object' && isPlainObject(value)) {
     return { M: marshall(value as Record<string, unknown>, path) };
@@ -54,7 +51,7 @@ export function fromAttributeValue(value: unknown, path = 'value'): unknown {
     throw new TypeError(`${path}: not a DynamoDB attribute value`);
   const attribute = value as Record<string, unknown>;
   if (typeof attribute.S === 'string') return attribute.S;
-  if (typeof attribute.N === 'string') return Number(attribute.N);
+  if (typeof attribute.N === 'string') return numberOf(attribute.N, path);
   if (typeof attribute.BOOL === 'boolean') return attribute.BOOL;
   if (attribute.NULL === true) return null;
   if (Array.isArray(attribute.L))
@@ -76,4 +73,32 @@ function describe(value: unknown): string {
 function isPlainObject(value: object): boolean {
   const prototype = Object.getPrototypeOf(value);
   return prototype === Object.prototype || prototype === null;
+}
+
+/** DynamoDB's number range: magnitudes from 1E-130 up to, not including, 1E+126. */
+const SMALLEST_MAGNITUDE = 1e-130;
+const MAGNITUDE_LIMIT = 1e126;
+
+/** A number as DynamoDB stores it, refusing what it would refuse or what would not read back exactly. */
+function numberText(value: number, path: string): string {
+  const magnitude = Math.abs(value);
+  if (
+    !Number.isFinite(value) ||
+    (magnitude !== 0 && (magnitude < SMALLEST_MAGNITUDE || magnitude >= MAGNITUDE_LIMIT))
+  ) {
+    throw new TypeError(`${path}: DynamoDB cannot store the number ${value}`);
+  }
+  if (Number.isInteger(value) && !Number.isSafeInteger(value)) {
+    throw new TypeError(`${path}: ${value} is beyond the integers a JavaScript number holds exactly`);
+  }
+  return String(value);
+}
+
+/** A stored number as a JavaScript number, refusing an integer it cannot hold exactly. */
+function numberOf(text: string, path: string): number {
+  const value = Number(text);
+  if (Number.isInteger(value) && !Number.isSafeInteger(value)) {
+    throw new TypeError(`${path}: ${text} is beyond the integers a JavaScript number holds exactly`);
+  }
+  return value;
 }

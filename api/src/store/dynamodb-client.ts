@@ -1,7 +1,8 @@
 /**
  * A DynamoDB client for the store: DynamoDB's JSON 1.0 protocol over Node's own `http`/`https`,
- * signed with Signature Version 4 by `node:crypto`, with keep-alive connections and the AWS SDK's
- * standard retry strategy. It exists because a function's DynamoDB client was most of its CPU
+ * signed with Signature Version 4 by `node:crypto`, with keep-alive connections and the retries
+ * the AWS SDK v3's DynamoDB client makes by default (standard mode, as `@smithy/core` 3.41 in the
+ * lockfile implements it). It exists because a function's DynamoDB client was most of its CPU
  * per request (docs/performance.md has the measurements); it sends exactly the operations and
  * parameters it is given, in DynamoDB JSON, and answers with DynamoDB's own JSON.
  *
@@ -38,14 +39,23 @@ export interface DynamoDbClientConfig {
   /** @default `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY` and `AWS_SESSION_TOKEN` */
   readonly credentials?: AwsCredentials;
   /**
-   * Attempts per call, the first included (the AWS SDK's standard retry mode).
-   * @default 3
+   * Attempts per call, the first included (the AWS SDK v3 DynamoDB client's default).
+   * @default 4
    */
   readonly maxAttempts?: number;
+  /**
+   * An attempt that receives nothing for this long is dropped and retried as a `TimeoutError`, so
+   * a stuck connection costs a retry rather than the function's whole timeout. DynamoDB answers
+   * in milliseconds; four attempts and their backoff fit in the functions' 10 s.
+   * @default 2000
+   */
+  readonly attemptTimeoutMs?: number;
   /** The clock, for signing; tests fix it. @default Date.now */
   readonly now?: () => number;
   /** Waits between attempts; tests replace it. @default setTimeout */
   readonly sleep?: (ms: number) => Promise<void>;
+  /** The jitter's random source, in [0, 1); tests fix it. @default Math.random */
+  readonly random?: () => number;
 }
 
 /** An error DynamoDB answered with (or the connection failed with), as the AWS SDKs name them. */
@@ -89,7 +99,7 @@ export interface DynamoDbClient {
   send<Output = Record<string, unknown>>(operation: string, input: object): Promise<Output>;
 }
 
-/** Error types the AWS SDK retries as throttling (smithy's `THROTTLING_ERROR_CODES`). */
+/** Error names the AWS SDK retries as throttling (`THROTTLING_ERROR_CODES`), besides any 429. */
 const THROTTLING_ERRORS: ReadonlySet<string> = new Set([
   'BandwidthLimitExceeded',
   'EC2ThrottledException',
@@ -106,23 +116,43 @@ const THROTTLING_ERRORS: ReadonlySet<string> = new Set([
   'TooManyRequestsException',
   'TransactionInProgressException',
 ]);
-/** Error types and statuses it retries as transient, and connection errors it retries. */
+/**
+ * What it retries as transient: these error names (DynamoDB's `ReplicatedWriteConflictException`
+ * is retryable by its model), these statuses, and connection errors (the SDK's
+ * `NODEJS_TIMEOUT_ERROR_CODES` and `NODEJS_NETWORK_ERROR_CODES`).
+ */
 const TRANSIENT_ERRORS: ReadonlySet<string> = new Set([
   'TimeoutError',
   'RequestTimeout',
   'RequestTimeoutException',
+  'ReplicatedWriteConflictException',
 ]);
 const TRANSIENT_STATUSES: ReadonlySet<number> = new Set([500, 502, 503, 504]);
-const CONNECTION_ERRORS: ReadonlySet<string> = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT']);
+const CONNECTION_ERRORS: ReadonlySet<string> = new Set([
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+]);
 
-/** The standard retry mode's backoff: full jitter under base × 2^attempt, capped at 20 s. */
-const RETRY_BASE_MS = 100;
-const THROTTLING_RETRY_BASE_MS = 500;
+/**
+ * The backoff: full jitter under base × 2^retry, capped at 20 s; the DynamoDB client's base is
+ * 25 ms, throttling's 1 s.
+ */
+const RETRY_BASE_MS = 25;
+const THROTTLING_RETRY_BASE_MS = 1_000;
 const MAX_RETRY_DELAY_MS = 20_000;
-/** The standard retry mode's quota: a client stops retrying once failures drain it. */
-const RETRY_QUOTA = 500;
-const RETRY_COST = 5;
-const TIMEOUT_RETRY_COST = 10;
+/**
+ * The retry quota: a client stops retrying once failures drain it. A throttling retry costs 5, any
+ * other 14; a success gives back what its last retry cost, or 1.
+ */
+export const RETRY_QUOTA = 500;
+const THROTTLING_RETRY_COST = 5;
+const RETRY_COST = 14;
 
 /** Reads a required setting from the environment, naming the variable when it is missing. */
 function fromEnv(names: readonly string[], what: string): string {
@@ -235,10 +265,21 @@ export class SigV4Signer {
 interface Answer {
   readonly statusCode: number;
   readonly requestId: string | undefined;
+  /** `x-amzn-ErrorType`, where an error is named in a header. */
+  readonly errorType: string | undefined;
   readonly text: string;
 }
 
-/** The error an answer carries: `__type` names it (`com.amazonaws.dynamodb.v20120810#Name`). */
+/**
+ * An error code as the AWS SDK reads it from `x-amzn-ErrorType`, `code` or `__type`: the part
+ * before any `,` or `:`, after any `#` (`com.amazonaws.dynamodb.v20120810#Name` → `Name`).
+ */
+export function errorCode(raw: string): string {
+  const code = raw.split(',')[0]?.split(':')[0] ?? '';
+  return code.includes('#') ? (code.split('#')[1] ?? '') : code;
+}
+
+/** The error an answer carries, named as the AWS SDK names it. */
 function errorOf(answer: Answer, attempts: number): DynamoDbError {
   let body: Record<string, unknown> = {};
   try {
@@ -247,10 +288,12 @@ function errorOf(answer: Answer, attempts: number): DynamoDbError {
       body = parsed as Record<string, unknown>;
     }
   } catch {
-    // Not JSON (a proxy's HTML page, an empty 5xx): the status alone names it.
+    // Not JSON (a proxy's HTML page, an empty 5xx): the header or the status names it.
   }
-  const type = typeof body.__type === 'string' ? body.__type : '';
-  const name = type.slice(type.indexOf('#') + 1) || `HTTP ${answer.statusCode}`;
+  const raw = [answer.errorType, body.code, body.__type].find(
+    (v): v is string => typeof v === 'string' && v !== '',
+  );
+  const name = (raw && errorCode(raw)) || `HTTP ${answer.statusCode}`;
   const message = body.message ?? body.Message;
   return new DynamoDbError(
     name,
@@ -264,11 +307,13 @@ function errorOf(answer: Answer, attempts: number): DynamoDbError {
   );
 }
 
-/** How long to wait before attempt `attempt + 1`, or undefined when the error is not retried. */
-function retryBase(error: DynamoDbError): number | undefined {
-  if (THROTTLING_ERRORS.has(error.name)) return THROTTLING_RETRY_BASE_MS;
-  if (TRANSIENT_ERRORS.has(error.name) || CONNECTION_ERRORS.has(error.name)) return RETRY_BASE_MS;
-  if (error.statusCode !== undefined && TRANSIENT_STATUSES.has(error.statusCode)) return RETRY_BASE_MS;
+/** How the SDK classes an error for retrying: throttling, transient, or not retried. */
+function retryClass(error: DynamoDbError): 'throttling' | 'transient' | undefined {
+  if (error.statusCode === 429 || THROTTLING_ERRORS.has(error.name)) return 'throttling';
+  if (TRANSIENT_ERRORS.has(error.name) || CONNECTION_ERRORS.has(error.name)) return 'transient';
+  if (error.name === 'InvalidSignatureException' && error.message.includes('Signature expired'))
+    return 'transient';
+  if (error.statusCode !== undefined && TRANSIENT_STATUSES.has(error.statusCode)) return 'transient';
   return undefined;
 }
 
@@ -280,12 +325,15 @@ export function connectDynamoDb(config: DynamoDbClientConfig = {}): DynamoDbClie
   const secure = url.protocol === 'https:';
   const send = secure ? httpsRequest : httpRequest;
   const agent = secure ? new HttpsAgent({ keepAlive: true }) : new HttpAgent({ keepAlive: true });
+  // `[::1]` in a URL is `::1` to the resolver.
+  const hostname = url.hostname.replace(/^\[(.*)\]$/, '$1');
   const port = url.port === '' ? undefined : Number(url.port);
-  const maxAttempts = config.maxAttempts ?? 3;
+  const maxAttempts = config.maxAttempts ?? 4;
+  const attemptTimeoutMs = config.attemptTimeoutMs ?? 2_000;
   const now = config.now ?? Date.now;
+  const random = config.random ?? Math.random;
   const sleep = config.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   const signer = new SigV4Signer();
-  // The standard retry mode's token bucket: retries spend it, successes refill it.
   let quota = RETRY_QUOTA;
 
   function attempt(target: string, body: string): Promise<Answer> {
@@ -293,7 +341,7 @@ export function connectDynamoDb(config: DynamoDbClientConfig = {}): DynamoDbClie
     return new Promise((resolve, reject) => {
       const req = send(
         {
-          host: url.hostname,
+          host: hostname,
           port,
           method: 'POST',
           path: '/',
@@ -305,55 +353,73 @@ export function connectDynamoDb(config: DynamoDbClientConfig = {}): DynamoDbClie
           res.on('data', (chunk: Buffer) => chunks.push(chunk));
           res.on('error', reject);
           res.on('end', () => {
-            const requestId = res.headers['x-amzn-requestid'];
+            const { 'x-amzn-requestid': requestId, 'x-amzn-errortype': errorType } = res.headers;
             resolve({
               statusCode: res.statusCode ?? 0,
               requestId: typeof requestId === 'string' ? requestId : undefined,
+              errorType: typeof errorType === 'string' ? errorType : undefined,
               text: Buffer.concat(chunks).toString('utf8'),
             });
           });
         },
       );
+      req.setTimeout(attemptTimeoutMs, () => {
+        const timeout = new Error(`no answer for ${attemptTimeoutMs} ms`);
+        timeout.name = 'TimeoutError';
+        req.destroy(timeout);
+      });
       req.on('error', reject);
       req.end(body);
     });
   }
 
-  async function call<Output>(
+  /** One attempt's outcome: the answer's JSON, or the error it failed with. */
+  async function tryOnce(
     operation: string,
     input: object,
     attempts: number,
-    spent: number,
-  ): Promise<Output> {
-    const target = `${TARGET_PREFIX}${operation}`;
-    let error: DynamoDbError;
+  ): Promise<{ output: unknown } | DynamoDbError> {
+    let answer: Answer;
     try {
-      const answer = await attempt(target, JSON.stringify(input));
-      if (answer.statusCode >= 200 && answer.statusCode < 300) {
-        // A call that needed no retry adds one to the quota; a retried one gives its cost back.
-        quota = Math.min(RETRY_QUOTA, quota + (spent || 1));
-        return JSON.parse(answer.text) as Output;
-      }
-      error = errorOf(answer, attempts);
+      answer = await attempt(`${TARGET_PREFIX}${operation}`, JSON.stringify(input));
     } catch (cause) {
-      const code = (cause as NodeJS.ErrnoException).code ?? 'NetworkingError';
-      error = new DynamoDbError(code, `${operation} to ${url.origin} failed: ${(cause as Error).message}`, {
+      const { code } = cause as NodeJS.ErrnoException;
+      const name = (cause as Error).name === 'TimeoutError' ? 'TimeoutError' : (code ?? 'NetworkingError');
+      return new DynamoDbError(name, `${operation} to ${url.origin} failed: ${(cause as Error).message}`, {
         attempts,
         cause,
       });
     }
-    const base = retryBase(error);
-    const cost =
-      error.name === 'ETIMEDOUT' || TRANSIENT_ERRORS.has(error.name) ? TIMEOUT_RETRY_COST : RETRY_COST;
-    if (base === undefined || attempts >= maxAttempts || quota < cost) throw error;
-    quota -= cost;
-    await sleep(Math.random() * Math.min(MAX_RETRY_DELAY_MS, base * 2 ** (attempts - 1)));
-    return call(operation, input, attempts + 1, cost);
+    if (answer.statusCode < 200 || answer.statusCode >= 300) return errorOf(answer, attempts);
+    try {
+      return { output: JSON.parse(answer.text) };
+    } catch (cause) {
+      return new DynamoDbError('DeserializationError', `${operation}: DynamoDB's answer is not JSON`, {
+        statusCode: answer.statusCode,
+        ...(answer.requestId === undefined ? {} : { requestId: answer.requestId }),
+        attempts,
+        cause,
+      });
+    }
   }
 
-  return {
-    region,
-    endpoint: url.origin,
-    send: (operation, input) => call(operation, input, 1, 0),
-  };
+  async function call<Output>(operation: string, input: object): Promise<Output> {
+    let lastCost = 0;
+    for (let attempts = 1; ; attempts++) {
+      const outcome = await tryOnce(operation, input, attempts);
+      if (!(outcome instanceof DynamoDbError)) {
+        quota = Math.min(RETRY_QUOTA, quota + (lastCost || 1));
+        return outcome.output as Output;
+      }
+      const kind = retryClass(outcome);
+      const cost = kind === 'throttling' ? THROTTLING_RETRY_COST : RETRY_COST;
+      if (kind === undefined || attempts >= maxAttempts || quota < cost) throw outcome;
+      quota -= cost;
+      lastCost = cost;
+      const base = kind === 'throttling' ? THROTTLING_RETRY_BASE_MS : RETRY_BASE_MS;
+      await sleep(Math.floor(random() * Math.min(MAX_RETRY_DELAY_MS, base * 2 ** (attempts - 1))));
+    }
+  }
+
+  return { region, endpoint: url.origin, send: (operation, input) => call(operation, input) };
 }

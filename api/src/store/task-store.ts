@@ -105,6 +105,15 @@ function toIdempotencyRecord(stored: Record<string, unknown>): IdempotencyRecord
   };
 }
 
+/** Whether `stored` is exactly what the update of `expectedVersion` with `changes` at `updatedAt` writes. */
+function isWriteOf(stored: Task, expectedVersion: number, changes: TaskChanges, updatedAt: string): boolean {
+  if (stored.version !== expectedVersion + 1 || stored.updatedAt !== updatedAt) return false;
+  return CHANGEABLE_FIELDS.every(
+    (field) =>
+      changes[field] === undefined || JSON.stringify(stored[field]) === JSON.stringify(changes[field]),
+  );
+}
+
 /**
  * The failed condition's item, when `error` is a ConditionalCheckFailedException: `{ item }` with
  * the item as stored, in DynamoDB JSON (asked for with ReturnValuesOnConditionCheckFailure:
@@ -286,7 +295,13 @@ export class TaskStore implements TaskRepository {
     } catch (error) {
       const failure = conditionFailure(error);
       if (!failure) throw error;
-      return failure.item ? { status: 'stale', current: toTask(failure.item) } : { status: 'missing' };
+      if (!failure.item) return { status: 'missing' };
+      const current = toTask(failure.item);
+      // A retry of an update whose answer was lost finds its own write: that is success, not a 409.
+      const retried = error instanceof DynamoDbError && error.attempts > 1;
+      if (retried && isWriteOf(current, expectedVersion, changes, updatedAt))
+        return { status: 'updated', task: current };
+      return { status: 'stale', current };
     }
   }
 
