@@ -1,6 +1,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Task } from '../src/contract/index.js';
 import { connectDynamoDb } from '../src/store/dynamodb-client.js';
 import { TaskStore } from '../src/store/task-store.js';
 import { type LocalTasksTable, localStoreClientConfig, startLocalTasksTable } from './support/local-store.js';
@@ -101,25 +102,42 @@ describe('TaskStore when an answer is lost and the call retried', () => {
     await table?.stop();
   });
 
-  it('reports an update whose retry finds its own write as updated, not as a conflict', async () => {
-    // Arrange
+  /**
+   * Carol's task in the table, and her edit of it sent through a proxy that loses the answer;
+   * `beforeRetry` runs in the backoff, before the client sends it again.
+   */
+  async function carolsEditWithItsAnswerLost(
+    title: string,
+    beforeRetry: (direct: TaskStore, task: Task) => Promise<void>,
+  ) {
     const task = sampleTask();
-    await (await storeOnLocalTable(table)).createTask('carol', task);
+    const direct = await storeOnLocalTable(table);
+    await direct.createTask('carol', task);
     const proxy = await losingFirstAnswerOf('UpdateItem', table.endpoint);
     const client = connectDynamoDb({
       ...localStoreClientConfig(proxy.endpoint),
-      sleep: async () => undefined,
+      sleep: () => beforeRetry(direct, task),
     });
     const store = new TaskStore({ client, tableName: table.tableName });
+    try {
+      return {
+        task,
+        outcome: await store.updateTask(
+          'carol',
+          task.id,
+          task.version,
+          { title },
+          '2030-01-01T00:00:00.000Z',
+        ),
+      };
+    } finally {
+      await proxy.close();
+    }
+  }
+
+  it('reports an update whose retry finds its own write as updated, not as a conflict', async () => {
     // Act
-    const outcome = await store.updateTask(
-      'carol',
-      task.id,
-      task.version,
-      { title: 'renamed' },
-      '2030-01-01T00:00:00.000Z',
-    );
-    await proxy.close();
+    const { task, outcome } = await carolsEditWithItsAnswerLost('renamed', async () => undefined);
     // Assert
     expect(outcome).toMatchObject({
       status: 'updated',
@@ -128,33 +146,13 @@ describe('TaskStore when an answer is lost and the call retried', () => {
   });
 
   it('still reports a conflict when the retry finds another writer’s change', async () => {
-    // Arrange: the lost answer was for carol's write; the stored item then differs from what she sent.
-    const task = sampleTask();
-    const direct = await storeOnLocalTable(table);
-    await direct.createTask('carol', task);
-    const proxy = await losingFirstAnswerOf('UpdateItem', table.endpoint);
-    const client = connectDynamoDb({
-      ...localStoreClientConfig(proxy.endpoint),
-      sleep: async () => {
-        await direct.updateTask(
-          'carol',
-          task.id,
-          task.version + 1,
-          { title: 'theirs' },
-          '2030-01-02T00:00:00.000Z',
-        );
-      },
-    });
-    const store = new TaskStore({ client, tableName: table.tableName });
+    // Arrange: after carol's write, and before her retry, someone else edits the task again.
+    const theirs = (direct: TaskStore, task: Task) =>
+      direct
+        .updateTask('carol', task.id, task.version + 1, { title: 'theirs' }, '2030-01-02T00:00:00.000Z')
+        .then(() => undefined);
     // Act
-    const outcome = await store.updateTask(
-      'carol',
-      task.id,
-      task.version,
-      { title: 'mine' },
-      '2030-01-01T00:00:00.000Z',
-    );
-    await proxy.close();
+    const { task, outcome } = await carolsEditWithItsAnswerLost('mine', theirs);
     // Assert
     expect(outcome).toMatchObject({
       status: 'stale',
