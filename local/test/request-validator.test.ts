@@ -137,9 +137,31 @@ describe("the validator's messages (json-schema-validator's, as API Gateway answ
     expect(errorsFor(schema, body)).toBe(message);
   });
 
-  it('lists every failure, not only the first', () => {
-    expect(errorsFor({ type: 'object', required: ['a', 'b'], additionalProperties: false }, { c: 1 })).toBe(
-      '[object has missing required properties (["a"]), object has missing required properties (["b"]), object instance has properties which are not allowed by the schema: ["c"]]',
+  it('lists every failure, not only the first, one message per keyword and object', () => {
+    expect(
+      errorsFor(
+        {
+          type: 'object',
+          required: ['a', 'b'],
+          additionalProperties: false,
+          properties: { a: {}, b: {}, n: { type: 'object', additionalProperties: false } },
+        },
+        { z: 1, c: 2, n: { y: 3 } },
+      ),
+    ).toBe(
+      '[object has missing required properties (["a","b"]), object instance has properties which are not allowed by the schema: ["c","z"], object instance has properties which are not allowed by the schema: ["y"]]',
+    );
+  });
+
+  it('answers 10,000 unwanted keys with one message naming them, not one message each', () => {
+    // Arrange
+    const keys = Array.from({ length: 10_000 }, (_, i) => `k${i}`);
+    const body = Buffer.from(JSON.stringify({ title: 'p', ...Object.fromEntries(keys.map((k) => [k, 1])) }));
+    // Act
+    const failure = validateRequest({ body: TASK, requiredParameters: [] }, { ...parts, body });
+    // Assert
+    expect(failure?.validationErrorString).toBe(
+      `[object instance has properties which are not allowed by the schema: ${JSON.stringify([...keys].sort())}]`,
     );
   });
 

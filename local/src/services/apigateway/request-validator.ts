@@ -84,8 +84,43 @@ export function validateRequest(
   return {
     type: 'BAD_REQUEST_BODY',
     message: 'Invalid request body',
-    validationErrorString: `[${(validate.errors ?? []).map((error) => messageOf(error, parsed)).join(', ')}]`,
+    validationErrorString: `[${grouped(validate.errors ?? [])
+      .map((error) => messageOf(error, parsed))
+      .join(', ')}]`,
   };
+}
+
+/** The keywords json-schema-validator reports once per object, listing every property at fault. */
+const LISTING_KEYWORDS: ReadonlySet<string> = new Set(['required', 'additionalProperties']);
+
+/**
+ * ajv's errors as json-schema-validator reports them: ajv gives one `required` error per missing
+ * property and one `additionalProperties` error per unwanted one, where json-schema-validator
+ * gives one per object naming them all (so 10,000 unwanted keys are one message, not 10,000).
+ * A grouped error carries the list in `params.missingProperties` or `params.additionalProperties`.
+ */
+export function grouped(errors: readonly ErrorObject[]): ErrorObject[] {
+  const out: ErrorObject[] = [];
+  const groups = new Map<string, string[]>();
+  for (const error of errors) {
+    if (!LISTING_KEYWORDS.has(error.keyword)) {
+      out.push(error);
+      continue;
+    }
+    const key = `${error.keyword}\0${error.instancePath}`;
+    const p = error.params as Record<string, unknown>;
+    const name = String(error.keyword === 'required' ? p.missingProperty : p.additionalProperty);
+    const names = groups.get(key);
+    if (names) {
+      names.push(name);
+      continue;
+    }
+    const list = [name];
+    groups.set(key, list);
+    const listParam = error.keyword === 'required' ? 'missingProperties' : 'additionalProperties';
+    out.push({ ...error, params: { ...p, [listParam]: list } });
+  }
+  return out;
 }
 
 /** The json-schema-validator message for one failed keyword. */
@@ -96,9 +131,10 @@ export function messageOf(error: ErrorObject, root: unknown): string {
   const schema = error.parentSchema as Record<string, unknown> | undefined;
   switch (error.keyword) {
     case 'required':
-      return `object has missing required properties (${json([p.missingProperty])})`;
+      return `object has missing required properties (${json(p.missingProperties ?? [p.missingProperty])})`;
     case 'additionalProperties':
-      return `object instance has properties which are not allowed by the schema: ${json([p.additionalProperty])}`;
+      // json-schema-validator lists them from a hash set, in no stated order; sorted here, so a message is stable.
+      return `object instance has properties which are not allowed by the schema: ${json([...((p.additionalProperties as string[] | undefined) ?? [p.additionalProperty])].sort())}`;
     case 'type':
       return `instance type (${typeName(value)}) does not match any allowed primitive type (allowed: ${json([p.type].flat().flatMap((t) => String(t).split(',')))})`;
     case 'enum':
