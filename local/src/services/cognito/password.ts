@@ -60,17 +60,25 @@ function derive(password: string, salt: Buffer, options: ScryptOptions): Promise
   });
 }
 
-/** Hashes a password as `scrypt$N$r$p$salt$hash` (base64url parts), so parameters can change later. */
-export async function hashPassword(password: string): Promise<string> {
-  const salt = randomBytes(16);
-  const key = await derive(password, salt, SCRYPT);
+/** A salt and key as `scrypt$N$r$p$salt$hash` (base64url parts) with today's parameters, so they can change later. */
+function encodeHash(salt: Buffer, key: Buffer): string {
   return ['scrypt', SCRYPT.N, SCRYPT.r, SCRYPT.p, salt.toString('base64url'), key.toString('base64url')].join(
     '$',
   );
 }
 
-/** A hash no password matches, made once: what an unknown user's password is checked against. */
-let standIn: Promise<string> | undefined;
+/** Hashes a password as `scrypt$N$r$p$salt$hash`. */
+export async function hashPassword(password: string): Promise<string> {
+  const salt = randomBytes(16);
+  return encodeHash(salt, await derive(password, salt, SCRYPT));
+}
+
+/**
+ * What an unknown user's password is checked against: a hash with today's parameters and a random
+ * key, which a password matches with a chance of 2^-256. Drawn rather than derived, so even the
+ * first unknown user costs one derivation, as every wrong password does.
+ */
+const STAND_IN = encodeHash(randomBytes(16), randomBytes(KEY_LENGTH));
 
 /**
  * True when `password` matches the stored hash. Without a stored hash (an unknown user) it does
@@ -79,8 +87,7 @@ let standIn: Promise<string> | undefined;
  */
 export async function verifyPassword(password: string, stored: string | undefined): Promise<boolean> {
   if (stored === undefined) {
-    standIn ??= hashPassword(randomBytes(32).toString('base64url'));
-    await verifyPassword(password, await standIn);
+    await verifyPassword(password, STAND_IN);
     return false;
   }
   const [scheme, n, r, p, salt, hash] = stored.split('$');
