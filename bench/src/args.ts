@@ -5,6 +5,7 @@ export const MEASUREMENTS = [
   'bundle-size',
   'api-load',
   'dynamo-cost',
+  'sign-in-timing',
   'frontend',
   'dev-loop',
 ] as const;
@@ -24,7 +25,7 @@ export interface BenchOptions {
 export class UsageError extends Error {}
 
 export const USAGE = `usage: npm run bench -- [--quick] [--only ${MEASUREMENTS.join(',')}] [--json <file>]
-  --quick        2 s loads with 10 connections, 9 cold-start runs, no \`npm test\` total
+  --quick        2 s loads with 10 connections, 9 cold-start runs, 50 sign-in tries, no \`npm test\` total
   --only a,b     run only these measurements (memory is measured during api-load)
   --json <file>  also write the results as JSON to <file>`;
 

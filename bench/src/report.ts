@@ -35,6 +35,7 @@ export const AREA_ORDER = [
   'bundle size',
   'API load',
   'DynamoDB cost',
+  'sign-in timing',
   'front end',
   'developer loop',
   'memory',

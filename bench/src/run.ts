@@ -12,11 +12,26 @@ import { measureBundle, measureTimeToTaskList } from './frontend.js';
 import { type FunctionsFixture, prepareFunctions } from './functions.js';
 import { type LocalCloudProcess, startLocalCloudProcess } from './local-cloud.js';
 import { notAvailable, type Row } from './report.js';
+import { measureSignInTiming } from './sign-in-timing.js';
 
 /** How hard each mode pushes. */
 const SETTINGS = {
-  full: { connections: 50, durationSeconds: 10, coldStartRuns: 15, pageLoads: 5, npmTest: true },
-  quick: { connections: 10, durationSeconds: 2, coldStartRuns: 9, pageLoads: 2, npmTest: false },
+  full: {
+    connections: 50,
+    durationSeconds: 10,
+    coldStartRuns: 15,
+    signInTries: 100,
+    pageLoads: 5,
+    npmTest: true,
+  },
+  quick: {
+    connections: 10,
+    durationSeconds: 2,
+    coldStartRuns: 9,
+    signInTries: 50,
+    pageLoads: 2,
+    npmTest: false,
+  },
 } as const;
 
 /** Progress goes to stderr, so stdout carries only the table. */
@@ -72,6 +87,13 @@ export async function runAll(options: BenchOptions): Promise<Row[]> {
       }
       await fx.close();
     }
+  }
+
+  if (wants('sign-in-timing')) {
+    progress(
+      `sign-in timing: ${settings.signInTries} failed sign-ins per kind (wrong password, unknown user) and flow`,
+    );
+    await attempt('sign-in timing', rows, () => measureSignInTiming(settings.signInTries));
   }
 
   if (wants('frontend')) {
