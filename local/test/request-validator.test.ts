@@ -137,19 +137,25 @@ describe("the validator's messages (json-schema-validator's, as API Gateway answ
     expect(errorsFor(schema, body)).toBe(message);
   });
 
-  it('lists every failure, not only the first, one message per keyword and object', () => {
+  it('lists every failure, one message per keyword and object, keywords in name order, names sorted', () => {
     expect(
       errorsFor(
         {
           type: 'object',
-          required: ['a', 'b'],
+          required: ['b', 'a'],
           additionalProperties: false,
           properties: { a: {}, b: {}, n: { type: 'object', additionalProperties: false } },
         },
         { z: 1, c: 2, n: { y: 3 } },
       ),
     ).toBe(
-      '[object has missing required properties (["a","b"]), object instance has properties which are not allowed by the schema: ["c","z"], object instance has properties which are not allowed by the schema: ["y"]]',
+      '[object instance has properties which are not allowed by the schema: ["c","z"], object has missing required properties (["a","b"]), object instance has properties which are not allowed by the schema: ["y"]]',
+    );
+  });
+
+  it('keeps the failures of different subschemas of one object apart', () => {
+    expect(errorsFor({ anyOf: [{ required: ['a'] }, { required: ['b'] }] }, {})).toBe(
+      '[instance failed to match at least one required schema among 2, object has missing required properties (["a"]), object has missing required properties (["b"])]',
     );
   });
 

@@ -96,31 +96,46 @@ const LISTING_KEYWORDS: ReadonlySet<string> = new Set(['required', 'additionalPr
 /**
  * ajv's errors as json-schema-validator reports them: ajv gives one `required` error per missing
  * property and one `additionalProperties` error per unwanted one, where json-schema-validator
- * gives one per object naming them all (so 10,000 unwanted keys are one message, not 10,000).
- * A grouped error carries the list in `params.missingProperties` or `params.additionalProperties`.
+ * gives one per schema and object naming them all, sorted (so 10,000 unwanted keys are one
+ * message, not 10,000). A grouped error carries the sorted names in `params.missingProperties` or
+ * `params.additionalProperties`. And as json-schema-validator checks an object's keywords in the
+ * order of their names, each object's errors are put in that order (`additionalProperties` before
+ * `required` before `type`); objects stay in ajv's order.
  */
 export function grouped(errors: readonly ErrorObject[]): ErrorObject[] {
   const out: ErrorObject[] = [];
-  const groups = new Map<string, string[]>();
+  const groups = new Map<string, Set<string>>();
   for (const error of errors) {
     if (!LISTING_KEYWORDS.has(error.keyword)) {
       out.push(error);
       continue;
     }
-    const key = `${error.keyword}\0${error.instancePath}`;
+    // One group per keyword, failing subschema and object: anyOf's branches stay apart.
+    const key = `${error.keyword}\0${error.schemaPath}\0${error.instancePath}`;
     const p = error.params as Record<string, unknown>;
     const name = String(error.keyword === 'required' ? p.missingProperty : p.additionalProperty);
     const names = groups.get(key);
     if (names) {
-      names.push(name);
+      names.add(name);
       continue;
     }
-    const list = [name];
-    groups.set(key, list);
+    const found = new Set([name]);
+    groups.set(key, found);
     const listParam = error.keyword === 'required' ? 'missingProperties' : 'additionalProperties';
-    out.push({ ...error, params: { ...p, [listParam]: list } });
+    out.push({ ...error, params: { ...p, [listParam]: found } });
   }
-  return out;
+  const objectOrder = new Map<string, number>();
+  for (const error of out)
+    if (!objectOrder.has(error.instancePath)) objectOrder.set(error.instancePath, objectOrder.size);
+  const rank = (error: ErrorObject) => objectOrder.get(error.instancePath) ?? 0;
+  return out
+    .map((error) => {
+      const p = error.params as Record<string, unknown>;
+      const listParam = error.keyword === 'required' ? 'missingProperties' : 'additionalProperties';
+      const found = p[listParam];
+      return found instanceof Set ? { ...error, params: { ...p, [listParam]: [...found].sort() } } : error;
+    })
+    .sort((a, b) => rank(a) - rank(b) || (a.keyword < b.keyword ? -1 : a.keyword > b.keyword ? 1 : 0));
 }
 
 /** The json-schema-validator message for one failed keyword. */
@@ -133,8 +148,7 @@ export function messageOf(error: ErrorObject, root: unknown): string {
     case 'required':
       return `object has missing required properties (${json(p.missingProperties ?? [p.missingProperty])})`;
     case 'additionalProperties':
-      // json-schema-validator lists them from a hash set, in no stated order; sorted here, so a message is stable.
-      return `object instance has properties which are not allowed by the schema: ${json([...((p.additionalProperties as string[] | undefined) ?? [p.additionalProperty])].sort())}`;
+      return `object instance has properties which are not allowed by the schema: ${json(p.additionalProperties ?? [p.additionalProperty])}`;
     case 'type':
       return `instance type (${typeName(value)}) does not match any allowed primitive type (allowed: ${json([p.type].flat().flatMap((t) => String(t).split(',')))})`;
     case 'enum':
