@@ -10,13 +10,16 @@ export type FlagOptions = NonNullable<ParseArgsConfig['options']>;
 
 /**
  * The values of `argv`'s flags. An unknown flag, a flag without its value or a positional argument
- * throws a {@link LocalCloudError} holding the first line of Node's message (the rest of it tells
- * how to pass a value that starts with `-`, which none of these commands take).
+ * throws a {@link LocalCloudError} holding Node's message on one line, less its advice on passing a
+ * value that starts with `-` (none of these commands takes one).
  */
 export function parseFlags<const O extends FlagOptions>(argv: readonly string[], options: O) {
   try {
     return parseArgs({ args: [...argv], strict: true, allowPositionals: false, options }).values;
   } catch (err) {
-    throw new LocalCloudError((err as Error).message.split('\n')[0] ?? 'Bad arguments.');
+    const lines = (err as Error).message
+      .split('\n')
+      .filter((line) => !line.startsWith('To specify an option argument'));
+    throw new LocalCloudError(lines.join(' ') || 'Bad arguments.');
   }
 }

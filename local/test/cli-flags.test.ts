@@ -25,7 +25,7 @@ describe('parseFlags', () => {
     [
       'a flag followed by another flag instead of its value',
       ['--stage', '--quick'],
-      "Option '--stage' argument is ambiguous.",
+      "Option '--stage' argument is ambiguous. Did you forget to specify the option argument for '--stage'?",
     ],
   ])('refuses %s with a one-line LocalCloudError', (_, argv, message) => {
     // Arrange + Act

@@ -18,17 +18,28 @@ const USAGE = `Usage: npm run gameday -- [--quick] [--stage <name>] [--clock <fa
   --quick                only the scenarios that need no sustained throughput
   --stage <name>         the stage to run (default: prod, whose alarms page someone)
   --clock <factor>       alarm periods last this fraction of their time (default: ${FAST_CLOCK})
-  --load-clock <factor>  the same for the capacity and latency scenarios (default: ${LOAD_CLOCK})`;
+  --load-clock <factor>  the same for the capacity and latency scenarios (default: ${LOAD_CLOCK})
+  -h, --help             show this help`;
+
+interface GameDayArgs {
+  readonly quick: boolean;
+  readonly stage?: string;
+  readonly clock: number;
+  readonly loadClock: number;
+  readonly help: boolean;
+}
 
 /** Parses argv; throws LocalCloudError with a one-line message on a bad flag or value. */
-function parseCli(argv: readonly string[]) {
+function parseCli(argv: readonly string[]): GameDayArgs {
   const values = parseFlags(argv, {
     quick: { type: 'boolean' },
     stage: { type: 'string' },
     clock: { type: 'string' },
     'load-clock': { type: 'string' },
-    help: { type: 'boolean' },
+    help: { type: 'boolean', short: 'h' },
   });
+  // Help answers whatever else is on the line, as `npm start -- --help` does.
+  if (values.help) return { quick: false, clock: FAST_CLOCK, loadClock: LOAD_CLOCK, help: true };
   return {
     quick: values.quick ?? false,
     ...(values.stage ? { stage: values.stage } : {}),
@@ -47,7 +58,7 @@ function factor(flag: string, value: string | undefined, fallback: number): numb
 }
 
 async function main(argv: readonly string[]): Promise<number> {
-  let args: ReturnType<typeof parseCli>;
+  let args: GameDayArgs;
   try {
     args = parseCli(argv);
   } catch (err) {

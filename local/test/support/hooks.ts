@@ -19,10 +19,21 @@ export function startedAroundTests<T extends object>(
   afterAll(async () => {
     if (started) await stop(started);
   });
+  const current = (): T => {
+    if (!started) throw new Error(`${what} has not started.`);
+    return started;
+  };
+  // Methods are bound to the started value, so its #private fields work through the proxy.
   return new Proxy({} as T, {
     get(_, key) {
-      if (!started) throw new Error(`${what} has not started.`);
-      return Reflect.get(started, key);
+      const value = Reflect.get(current(), key);
+      return typeof value === 'function' ? value.bind(current()) : value;
+    },
+    has: (_, key) => Reflect.has(current(), key),
+    ownKeys: () => Reflect.ownKeys(current()),
+    getOwnPropertyDescriptor: (_, key) => {
+      const descriptor = Reflect.getOwnPropertyDescriptor(current(), key);
+      return descriptor && { ...descriptor, configurable: true };
     },
   });
 }
