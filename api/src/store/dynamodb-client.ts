@@ -150,7 +150,7 @@ const MAX_RETRY_DELAY_MS = 20_000;
  * The retry quota: a client stops retrying once failures drain it. A throttling retry costs 5, any
  * other 14; a success gives back what its last retry cost, or 1.
  */
-export const RETRY_QUOTA = 500;
+const RETRY_QUOTA = 500;
 const THROTTLING_RETRY_COST = 5;
 const RETRY_COST = 14;
 
