@@ -376,12 +376,12 @@ export function connectDynamoDb(config: DynamoDbClientConfig = {}): DynamoDbClie
   /** One attempt's outcome: the answer's JSON, or the error it failed with. */
   async function tryOnce(
     operation: string,
-    input: object,
+    body: string,
     attempts: number,
   ): Promise<{ output: unknown } | DynamoDbError> {
     let answer: Answer;
     try {
-      answer = await attempt(`${TARGET_PREFIX}${operation}`, JSON.stringify(input));
+      answer = await attempt(`${TARGET_PREFIX}${operation}`, body);
     } catch (cause) {
       const { code } = cause as NodeJS.ErrnoException;
       const name = (cause as Error).name === 'TimeoutError' ? 'TimeoutError' : (code ?? 'NetworkingError');
@@ -404,9 +404,11 @@ export function connectDynamoDb(config: DynamoDbClientConfig = {}): DynamoDbClie
   }
 
   async function call<Output>(operation: string, input: object): Promise<Output> {
+    // Serialized once: every attempt sends the same body (each is signed anew, with its own date).
+    const body = JSON.stringify(input);
     let lastCost = 0;
     for (let attempts = 1; ; attempts++) {
-      const outcome = await tryOnce(operation, input, attempts);
+      const outcome = await tryOnce(operation, body, attempts);
       if (!(outcome instanceof DynamoDbError)) {
         quota = Math.min(RETRY_QUOTA, quota + (lastCost || 1));
         return outcome.output as Output;
